@@ -1,0 +1,56 @@
+// Typed domain events: the language the daemon's concerns (zigbee, store, cloud, lan,
+// automation) speak to each other. No zigbee-herdsman, SQLite or gRPC types cross this line.
+
+/** A device's 64-bit IEEE address, lower-case "0x" + 16 hex digits. */
+export type Ieee = string;
+
+/** Named state as zigbee-herdsman-converters produce it, e.g. { temperature: 21.5 }. */
+export type DeviceState = Record<string, unknown>;
+
+export type InterviewStatus = 'pending' | 'in_progress' | 'successful' | 'failed';
+
+/** What the zigbee edge knows about a device after (or during) its interview. */
+export interface DeviceDescription {
+  ieee: Ieee;
+  nwk: number;
+  type: 'Coordinator' | 'Router' | 'EndDevice' | 'Unknown';
+  manufacturerCode?: number;
+  manufacturerName?: string;
+  modelId?: string;
+  powerSource?: string;
+  /** Resolved by zigbee-herdsman-converters; absent when no definition matched. */
+  model?: string;
+  vendor?: string;
+  description?: string;
+  supported: boolean;
+  interview: InterviewStatus;
+  endpoints: Array<{ id: number; profileId?: number; deviceId?: number; inClusters: number[]; outClusters: number[] }>;
+}
+
+export type HubEvent =
+  | { kind: 'device_joined'; ieee: Ieee; nwk: number }
+  | { kind: 'device_interview'; ieee: Ieee; status: InterviewStatus; device?: DeviceDescription }
+  | { kind: 'device_left'; ieee: Ieee }
+  | { kind: 'device_removed'; ieee: Ieee }
+  | { kind: 'device_renamed'; ieee: Ieee; name: string; room?: string }
+  | { kind: 'state_changed'; ieee: Ieee; state: DeviceState; changed: string[] }
+  | { kind: 'availability_changed'; ieee: Ieee; available: boolean }
+  | { kind: 'permit_join_changed'; open: boolean; seconds: number }
+  | { kind: 'command_result'; commandId: string; ok: boolean; error?: string; state?: DeviceState }
+  | { kind: 'resync_requested'; reason: string };
+
+export type HubEventKind = HubEvent['kind'];
+
+/** An event as it sits in the outbox: numbered, timestamped, in commit order. */
+export interface SequencedEvent {
+  seq: number;
+  /** Milliseconds since the epoch when the event was committed. */
+  at: number;
+  event: HubEvent;
+}
+
+/** A command for a device or for the hub, from the cloud or the LAN. */
+export type HubCommand =
+  | { kind: 'set_state'; id: string; ieee: Ieee; state: DeviceState; expiresAt?: number }
+  | { kind: 'permit_join'; id: string; seconds: number; expiresAt?: number }
+  | { kind: 'remove_device'; id: string; ieee: Ieee; force?: boolean; expiresAt?: number };
