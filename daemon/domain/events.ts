@@ -37,7 +37,12 @@ export type HubEvent =
   | { kind: 'availability_changed'; ieee: Ieee; available: boolean }
   | { kind: 'permit_join_changed'; open: boolean; seconds: number }
   | { kind: 'command_result'; commandId: string; ok: boolean; error?: string; state?: DeviceState }
-  | { kind: 'resync_requested'; reason: string };
+  | { kind: 'resync_requested'; reason: string }
+  /**
+   * Telemetry was dropped from the outbox before delivery (offline bounds exceeded). Every
+   * dropped seq lies in [fromSeq, toSeq]; `dropped` says how many. Never join/leave/results.
+   */
+  | { kind: 'gap'; fromSeq: number; toSeq: number; dropped: number; reason: string };
 
 export type HubEventKind = HubEvent['kind'];
 
