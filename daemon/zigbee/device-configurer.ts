@@ -1,0 +1,91 @@
+// Runs a definition's `configure` (bindings, attribute reporting) once per device and
+// definition version, and records success in herdsman's device meta so a restart does not
+// redo it. Sleepy end devices only listen right after they spoke, so a failed attempt is
+// retried when the device's next message arrives, up to a bounded number of attempts.
+import { describeError, ZigbeeError } from './errors.js';
+import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint } from './herdsman-types.js';
+import type { ZigbeeLogger } from './types.js';
+
+export interface ConfigureReport {
+  ieee: string;
+  ok: boolean;
+  attempt: number;
+  error?: string;
+}
+
+export interface DeviceConfigurerOptions {
+  coordinatorEndpoint: () => HerdsmanEndpoint;
+  maxAttempts: number;
+  log: ZigbeeLogger;
+  onReport: (report: ConfigureReport) => void;
+}
+
+export class DeviceConfigurer {
+  private readonly attempts = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: DeviceConfigurerOptions) {}
+
+  needsConfigure(device: HerdsmanDevice, definition: ConverterDefinition): boolean {
+    return definition.configure !== undefined && device.meta.configured !== definition.version;
+  }
+
+  /** Called on every message: retries a failed configure while the device is awake. */
+  onDeviceAwake(device: HerdsmanDevice, definition: ConverterDefinition): void {
+    if (!this.needsConfigure(device, definition)) return;
+    if (this.running.has(device.ieeeAddr)) return;
+    if ((this.attempts.get(device.ieeeAddr) ?? 0) >= this.options.maxAttempts) return;
+    this.configure(device, definition).catch(() => {
+      // Already reported and logged; the next message retries.
+    });
+  }
+
+  /**
+   * Configures now. With `force`, runs even when already configured and resets the attempt
+   * budget (an explicit request from a person). Rejects with a ZigbeeError on failure.
+   */
+  configure(device: HerdsmanDevice, definition: ConverterDefinition, force = false): Promise<void> {
+    const ieee = device.ieeeAddr;
+    const inFlight = this.running.get(ieee);
+    if (inFlight) return inFlight;
+    if (force) {
+      this.attempts.delete(ieee);
+    } else if (!this.needsConfigure(device, definition)) {
+      return Promise.resolve();
+    }
+    const run = this.attempt(device, definition).finally(() => this.running.delete(ieee));
+    this.running.set(ieee, run);
+    return run;
+  }
+
+  forget(ieee: string): void {
+    this.attempts.delete(ieee);
+  }
+
+  private async attempt(device: HerdsmanDevice, definition: ConverterDefinition): Promise<void> {
+    const ieee = device.ieeeAddr;
+    const attempt = (this.attempts.get(ieee) ?? 0) + 1;
+    this.attempts.set(ieee, attempt);
+    const log = this.options.log;
+    if (!definition.configure) return;
+    try {
+      await definition.configure(device, this.options.coordinatorEndpoint(), definition);
+    } catch (error) {
+      const reason = describeError(error);
+      const last = attempt >= this.options.maxAttempts;
+      log.warn(last ? 'configure failed, giving up for this session' : 'configure failed, will retry', {
+        ieee,
+        model: definition.model,
+        attempt,
+        error: reason,
+      });
+      this.options.onReport({ ieee, ok: false, attempt, error: reason });
+      throw new ZigbeeError('device_error', `configure of ${ieee} failed: ${reason}`, { cause: error });
+    }
+    device.meta.configured = definition.version;
+    device.save();
+    this.attempts.delete(ieee);
+    log.info('device configured', { ieee, model: definition.model, attempt });
+    this.options.onReport({ ieee, ok: true, attempt });
+  }
+}

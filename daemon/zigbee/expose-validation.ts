@@ -1,0 +1,84 @@
+// Checks a requested value against what the definition exposes for that property (type,
+// range, allowed values, settable or not) before anything is sent to the radio, so that a
+// bad command fails fast with a clear message instead of as a converter's stack trace.
+import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
+
+/** The expose fields we read; the converters' Expose classes all have this shape. */
+interface ExposeLike {
+  type: string;
+  name?: string;
+  property?: string;
+  access?: number;
+  features?: ExposeLike[];
+  value_on?: unknown;
+  value_off?: unknown;
+  value_toggle?: unknown;
+  value_min?: number;
+  value_max?: number;
+  presets?: Array<{ name: string; value: unknown }>;
+  values?: unknown[];
+}
+
+/** The converters' access bit for "can be set". */
+const ACCESS_SET = 0b010;
+
+/** Property -> expose, for the leaves of the definition's exposes (lights are descended). */
+export function exposedProperties(definition: ConverterDefinition, device: HerdsmanDevice): Map<string, ExposeLike> {
+  const list = (
+    typeof definition.exposes === 'function' ? definition.exposes(device, {}) : definition.exposes
+  ) as unknown as ExposeLike[];
+  const byProperty = new Map<string, ExposeLike>();
+  const walk = (exposes: ExposeLike[]): void => {
+    for (const expose of exposes) {
+      if (expose.property !== undefined) byProperty.set(expose.property, expose);
+      else if (expose.features) walk(expose.features);
+    }
+  };
+  walk(list);
+  return byProperty;
+}
+
+/** A reason the value cannot be set, or undefined when it looks fine. */
+export function valueProblem(key: string, value: unknown, expose: ExposeLike | undefined): string | undefined {
+  if (value === undefined || value === null) return `'${key}' needs a value`;
+  if (!expose) return undefined; // not described: the converter judges
+  if (expose.access !== undefined && (expose.access & ACCESS_SET) === 0) return `'${key}' is read-only`;
+  switch (expose.type) {
+    case 'binary': {
+      const allowed = [expose.value_on, expose.value_off, expose.value_toggle].filter((v) => v !== undefined);
+      return sameAsOneOf(value, allowed) ? undefined : `'${key}' must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`;
+    }
+    case 'numeric': {
+      const presets = (expose.presets ?? []).map((p) => p.name);
+      if (typeof value === 'string' && presets.includes(value)) return undefined;
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        const hint = presets.length > 0 ? ` or one of ${presets.join(', ')}` : '';
+        return `'${key}' must be a number${hint}, got ${show(value)}`;
+      }
+      if (expose.value_min !== undefined && value < expose.value_min) return `'${key}' ${value} is below ${expose.value_min}`;
+      if (expose.value_max !== undefined && value > expose.value_max) return `'${key}' ${value} is above ${expose.value_max}`;
+      return undefined;
+    }
+    case 'enum':
+      return sameAsOneOf(value, expose.values ?? []) ? undefined : `'${key}' must be one of ${(expose.values ?? []).map(show).join(', ')}, got ${show(value)}`;
+    case 'text':
+      return typeof value === 'string' ? undefined : `'${key}' must be text, got ${show(value)}`;
+    case 'composite':
+      return typeof value === 'object' && !Array.isArray(value) ? undefined : `'${key}' must be an object, got ${show(value)}`;
+    case 'list':
+      return Array.isArray(value) ? undefined : `'${key}' must be a list, got ${show(value)}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Equality that ignores the case of strings ("on" sets "ON"). */
+function sameAsOneOf(value: unknown, allowed: unknown[]): boolean {
+  return allowed.some((a) =>
+    typeof a === 'string' && typeof value === 'string' ? a.toLowerCase() === value.toLowerCase() : a === value,
+  );
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+}

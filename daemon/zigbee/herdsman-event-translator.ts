@@ -1,0 +1,181 @@
+// Listens to herdsman's controller events and translates each into our typed events:
+// joins, interviews (with the converters' definition), leaves, last-seen, permit join,
+// adapter loss, and messages converted to state by the definition's fromZigbee.
+import type { Controller, Events } from 'zigbee-herdsman';
+import type { Ieee } from '../domain/events.js';
+import type { DefinitionCache } from './definition-cache.js';
+import { notifyConverters, type LifecycleEvent } from './definition-events.js';
+import { describeDevice } from './device-description.js';
+import type { DeviceConfigurer } from './device-configurer.js';
+import { describeError } from './errors.js';
+import type { HerdsmanDevice, HerdsmanMessage } from './herdsman-types.js';
+import { KeyedSerialQueue } from './keyed-serial-queue.js';
+import { convertMessage, isSilentCluster } from './message-converter.js';
+import type { NetworkState } from './network-state.js';
+import type { Clock, ZigbeeLogger, ZigbeeNetworkEvents } from './types.js';
+
+export interface HerdsmanEventTranslatorOptions {
+  controller: Controller;
+  definitions: DefinitionCache;
+  configurer: DeviceConfigurer;
+  state: NetworkState;
+  clock: Clock;
+  log: ZigbeeLogger;
+  emit: <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
+}
+
+type InterviewPhase = Events.DeviceInterviewPayload['status'];
+
+export class HerdsmanEventTranslator {
+  private readonly queue = new KeyedSerialQueue();
+  private readonly detachers: Array<() => void> = [];
+
+  constructor(private readonly o: HerdsmanEventTranslatorOptions) {}
+
+  attach(): void {
+    const c = this.o.controller;
+    const on = <K extends Parameters<Controller['on']>[0]>(event: K, handler: (...args: never[]) => void): void => {
+      c.on(event, handler as never);
+      this.detachers.push(() => c.off(event, handler as never));
+    };
+    on('message', (m: HerdsmanMessage) => {
+      if (m.device.type === 'Coordinator') return;
+      void this.queue.run(m.device.ieeeAddr, () => this.guard('message', () => this.onMessage(m)));
+    });
+    on('deviceJoined', ({ device }: Events.DeviceJoinedPayload) => {
+      this.o.log.info('device joined', { ieee: device.ieeeAddr, nwk: device.networkAddress });
+      this.o.emit('device_joined', { ieee: device.ieeeAddr, nwk: device.networkAddress });
+      void this.guard('deviceJoined', () => this.notify('deviceJoined', device));
+    });
+    on('deviceInterview', ({ device, status }: Events.DeviceInterviewPayload) => {
+      // Through the device's queue: messages that follow the interview see its definition.
+      void this.queue.run(device.ieeeAddr, () => this.guard('deviceInterview', () => this.onInterview(device, status)));
+    });
+    on('deviceAnnounce', ({ device }: Events.DeviceAnnouncePayload) => {
+      this.o.log.debug('device announced', { ieee: device.ieeeAddr, nwk: device.networkAddress });
+      void this.guard('deviceAnnounce', () => this.notify('deviceAnnounce', device));
+    });
+    on('deviceNetworkAddressChanged', ({ device }: Events.DeviceNetworkAddressChangedPayload) => {
+      this.o.log.info('device network address changed', { ieee: device.ieeeAddr, nwk: device.networkAddress });
+      void this.guard('deviceNetworkAddressChanged', () => this.notify('deviceNetworkAddressChanged', device));
+    });
+    on('deviceLeave', ({ ieeeAddr }: Events.DeviceLeavePayload) => {
+      this.o.log.info('device left the network', { ieee: ieeeAddr });
+      this.forgetDevice(ieeeAddr);
+      this.o.emit('device_left', { ieee: ieeeAddr, reason: 'left' });
+    });
+    on('lastSeenChanged', ({ device }: Events.LastSeenChangedPayload) => {
+      if (device.type === 'Coordinator') return;
+      const seen: ZigbeeNetworkEvents['seen'] = { ieee: device.ieeeAddr, at: this.o.clock.now() };
+      if (device.linkquality !== undefined) seen.linkquality = device.linkquality;
+      this.o.emit('seen', seen);
+    });
+    on('permitJoinChanged', ({ permitted, time }: Events.PermitJoinChangedPayload) => {
+      this.o.emit('permit_join_changed', { open: permitted, seconds: permitted ? (time ?? 0) : 0 });
+    });
+    on('adapterDisconnected', () => {
+      this.o.log.error('coordinator disconnected');
+      this.o.emit('adapter_disconnected', {});
+    });
+    this.o.state.resume();
+  }
+
+  detach(): void {
+    for (const detach of this.detachers.splice(0)) detach();
+    this.o.state.stop();
+  }
+
+  /** Resolves when every message and interview handed over so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** After start: resolve every known device, let quirks run, configure what is due. */
+  async onStarted(): Promise<void> {
+    for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
+      await this.guard('start', async () => {
+        const definition = await this.o.definitions.resolve(device);
+        await this.notify('start', device);
+        // Routers listen all the time; sleepy devices are configured when they next speak.
+        if (definition && device.type === 'Router') this.o.configurer.onDeviceAwake(device, definition);
+      });
+    }
+  }
+
+  async onInterview(device: HerdsmanDevice, phase: InterviewPhase): Promise<void> {
+    const ieee = device.ieeeAddr;
+    if (phase === 'started') {
+      this.o.log.info('interview started', { ieee });
+      this.o.emit('device_interview', { ieee, status: 'in_progress', device: describeDevice(device) });
+      return;
+    }
+    if (phase === 'failed') {
+      this.o.log.warn('interview failed', { ieee, modelId: device.modelID });
+      this.o.emit('device_interview', { ieee, status: 'failed', device: describeDevice(device) });
+      return;
+    }
+    // The model id may have changed (or become known): resolve afresh.
+    this.o.definitions.forget(ieee);
+    const definition = await this.o.definitions.resolve(device);
+    const description = describeDevice(device, definition);
+    if (description.supported) {
+      this.o.log.info('device interviewed', { ieee, model: description.model, vendor: description.vendor });
+    } else {
+      this.o.log.warn('device interviewed but not supported: generic definition', {
+        ieee,
+        modelId: device.modelID,
+        manufacturerName: device.manufacturerName,
+      });
+    }
+    this.o.emit('device_interview', { ieee, status: 'successful', device: description });
+    await notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee));
+    if (definition) this.o.configurer.onDeviceAwake(device, definition);
+  }
+
+  forgetDevice(ieee: Ieee): void {
+    this.o.definitions.forget(ieee);
+    this.o.configurer.forget(ieee);
+    this.o.state.forget(ieee);
+  }
+
+  private async onMessage(message: HerdsmanMessage): Promise<void> {
+    const { device } = message;
+    const ieee = device.ieeeAddr;
+    this.o.state.countMessage();
+    const definition = await this.o.definitions.resolve(device);
+    if (!definition) {
+      this.o.log.debug('message while interviewing, not converted', { ieee, cluster: String(message.cluster) });
+      return;
+    }
+    // A sleepy device listens right after it spoke: the moment to retry its configure.
+    this.o.configurer.onDeviceAwake(device, definition);
+    const outcome = await convertMessage(message, definition, {
+      state: this.o.state.of(ieee),
+      options: this.o.state.optionsOf(ieee),
+      publishLater: (payload) => this.o.state.publish(ieee, payload),
+    });
+    for (const r of outcome.rejections) this.o.state.reject(ieee, r.reason, r.cluster, definition.model);
+    if (Object.keys(outcome.state).length > 0) {
+      this.o.state.publish(ieee, outcome.state, message.linkquality);
+    } else if (outcome.converters === 0 && outcome.rejections.length === 0 && !isSilentCluster(String(message.cluster))) {
+      this.o.log.debug('no converter for message', { ieee, model: definition.model, cluster: String(message.cluster), type: message.type });
+    }
+  }
+
+  private async notify(type: LifecycleEvent | 'start', device: HerdsmanDevice): Promise<void> {
+    await notifyConverters(type, device, this.o.definitions.get(device.ieeeAddr), this.context(device.ieeeAddr));
+  }
+
+  private context(ieee: Ieee) {
+    return { state: this.o.state.of(ieee), options: this.o.state.optionsOf(ieee), log: this.o.log };
+  }
+
+  /** herdsman does not await our handlers: every failure must be caught and logged here. */
+  private async guard(what: string, task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (error) {
+      this.o.log.error('zigbee event handling failed', { event: what, error: describeError(error) });
+    }
+  }
+}

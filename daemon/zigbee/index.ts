@@ -1,0 +1,19 @@
+// Public surface of daemon/zigbee. Nothing exported here exposes zigbee-herdsman or
+// zigbee-herdsman-converters types.
+export { ZigbeeNetwork, type NetworkParameters } from './zigbee-network.js';
+export { ZigbeeError, type ZigbeeErrorCode } from './errors.js';
+export { ATTRIBUTE_SENTINELS, STATE_RULES, type AttributeSentinel, type StateRule } from './sanitizer.js';
+export type {
+  Clock,
+  LeaveReason,
+  NetworkCredentials,
+  RemoveOptions,
+  SerialAdapter,
+  SerialOptions,
+  StartResult,
+  ZigbeeLogger,
+  ZigbeeNetworkEventKind,
+  ZigbeeNetworkEvents,
+  ZigbeeNetworkOptions,
+  ZigbeeNetworkStats,
+} from './types.js';

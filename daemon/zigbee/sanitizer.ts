@@ -1,0 +1,112 @@
+// Refuses values that devices send when they have no real measurement (ZCL "invalid"
+// sentinels such as 0x8000 for a signed temperature) and values no sensor can mean
+// (NaN, humidity 140 %). Two data-driven layers:
+//  - attribute sentinels, checked on the raw ZCL attributes before any converter sees them
+//    (some converters silently drop them, others would turn 0x8000 into -327.68 °C);
+//  - state rules, checked on the converted state, whatever converter produced it.
+import type { DeviceState } from '../domain/events.js';
+
+export interface AttributeSentinel {
+  cluster: string;
+  attribute: string;
+  /** Values as herdsman decodes them (signed types arrive signed: 0x8000 int16 = -32768). */
+  values: readonly number[];
+  reason: string;
+}
+
+/** ZCL "invalid value" sentinels of the measurement attributes we turn into state. */
+export const ATTRIBUTE_SENTINELS: readonly AttributeSentinel[] = [
+  { cluster: 'msTemperatureMeasurement', attribute: 'measuredValue', values: [-0x8000, 0x8000], reason: 'temperature 0x8000 (invalid measurement)' },
+  { cluster: 'msRelativeHumidity', attribute: 'measuredValue', values: [0xffff], reason: 'humidity 0xffff (invalid measurement)' },
+  { cluster: 'msPressureMeasurement', attribute: 'measuredValue', values: [-0x8000, 0x8000], reason: 'pressure 0x8000 (invalid measurement)' },
+  { cluster: 'msIlluminanceMeasurement', attribute: 'measuredValue', values: [0xffff], reason: 'illuminance 0xffff (invalid measurement)' },
+  { cluster: 'genDeviceTempCfg', attribute: 'currentTemperature', values: [-0x8000, 0x8000], reason: 'device temperature 0x8000 (invalid measurement)' },
+  { cluster: 'genPowerCfg', attribute: 'batteryPercentageRemaining', values: [0xff], reason: 'battery percentage 0xff (invalid)' },
+  { cluster: 'genPowerCfg', attribute: 'batteryVoltage', values: [0xff], reason: 'battery voltage 0xff (invalid)' },
+];
+
+export interface StateRule {
+  key: string;
+  min?: number;
+  max?: number;
+  /** Exact values that mean "no measurement" once converted. */
+  sentinels?: readonly number[];
+}
+
+/** Plausible ranges of converted state; a value outside is a broken sensor, not weather. */
+export const STATE_RULES: readonly StateRule[] = [
+  { key: 'temperature', min: -80, max: 150, sentinels: [-327.68] },
+  { key: 'device_temperature', min: -80, max: 200, sentinels: [-327.68] },
+  { key: 'humidity', min: 0, max: 100, sentinels: [655.35] },
+  { key: 'soil_moisture', min: 0, max: 100 },
+  { key: 'pressure', min: 0, max: 2000 },
+  { key: 'battery', min: 0, max: 100 },
+  { key: 'illuminance', min: 0, max: 200_000 },
+  { key: 'linkquality', min: 0, max: 255 },
+  { key: 'brightness', min: 0, max: 255 },
+  { key: 'voltage', min: 0 },
+  { key: 'current', min: 0 },
+];
+
+export interface Rejection {
+  key: string;
+  reason: string;
+}
+
+/** Splits raw ZCL attributes into those converters may see and sentinel rejections. */
+export function screenAttributes(
+  cluster: string,
+  attributes: Record<string, unknown>,
+  sentinels: readonly AttributeSentinel[] = ATTRIBUTE_SENTINELS,
+): { accepted: Record<string, unknown>; rejected: Rejection[] } {
+  const accepted: Record<string, unknown> = {};
+  const rejected: Rejection[] = [];
+  for (const [attribute, value] of Object.entries(attributes)) {
+    const reason = attributeProblem(cluster, attribute, value, sentinels);
+    if (reason) rejected.push({ key: attribute, reason });
+    else accepted[attribute] = value;
+  }
+  return { accepted, rejected };
+}
+
+function attributeProblem(
+  cluster: string,
+  attribute: string,
+  value: unknown,
+  sentinels: readonly AttributeSentinel[],
+): string | undefined {
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${cluster}.${attribute} is ${value}`;
+  for (const s of sentinels) {
+    if (s.cluster === cluster && s.attribute === attribute && typeof value === 'number' && s.values.includes(value)) {
+      return s.reason;
+    }
+  }
+  return undefined;
+}
+
+/** Splits converted state into plausible keys and rejections with a reason each. */
+export function screenState(
+  state: DeviceState,
+  rules: readonly StateRule[] = STATE_RULES,
+): { accepted: DeviceState; rejected: Rejection[] } {
+  const accepted: DeviceState = {};
+  const rejected: Rejection[] = [];
+  for (const [key, value] of Object.entries(state)) {
+    const reason = stateProblem(key, value, rules);
+    if (reason) rejected.push({ key, reason });
+    else accepted[key] = value;
+  }
+  return { accepted, rejected };
+}
+
+function stateProblem(key: string, value: unknown, rules: readonly StateRule[]): string | undefined {
+  if (value === undefined) return `${key} is undefined`;
+  if (typeof value !== 'number') return undefined;
+  if (!Number.isFinite(value)) return `${key} is ${value}`;
+  const rule = rules.find((r) => r.key === key);
+  if (!rule) return undefined;
+  if (rule.sentinels?.includes(value)) return `${key} ${value} is an invalid-measurement sentinel`;
+  if (rule.min !== undefined && value < rule.min) return `${key} ${value} is below ${rule.min}`;
+  if (rule.max !== undefined && value > rule.max) return `${key} ${value} is above ${rule.max}`;
+  return undefined;
+}

@@ -1,0 +1,91 @@
+// The public vocabulary of daemon/zigbee. Nothing here mentions zigbee-herdsman: the rest of
+// the daemon codes against these types, so herdsman can change without the change spreading.
+import type { DeviceDescription, DeviceState, Ieee, InterviewStatus } from '../domain/events.js';
+
+/** The structural subset of daemon/ops' Logger that this module needs. */
+export interface ZigbeeLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(ns: string): ZigbeeLogger;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp';
+
+export interface SerialOptions {
+  /** A device path (/dev/ttyUSB0) or tcp://host:port for a networked/virtual coordinator. */
+  path: string;
+  adapter: SerialAdapter;
+  baudRate?: number;
+  rtscts?: boolean;
+}
+
+export interface NetworkCredentials {
+  panId: number;
+  /** 8 bytes, most significant first (as Zigbee2MQTT's ext_pan_id). */
+  extendedPanId: number[];
+  /** 16 bytes. Secret: never logged, never put into an error message. */
+  networkKey: number[];
+  /** 11..26 */
+  channel: number;
+}
+
+export interface ZigbeeNetworkOptions {
+  serial: SerialOptions;
+  network: NetworkCredentials;
+  /** Directory for herdsman's database.db and the coordinator backup. Must exist. */
+  dataDir: string;
+  log: ZigbeeLogger;
+  clock?: Clock;
+  /** Upper bound for permitJoin(seconds); herdsman's own limit is 254. Default 254. */
+  maxPermitJoinSeconds?: number;
+  /** How many times configure is tried per device and session before giving up. Default 3. */
+  maxConfigureAttempts?: number;
+  /** Decides whether a joining device may stay. Default: every device is accepted. */
+  acceptJoin?: (ieee: Ieee) => boolean | Promise<boolean>;
+  /** Per-device converter options (occupancy_timeout, temperature_precision, ...). Default none. */
+  deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
+}
+
+export type StartResult = 'reset' | 'resumed' | 'restored';
+
+export type LeaveReason = 'left' | 'removed' | 'force_removed';
+
+/** Events of a ZigbeeNetwork, keyed by kind. */
+export interface ZigbeeNetworkEvents {
+  device_joined: { ieee: Ieee; nwk: number };
+  device_interview: { ieee: Ieee; status: InterviewStatus; device?: DeviceDescription };
+  /** The device is no longer part of the network: it left by itself or was removed. */
+  device_left: { ieee: Ieee; reason: LeaveReason };
+  /** Named state converted by the converters' fromZigbee (or reported back by setState). */
+  state: { ieee: Ieee; state: DeviceState; linkquality?: number };
+  /** Any sign of life (message, announce, join): for last-seen and availability. */
+  seen: { ieee: Ieee; linkquality?: number; at: number };
+  /** Input from a device that was refused: malformed frame, unknown cluster, sentinel value. */
+  rejected: { ieee: Ieee; reason: string; cluster?: string };
+  /** The definition's configure (bindings, reporting) ran; ok=false means it will be retried. */
+  device_configured: { ieee: Ieee; ok: boolean; attempt: number; error?: string };
+  permit_join_changed: { open: boolean; seconds: number };
+  adapter_disconnected: Record<string, never>;
+}
+
+export type ZigbeeNetworkEventKind = keyof ZigbeeNetworkEvents;
+
+export interface RemoveOptions {
+  /** Drop the device from herdsman's database without asking it to leave (it is gone). */
+  force?: boolean;
+}
+
+/** Counters for metrics. */
+export interface ZigbeeNetworkStats {
+  messages: number;
+  states: number;
+  rejected: number;
+  rejectedByReason: Record<string, number>;
+}

@@ -1,0 +1,275 @@
+// The Zigbee network as the rest of the daemon sees it: a narrow typed surface over
+// zigbee-herdsman (radio, device database) and zigbee-herdsman-converters (device
+// definitions, raw ZCL <-> named state). herdsman's events are translated here into typed
+// events; no herdsman or converters type leaves this module.
+import { Controller, setLogger as setHerdsmanLogger } from 'zigbee-herdsman';
+import * as zhc from 'zigbee-herdsman-converters';
+import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
+import { DefinitionCache } from './definition-cache.js';
+import { notifyConvertersStop } from './definition-events.js';
+import { describeDevice } from './device-description.js';
+import { DeviceConfigurer } from './device-configurer.js';
+import { describeError, ZigbeeError } from './errors.js';
+import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
+import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
+import { createLibraryLogger, secretRedactor } from './library-logger.js';
+import { applyState } from './state-setter.js';
+import {
+  controllerOptions,
+  DEFAULT_MAX_CONFIGURE_ATTEMPTS,
+  DEFAULT_MAX_PERMIT_JOIN_SECONDS,
+  validateOptions,
+} from './network-options.js';
+import { TypedEmitter } from './typed-emitter.js';
+import type {
+  Clock,
+  RemoveOptions,
+  StartResult,
+  ZigbeeLogger,
+  ZigbeeNetworkEvents,
+  ZigbeeNetworkOptions,
+  ZigbeeNetworkStats,
+} from './types.js';
+import { NetworkState } from './network-state.js';
+
+export interface NetworkParameters {
+  panId: number;
+  /** As herdsman reports it: "0x" + 16 hex digits. */
+  extendedPanId: string;
+  channel: number;
+}
+
+export class ZigbeeNetwork {
+  private readonly log: ZigbeeLogger;
+  private readonly clock: Clock;
+  private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
+  private readonly definitions = new DefinitionCache();
+  private readonly state: NetworkState;
+  private readonly configurer: DeviceConfigurer;
+  private readonly maxPermitJoinSeconds: number;
+  private controller: Controller | undefined;
+  private translator: HerdsmanEventTranslator | undefined;
+
+  constructor(private readonly options: ZigbeeNetworkOptions) {
+    validateOptions(options);
+    this.log = options.log.child('zigbee');
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.maxPermitJoinSeconds = options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS;
+    this.events = new TypedEmitter((kind, error) =>
+      this.log.error('event listener failed', { event: String(kind), error: describeError(error) }),
+    );
+    this.state = new NetworkState({
+      log: this.log,
+      deviceOptions: options.deviceOptions,
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
+    this.configurer = new DeviceConfigurer({
+      coordinatorEndpoint: () => this.coordinatorEndpoint(),
+      maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
+      log: this.log,
+      onReport: (report) => this.events.emit('device_configured', report),
+    });
+  }
+
+  /** Subscribes to one kind of event; returns the unsubscribe function. */
+  on<K extends keyof ZigbeeNetworkEvents>(kind: K, listener: (event: ZigbeeNetworkEvents[K]) => void): () => void {
+    return this.events.on(kind, listener);
+  }
+
+  /**
+   * Opens the coordinator and forms or resumes the network: 'reset' when it was (re)formed
+   * from our credentials, 'resumed' when the coordinator already ran that network,
+   * 'restored' when herdsman restored it from its coordinator backup.
+   */
+  async start(): Promise<StartResult> {
+    if (this.controller) throw new ZigbeeError('invalid_options', 'the network is already started');
+    const libraryLogger = createLibraryLogger(this.log.child('herdsman'), {
+      forwardDebug: false,
+      redact: secretRedactor(this.options.network.networkKey),
+    });
+    // Both libraries keep their logger module-wide; there is one network per process.
+    setHerdsmanLogger(libraryLogger);
+    zhc.setLogger(libraryLogger);
+
+    const acceptJoin = this.options.acceptJoin;
+    const controller = new Controller(
+      controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
+    );
+    this.translator = new HerdsmanEventTranslator({
+      controller,
+      definitions: this.definitions,
+      configurer: this.configurer,
+      state: this.state,
+      clock: this.clock,
+      log: this.log,
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
+    this.translator.attach();
+    let result: StartResult;
+    try {
+      result = await controller.start();
+    } catch (error) {
+      this.translator.detach();
+      this.translator = undefined;
+      await controller.stop().catch(() => {});
+      this.log.error('coordinator start failed', { path: this.options.serial.path, error: describeError(error) });
+      throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
+    }
+    this.controller = controller;
+    this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    await this.translator.onStarted();
+    return result;
+  }
+
+  /** Stops the network; herdsman saves its database and takes a coordinator backup. */
+  async stop(): Promise<void> {
+    const controller = this.controller;
+    if (!controller) return;
+    this.controller = undefined;
+    this.translator?.detach();
+    await this.translator?.idle();
+    this.translator = undefined;
+    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
+      await notifyConvertersStop(device.ieeeAddr, this.definitions.get(device.ieeeAddr), this.log);
+    }
+    this.definitions.clear();
+    try {
+      await controller.stop();
+    } finally {
+      this.log.info('zigbee network stopped');
+    }
+  }
+
+  /** Opens the network for joining for at most the configured maximum; 0 closes it. */
+  async permitJoin(seconds: number): Promise<number> {
+    const controller = this.started();
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      throw new ZigbeeError('invalid_value', `permit join needs a whole number of seconds >= 0, got ${seconds}`);
+    }
+    const bounded = Math.min(seconds, this.maxPermitJoinSeconds);
+    await controller.permitJoin(bounded);
+    this.log.info(bounded > 0 ? 'permit join opened' : 'permit join closed', { seconds: bounded });
+    return bounded;
+  }
+
+  /** Every device herdsman knows (without the coordinator). */
+  devices(): DeviceDescription[] {
+    const controller = this.started();
+    const list: DeviceDescription[] = [];
+    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
+      list.push(describeDevice(device, this.definitions.get(device.ieeeAddr)));
+    }
+    return list;
+  }
+
+  /** The parameters the coordinator actually runs with. */
+  async networkParameters(): Promise<NetworkParameters> {
+    const p = await this.started().getNetworkParameters();
+    return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
+  }
+
+  /** Seeds the last known state of a device (from our store) for converters that read it. */
+  seedState(ieee: Ieee, state: DeviceState): void {
+    this.state.seed(ieee, state);
+  }
+
+  /**
+   * Sets named state through the definition's toZigbee converters. Refuses unknown devices,
+   * keys without a converter and values outside the definition's exposes before sending.
+   * Resolves with the state the converters report (also emitted as a `state` event).
+   */
+  async setState(ieee: Ieee, request: DeviceState): Promise<DeviceState> {
+    const device = this.device(ieee);
+    const definition = await this.definitionOf(device);
+    const result = await applyState(request, {
+      device,
+      definition,
+      state: this.state.of(ieee),
+      options: this.state.optionsOf(ieee),
+      publish: (payload) => this.state.publish(ieee, payload),
+    });
+    this.state.publish(ieee, result);
+    return result;
+  }
+
+  /**
+   * Asks the device to leave and forgets it. With `force`, forgets it without asking (for a
+   * device that is gone for good). Emits `device_left`.
+   */
+  async remove(ieee: Ieee, options: RemoveOptions = {}): Promise<void> {
+    const device = this.device(ieee);
+    if (options.force) {
+      device.removeFromDatabase();
+    } else {
+      try {
+        await device.removeFromNetwork();
+      } catch (error) {
+        throw new ZigbeeError('device_error', `${ieee} did not confirm the leave request (${describeError(error)}); remove it with force if it is gone`, { cause: error });
+      }
+    }
+    this.translator?.forgetDevice(ieee);
+    this.log.info('device removed', { ieee, force: options.force === true });
+    this.events.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
+  }
+
+  /** Interviews the device again (descriptors, basic attributes), then re-resolves it. */
+  async reinterview(ieee: Ieee): Promise<DeviceDescription> {
+    const device = this.device(ieee);
+    const translator = this.translator!;
+    await translator.onInterview(device, 'started');
+    try {
+      await device.interview(true);
+    } catch (error) {
+      await translator.onInterview(device, 'failed');
+      throw new ZigbeeError('device_error', `interview of ${ieee} failed: ${describeError(error)}`, { cause: error });
+    }
+    await translator.onInterview(device, 'successful');
+    return describeDevice(device, this.definitions.get(ieee));
+  }
+
+  /** Runs the definition's configure (bindings, reporting) now, even if done before. */
+  async reconfigure(ieee: Ieee): Promise<void> {
+    const device = this.device(ieee);
+    await this.configurer.configure(device, await this.definitionOf(device), true);
+  }
+
+  /** Whether a (mains powered) device answers a basic read: for availability checks. */
+  async ping(ieee: Ieee): Promise<boolean> {
+    const device = this.device(ieee);
+    try {
+      await device.ping();
+      return true;
+    } catch (error) {
+      this.log.debug('ping failed', { ieee, error: describeError(error) });
+      return false;
+    }
+  }
+
+  stats(): ZigbeeNetworkStats {
+    return this.state.stats();
+  }
+
+  private started(): Controller {
+    if (!this.controller) throw new ZigbeeError('not_started', 'the zigbee network is not started');
+    return this.controller;
+  }
+
+  private device(ieee: Ieee): HerdsmanDevice {
+    const device = this.started().getDeviceByIeeeAddr(ieee);
+    if (!device || device.type === 'Coordinator') throw new ZigbeeError('unknown_device', `no device ${ieee} in the network`);
+    return device;
+  }
+
+  private async definitionOf(device: HerdsmanDevice): Promise<ConverterDefinition> {
+    const definition = await this.definitions.resolve(device);
+    if (!definition) throw new ZigbeeError('device_busy', `${device.ieeeAddr} is still being interviewed`);
+    return definition;
+  }
+
+  private coordinatorEndpoint() {
+    const coordinator = this.started().getDevicesByType('Coordinator')[0];
+    const endpoint = coordinator?.getEndpoint(1) ?? coordinator?.endpoints[0];
+    if (!endpoint) throw new ZigbeeError('device_error', 'the coordinator has no endpoint');
+    return endpoint;
+  }
+}
