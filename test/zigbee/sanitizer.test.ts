@@ -1,0 +1,50 @@
+import t from 'tap';
+import { screenAttributes, screenState } from '../../daemon/zigbee/sanitizer.js';
+
+t.test('a 0x8000 temperature is refused before any converter sees it', async (t) => {
+  const { accepted, rejected } = screenAttributes('msTemperatureMeasurement', { measuredValue: -32768 });
+  t.same(accepted, {});
+  t.equal(rejected.length, 1);
+  t.match(rejected[0]!.reason, /temperature 0x8000/);
+});
+
+t.test('a real temperature passes, and only the sentinel attribute of a report is dropped', async (t) => {
+  t.same(screenAttributes('msTemperatureMeasurement', { measuredValue: 2150 }).accepted, { measuredValue: 2150 });
+  const mixed = screenAttributes('genPowerCfg', { batteryVoltage: 30, batteryPercentageRemaining: 0xff });
+  t.same(mixed.accepted, { batteryVoltage: 30 });
+  t.same(mixed.rejected.map((r) => r.key), ['batteryPercentageRemaining']);
+});
+
+t.test('the same raw value on another cluster is not a sentinel', async (t) => {
+  // 0xffff is "invalid" for humidity but an ordinary reading elsewhere.
+  t.same(screenAttributes('seMetering', { instantaneousDemand: 0xffff }).rejected, []);
+  t.equal(screenAttributes('msRelativeHumidity', { measuredValue: 0xffff }).rejected.length, 1);
+});
+
+t.test('NaN and Infinity attributes are refused on any cluster', async (t) => {
+  const { accepted, rejected } = screenAttributes('genAnalogInput', { presentValue: Number.NaN, description: 'x' });
+  t.same(accepted, { description: 'x' });
+  t.match(rejected[0]!.reason, /NaN/);
+  t.equal(screenAttributes('genAnalogInput', { presentValue: Infinity }).rejected.length, 1);
+});
+
+t.test('converted state outside plausible ranges is refused key by key', async (t) => {
+  const { accepted, rejected } = screenState({
+    temperature: -327.68,
+    humidity: 140,
+    battery: 101,
+    pressure: 1013,
+    contact: true,
+    action: 'single',
+  });
+  t.same(accepted, { pressure: 1013, contact: true, action: 'single' });
+  t.same(rejected.map((r) => r.key).sort(), ['battery', 'humidity', 'temperature']);
+  t.match(rejected.find((r) => r.key === 'humidity')!.reason, /humidity 140 is above 100/);
+  t.match(rejected.find((r) => r.key === 'temperature')!.reason, /sentinel/);
+});
+
+t.test('non-finite numbers are refused for any key, boundaries are accepted', async (t) => {
+  t.equal(screenState({ power: Number.POSITIVE_INFINITY }).rejected.length, 1);
+  t.equal(screenState({ power: Number.NaN }).rejected.length, 1);
+  t.same(screenState({ humidity: 0, battery: 100, temperature: -40, power: -12.5 }).rejected, []);
+});
