@@ -1,0 +1,221 @@
+// The device table. Every change that the cloud must hear about queues its event in the same
+// transaction as the row change, through the outbox.
+import type Database from 'better-sqlite3';
+import type { DeviceDescription, Ieee } from '../domain/events.js';
+import { NameTakenError, StoreError, UnknownDeviceError } from './errors.js';
+import type { Outbox } from './outbox.js';
+import type { DeviceRecord, DeviceStore, UpsertResult } from './types.js';
+import type { WriteBatch } from './write-batch.js';
+
+const IEEE = /^0x[0-9a-f]{16}$/;
+const MAX_NAME = 128;
+
+interface DeviceRow {
+  ieee: string;
+  nwk: number;
+  type: DeviceDescription['type'];
+  manufacturer_code: number | null;
+  manufacturer_name: string | null;
+  model_id: string | null;
+  model: string | null;
+  vendor: string | null;
+  description: string | null;
+  supported: number;
+  power_source: string | null;
+  endpoints: string;
+  interview: DeviceDescription['interview'];
+  name: string;
+  room: string | null;
+  joined_at: number;
+  last_seen: number | null;
+  linkquality: number | null;
+  available: number;
+  left_at: number | null;
+}
+
+export function assertIeee(ieee: string): void {
+  if (!IEEE.test(ieee)) throw new StoreError('invalid_argument', `not an ieee address (0x + 16 lower-case hex digits): ${JSON.stringify(ieee)}`);
+}
+
+export class Devices implements DeviceStore {
+  private readonly stmts;
+
+  constructor(
+    db: Database.Database,
+    private readonly batch: WriteBatch,
+    private readonly outbox: Outbox,
+    private readonly now: () => number,
+    /** Called when a device row is deleted, so caches can forget it. */
+    private readonly onRemoved: (ieee: Ieee) => void,
+  ) {
+    const descCols = `nwk = @nwk, type = @type, manufacturer_code = @manufacturer_code, manufacturer_name = @manufacturer_name,
+      model_id = @model_id, model = @model, vendor = @vendor, description = @description, supported = @supported,
+      power_source = @power_source, endpoints = @endpoints, interview = @interview`;
+    this.stmts = {
+      get: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE ieee = ?'),
+      getByName: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE name = ?'),
+      list: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY name'),
+      insert: db.prepare(
+        `INSERT INTO devices (ieee, nwk, type, manufacturer_code, manufacturer_name, model_id, model, vendor, description,
+           supported, power_source, endpoints, interview, name, joined_at, available)
+         VALUES (@ieee, @nwk, @type, @manufacturer_code, @manufacturer_name, @model_id, @model, @vendor, @description,
+           @supported, @power_source, @endpoints, @interview, @ieee, @now, 1)`,
+      ),
+      // A device that had left and joins again is reachable again (right-hand sides see the old row).
+      update: db.prepare(
+        `UPDATE devices SET ${descCols}, available = CASE WHEN left_at IS NULL THEN available ELSE 1 END, left_at = NULL
+         WHERE ieee = @ieee`,
+      ),
+      rename: db.prepare<[string, string]>('UPDATE devices SET name = ? WHERE ieee = ?'),
+      setRoom: db.prepare<[string | null, string]>('UPDATE devices SET room = ? WHERE ieee = ?'),
+      markLeft: db.prepare<[number, string]>('UPDATE devices SET left_at = ?, available = 0 WHERE ieee = ?'),
+      remove: db.prepare<[string]>('DELETE FROM devices WHERE ieee = ?'),
+      markSeen: db.prepare<[number, number | null, string]>(
+        'UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), linkquality = coalesce(?, linkquality) WHERE ieee = ?',
+      ),
+      setAvailable: db.prepare<[number, string]>('UPDATE devices SET available = ? WHERE ieee = ?'),
+    };
+  }
+
+  upsert(desc: DeviceDescription): UpsertResult {
+    assertIeee(desc.ieee);
+    const params = {
+      ieee: desc.ieee,
+      nwk: desc.nwk,
+      type: desc.type,
+      manufacturer_code: desc.manufacturerCode ?? null,
+      manufacturer_name: desc.manufacturerName ?? null,
+      model_id: desc.modelId ?? null,
+      model: desc.model ?? null,
+      vendor: desc.vendor ?? null,
+      description: desc.description ?? null,
+      supported: desc.supported ? 1 : 0,
+      power_source: desc.powerSource ?? null,
+      endpoints: JSON.stringify(desc.endpoints),
+      interview: desc.interview,
+    };
+    return this.batch.run(() => {
+      const existing = this.stmts.get.get(desc.ieee);
+      if (existing) this.stmts.update.run(params);
+      else this.stmts.insert.run({ ...params, now: this.now() });
+      const joined = !existing || existing.left_at !== null;
+      const interviewChanged = existing?.interview !== desc.interview && !(joined && desc.interview === 'pending');
+      if (joined) this.outbox.insert({ kind: 'device_joined', ieee: desc.ieee, nwk: desc.nwk });
+      if (interviewChanged) this.outbox.insert({ kind: 'device_interview', ieee: desc.ieee, status: desc.interview, device: desc });
+      return { joined, interviewChanged };
+    });
+  }
+
+  get(ieee: Ieee): DeviceRecord | undefined {
+    const row = this.stmts.get.get(ieee);
+    return row && toRecord(row);
+  }
+
+  getByName(name: string): DeviceRecord | undefined {
+    const row = this.stmts.getByName.get(name);
+    return row && toRecord(row);
+  }
+
+  list(): DeviceRecord[] {
+    return this.stmts.list.all().map(toRecord);
+  }
+
+  rename(ieee: Ieee, name: string): void {
+    const clean = validName(name, 'name');
+    // A name that looks like an ieee could collide with the default name of a future device.
+    if (IEEE.test(clean.toLowerCase()) && clean.toLowerCase() !== ieee) {
+      throw new StoreError('invalid_argument', `name "${clean}" looks like another device's ieee address`);
+    }
+    this.batch.run(() => {
+      const row = this.requireRow(ieee);
+      if (row.name === clean) return;
+      const holder = this.stmts.getByName.get(clean);
+      if (holder && holder.ieee !== ieee) throw new NameTakenError(clean, holder.ieee);
+      this.stmts.rename.run(clean, ieee);
+      this.outbox.insert({ kind: 'device_renamed', ieee, name: clean, ...(row.room !== null ? { room: row.room } : {}) });
+    });
+  }
+
+  setRoom(ieee: Ieee, room: string | null): void {
+    const clean = room === null ? null : validName(room, 'room');
+    this.batch.run(() => {
+      const row = this.requireRow(ieee);
+      if (row.room === clean) return;
+      this.stmts.setRoom.run(clean, ieee);
+      this.outbox.insert({ kind: 'device_renamed', ieee, name: row.name, ...(clean !== null ? { room: clean } : {}) });
+    });
+  }
+
+  markLeft(ieee: Ieee): boolean {
+    return this.batch.run(() => {
+      const row = this.stmts.get.get(ieee);
+      if (!row || row.left_at !== null) return false;
+      this.stmts.markLeft.run(this.now(), ieee);
+      this.outbox.insert({ kind: 'device_left', ieee });
+      return true;
+    });
+  }
+
+  remove(ieee: Ieee): boolean {
+    const removed = this.batch.run(() => {
+      if (this.stmts.remove.run(ieee).changes === 0) return false;
+      this.outbox.insert({ kind: 'device_removed', ieee });
+      return true;
+    });
+    if (removed) this.onRemoved(ieee);
+    return removed;
+  }
+
+  markSeen(ieee: Ieee, seen: { at?: number; linkquality?: number } = {}): void {
+    this.batch.run(() => this.stmts.markSeen.run(seen.at ?? this.now(), seen.linkquality ?? null, ieee));
+  }
+
+  setAvailability(ieee: Ieee, available: boolean): boolean {
+    return this.batch.run(() => {
+      const row = this.requireRow(ieee);
+      if ((row.available === 1) === available) return false;
+      this.stmts.setAvailable.run(available ? 1 : 0, ieee);
+      this.outbox.insert({ kind: 'availability_changed', ieee, available });
+      return true;
+    });
+  }
+
+  private requireRow(ieee: Ieee): DeviceRow {
+    const row = this.stmts.get.get(ieee);
+    if (!row) throw new UnknownDeviceError(ieee);
+    return row;
+  }
+}
+
+function validName(value: string, what: 'name' | 'room'): string {
+  const clean = typeof value === 'string' ? value.trim() : '';
+  if (clean.length === 0 || clean.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(clean)) {
+    throw new StoreError('invalid_argument', `${what} must be 1-${MAX_NAME} printable characters, got ${JSON.stringify(value)}`);
+  }
+  return clean;
+}
+
+function toRecord(row: DeviceRow): DeviceRecord {
+  return {
+    ieee: row.ieee,
+    nwk: row.nwk,
+    type: row.type,
+    ...(row.manufacturer_code !== null ? { manufacturerCode: row.manufacturer_code } : {}),
+    ...(row.manufacturer_name !== null ? { manufacturerName: row.manufacturer_name } : {}),
+    ...(row.model_id !== null ? { modelId: row.model_id } : {}),
+    ...(row.power_source !== null ? { powerSource: row.power_source } : {}),
+    ...(row.model !== null ? { model: row.model } : {}),
+    ...(row.vendor !== null ? { vendor: row.vendor } : {}),
+    ...(row.description !== null ? { description: row.description } : {}),
+    supported: row.supported === 1,
+    interview: row.interview,
+    endpoints: JSON.parse(row.endpoints) as DeviceDescription['endpoints'],
+    name: row.name,
+    ...(row.room !== null ? { room: row.room } : {}),
+    joinedAt: row.joined_at,
+    ...(row.last_seen !== null ? { lastSeen: row.last_seen } : {}),
+    ...(row.linkquality !== null ? { linkquality: row.linkquality } : {}),
+    available: row.available === 1,
+    ...(row.left_at !== null ? { leftAt: row.left_at } : {}),
+  };
+}

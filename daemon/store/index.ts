@@ -1,0 +1,42 @@
+// daemon/store: the only code that touches SQLite. Everything goes through openStore().
+//
+//   const store = openStore({ path: '/var/lib/zigbee-hubd/hub.db', log, backup: { dir, keep: 7 } });
+//   if (store.recovered) { /* rebuild devices from herdsman, then: */ store.events.append({ kind: 'resync_requested', reason: ... }) }
+//   store.devices.upsert(desc);                       // queues device_joined / device_interview
+//   const { changed } = store.state.apply(ieee, { temperature: 21.5 });   // [] when nothing changed
+//   await store.flush();                              // before telling a user "done"
+//   store.outbox.onAppend(() => wakeCloudLink());     // after each commit that added events
+//   const batch = store.outbox.readAfter(lastSent, 500); ... store.outbox.ack(lastAckedByCloud);
+//   await store.close();                              // commits, backs up, closes
+//
+// Semantics worth knowing:
+// - Writes are synchronous and visible to reads at once; they become durable at the next group
+//   commit (<= commitIntervalMs, default 25 ms, or maxPendingWrites). flush() resolves when all
+//   writes queued so far are durable. A write and the events it causes commit together.
+// - The outbox only ever hands out durable events; seqs are never reused (also not after a
+//   corrupt database was replaced: the new one starts above the old seqs).
+// - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`
+//   event per dropped chunk; other events are never dropped.
+// - Errors the store throws on purpose are StoreError (with `code`); NameTakenError and
+//   UnknownDeviceError are subclasses.
+export { openStore, systemClock } from './open-store.js';
+export { StoreError, NameTakenError, UnknownDeviceError, type StoreErrorCode } from './errors.js';
+export { DEFAULT_OUTBOX_BOUNDS } from './outbox-bounds.js';
+export { defaultMigrationsDir } from './migrations.js';
+export type {
+  BackupOptions,
+  CommitStats,
+  DeviceRecord,
+  DeviceStore,
+  OutboxBounds,
+  OutboxReader,
+  OutboxStats,
+  RecoveryReport,
+  SettingsStore,
+  StateStore,
+  Store,
+  StoreClock,
+  StoreLog,
+  StoreOptions,
+  UpsertResult,
+} from './types.js';

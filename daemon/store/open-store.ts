@@ -1,0 +1,147 @@
+// Assembles the store: open (recovering from corruption), migrate, and wire the parts that
+// share the one writer connection and its group-commit transaction.
+import Database from 'better-sqlite3';
+import { Backups, DAY_MS } from './backups.js';
+import { isCorruption, moveAside, openChecked } from './connection.js';
+import { DeviceStates } from './device-state.js';
+import { Devices } from './devices.js';
+import { StoreError } from './errors.js';
+import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
+import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
+import { Outbox } from './outbox.js';
+import { Settings } from './settings.js';
+import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
+import { WriteBatch } from './write-batch.js';
+
+export const systemClock: StoreClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export function openStore(options: StoreOptions): Store {
+  const clock = options.clock ?? systemClock;
+  const now = () => clock.now();
+  const { log, path } = options;
+  // Read before touching the database: a broken install must not look like a corrupt database.
+  const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
+  const { db, recovered } = openRecovering(path, migrations, now, log);
+
+  const bounds = { ...DEFAULT_OUTBOX_BOUNDS, ...options.outboxBounds };
+  // Hooks reach the parts built below; the batch calls them only after openStore returned.
+  const hooks = {
+    beforeCommit: () => outbox.enforceBounds(),
+    afterCommit: () => outbox.committed(),
+    afterRollback: () => {
+      states.reset();
+      outbox.reload();
+    },
+  };
+  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
+  const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log);
+  const states = new DeviceStates(db, batch, outbox, now);
+  const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
+  const settings = new Settings(db, batch, now);
+  const flush = () => batch.flush();
+
+  const backupOptions = options.backup;
+  const backups = backupOptions
+    ? new Backups({
+        dbPath: path,
+        dir: backupOptions.dir,
+        keep: backupOptions.keep,
+        intervalMs: backupOptions.intervalMs ?? DAY_MS,
+        clock,
+        log,
+        flush,
+      })
+    : undefined;
+  backups?.start();
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    backups?.stop();
+    batch.close();
+    try {
+      if (backups && backupOptions?.onClose !== false) await backups.backupNow();
+    } catch (err) {
+      log.error('store: backup at close failed', { err: String(err) });
+    }
+    await backups?.idle();
+    db.close();
+    log.info('store: closed', { path });
+  };
+
+  const stats = outbox.stats();
+  log.info('store: open', { path, outboxEvents: stats.events, lastSeq: stats.lastSeq, lastAcked: stats.lastAcked });
+
+  return {
+    ...(recovered ? { recovered } : {}),
+    devices,
+    state: states,
+    events: { append: (event) => outbox.append(event) },
+    outbox,
+    settings,
+    flush,
+    backupNow: () => {
+      if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));
+      return backups.backupNow();
+    },
+    commitStats: () => batch.commitStats(),
+    close: () => (closing ??= close()),
+  };
+}
+
+function openMigrated(path: string, migrations: MigrationFile[], now: () => number, log: StoreLog): Database.Database {
+  const db = openChecked(path);
+  try {
+    const applied = applyMigrations(db, migrations, now);
+    if (applied.length > 0) log.info('store: migrations applied', { path, versions: applied });
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function openRecovering(
+  path: string,
+  migrations: MigrationFile[],
+  now: () => number,
+  log: StoreLog,
+): { db: Database.Database; recovered?: RecoveryReport } {
+  try {
+    return { db: openMigrated(path, migrations, now, log) };
+  } catch (err) {
+    if (!isCorruption(err)) throw err;
+    const reason = (err as Error).message;
+    const lastSeq = salvageLastSeq(path);
+    const movedTo = moveAside(path, now());
+    log.error('store: database is corrupt; moved aside, starting a fresh one', { path, movedTo, reason });
+    const db = openMigrated(path, migrations, now, log);
+    // The cloud de-duplicates by seq: new events must not reuse seqs the old database handed
+    // out. Use the old high-water mark if it can be read, and at least a time-derived floor
+    // (1000 per ms since the epoch, which no earlier database can have reached).
+    const floor = Math.max(lastSeq, now() * 1000);
+    // sqlite_sequence has no key on name: update the row if the table has one, else add it.
+    if (db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'`).run(floor).changes === 0) {
+      db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)`).run(floor);
+    }
+    return { db, recovered: { movedTo, reason } };
+  }
+}
+
+/** Best effort: the highest outbox seq recorded in a damaged database, or 0. */
+function salvageLastSeq(path: string): number {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`).get() as { seq: number } | undefined;
+      return typeof row?.seq === 'number' ? row.seq : 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}

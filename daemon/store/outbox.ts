@@ -1,0 +1,159 @@
+// The outbox: events waiting for the cloud, numbered in commit order. Readers only ever see
+// events that are durable, so a seq handed to the cloud is never reused after a crash.
+import type Database from 'better-sqlite3';
+import type { HubEvent, SequencedEvent } from '../domain/events.js';
+import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
+import type { TelemetryShedder } from './outbox-bounds.js';
+import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
+import type { WriteBatch } from './write-batch.js';
+
+const CLOUD_STREAM = 'cloud';
+
+export class Outbox implements OutboxReader {
+  /** Highest seq assigned, possibly not yet committed. */
+  private lastSeq = 0;
+  /** Highest seq committed; what readers may see. */
+  private durableSeq = 0;
+  private acked = 0;
+  private events = 0;
+  private bytes = 0;
+  private droppedSinceOpen = 0;
+  private overBoundsLogged = false;
+  private readonly listeners = new Set<(lastSeq: number) => void>();
+  private readonly insertStmt: Database.Statement<[number, string, string, string, number]>;
+  private readonly readStmt: Database.Statement<[number, number, number], { seq: number; at: number; payload: string }>;
+  private readonly sizeUpTo: Database.Statement<[number], { n: number; bytes: number }>;
+  private readonly deleteUpTo: Database.Statement<[number]>;
+  private readonly saveCursor: Database.Statement<[string, number, number]>;
+  private readonly loadCursor: Database.Statement<[string], { acked_seq: number }>;
+  private readonly loadSeq: Database.Statement<[], { seq: number }>;
+  private readonly loadSize: Database.Statement<[], { n: number; bytes: number }>;
+  private readonly oldest: Database.Statement<[], { at: number }>;
+
+  constructor(
+    db: Database.Database,
+    private readonly batch: WriteBatch,
+    private readonly shedder: TelemetryShedder,
+    private readonly now: () => number,
+    private readonly log: StoreLog,
+  ) {
+    this.insertStmt = db.prepare('INSERT INTO outbox (at, kind, class, payload, bytes) VALUES (?, ?, ?, ?, ?)');
+    this.readStmt = db.prepare('SELECT seq, at, payload FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
+    this.sizeUpTo = db.prepare('SELECT count(*) AS n, total(bytes) AS bytes FROM outbox WHERE seq <= ?');
+    this.deleteUpTo = db.prepare('DELETE FROM outbox WHERE seq <= ?');
+    this.saveCursor = db.prepare(
+      `INSERT INTO cloud_cursor (stream, acked_seq, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (stream) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
+    );
+    this.loadCursor = db.prepare('SELECT acked_seq FROM cloud_cursor WHERE stream = ?');
+    this.loadSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`);
+    this.loadSize = db.prepare('SELECT count(*) AS n, total(bytes) AS bytes FROM outbox');
+    this.oldest = db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1');
+    this.reload();
+    this.durableSeq = this.lastSeq;
+  }
+
+  /** Adds an event to the current transaction. Only for code already inside batch.run(). */
+  insert(event: HubEvent): number {
+    const payload = encodeEvent(event);
+    const bytes = Buffer.byteLength(payload);
+    const seq = Number(this.insertStmt.run(this.now(), event.kind, eventClass(event), payload, bytes).lastInsertRowid);
+    this.lastSeq = seq;
+    this.events++;
+    this.bytes += bytes;
+    return seq;
+  }
+
+  append(event: HubEvent): void {
+    this.batch.run(() => this.insert(event));
+  }
+
+  readAfter(afterSeq: number, limit: number): SequencedEvent[] {
+    if (!(limit > 0)) return [];
+    return this.readStmt.all(afterSeq, this.durableSeq, Math.floor(limit)).map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      event: decodeEvent(row.payload),
+    }));
+  }
+
+  ack(uptoSeq: number): void {
+    // Never beyond what was handed out; never backwards (a late, stale ack is harmless).
+    const upto = Math.min(Math.floor(uptoSeq), this.durableSeq);
+    if (!(upto > this.acked)) return;
+    this.batch.run(() => {
+      const size = this.sizeUpTo.get(upto)!;
+      this.deleteUpTo.run(upto);
+      this.saveCursor.run(CLOUD_STREAM, upto, this.now());
+      this.events -= size.n;
+      this.bytes -= size.bytes;
+    });
+    this.acked = upto;
+  }
+
+  lastAcked(): number {
+    return this.acked;
+  }
+
+  stats(): OutboxStats {
+    const oldest = this.oldest.get();
+    return {
+      events: this.events,
+      bytes: this.bytes,
+      ...(oldest ? { oldestAt: oldest.at } : {}),
+      lastSeq: this.durableSeq,
+      lastAcked: this.acked,
+      droppedSinceOpen: this.droppedSinceOpen,
+    };
+  }
+
+  onAppend(listener: (lastSeq: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Inside the group transaction, before COMMIT: shed telemetry beyond the bounds. */
+  enforceBounds(): void {
+    const shed = this.shedder.shed({ events: this.events, bytes: this.bytes }, this.now());
+    if (!shed) return;
+    this.events -= shed.dropped;
+    this.bytes -= shed.bytes;
+    this.droppedSinceOpen += shed.dropped;
+    this.insert({ kind: 'gap', fromSeq: shed.fromSeq, toSeq: shed.toSeq, dropped: shed.dropped, reason: shed.reason });
+    this.log.warn('store: outbox over its bounds, dropped oldest telemetry', {
+      fromSeq: shed.fromSeq,
+      toSeq: shed.toSeq,
+      dropped: shed.dropped,
+      reason: shed.reason,
+    });
+    const stillOver = this.shedder.crossed({ events: this.events, bytes: this.bytes }, this.now());
+    if (stillOver.length > 0 && !this.overBoundsLogged) {
+      this.overBoundsLogged = true;
+      this.log.error('store: outbox still over its bounds with only must-keep events left', { reasons: stillOver });
+    } else if (stillOver.length === 0) {
+      this.overBoundsLogged = false;
+    }
+  }
+
+  /** After COMMIT: what was assigned is durable now; wake readers. */
+  committed(): void {
+    if (this.lastSeq <= this.durableSeq) return;
+    this.durableSeq = this.lastSeq;
+    for (const listener of this.listeners) {
+      try {
+        listener(this.durableSeq);
+      } catch (err) {
+        this.log.error('store: outbox listener threw', { err: String(err) });
+      }
+    }
+  }
+
+  /** Re-reads counters from the database (at open, and after a lost transaction). */
+  reload(): void {
+    this.lastSeq = this.loadSeq.get()?.seq ?? 0;
+    this.acked = this.loadCursor.get(CLOUD_STREAM)?.acked_seq ?? 0;
+    const size = this.loadSize.get()!;
+    this.events = size.n;
+    this.bytes = size.bytes;
+  }
+}

@@ -1,0 +1,166 @@
+// Public types of the store. Only domain types cross this line: nothing from better-sqlite3.
+import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
+
+/** Structured logger; the daemon's ops logger fits this shape. */
+export interface StoreLog {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Wall clock and timers for time-based logic (daily backups, timestamps). Tests pass a fake one. */
+export interface StoreClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Offline bounds of the outbox. Beyond any of them the oldest telemetry is dropped. */
+export interface OutboxBounds {
+  maxEvents: number;
+  maxBytes: number;
+  maxAgeMs: number;
+  /**
+   * When a bound is crossed, telemetry is shed down to this fraction of every bound (0.9 = 90%),
+   * so drops come in chunks with one gap event each, not one gap event per commit.
+   */
+  shedToFraction: number;
+}
+
+export interface BackupOptions {
+  /** Directory for backup files; created if missing. */
+  dir: string;
+  /** How many backups to keep (newest first). */
+  keep: number;
+  /** Time between scheduled backups; default one day. */
+  intervalMs?: number;
+  /** Also back up in close(); default true. */
+  onClose?: boolean;
+}
+
+export interface StoreOptions {
+  /** Path of the SQLite database file; its directory is created if missing. */
+  path: string;
+  /** Folder with NNNN_name.sql files; default: `sqlite-migrations/` at the package root. */
+  migrationsDir?: string;
+  clock?: StoreClock;
+  log: StoreLog;
+  /** Longest time a write waits before its group is committed (one fsync); default 25 ms. */
+  commitIntervalMs?: number;
+  /** Commit early when this many writes are pending; default 2000. */
+  maxPendingWrites?: number;
+  outboxBounds?: Partial<OutboxBounds>;
+  backup?: BackupOptions;
+}
+
+/** Why and where a corrupt database was moved aside at open. */
+export interface RecoveryReport {
+  /** The corrupt file's new path (its -wal/-shm moved beside it under the same name). */
+  movedTo: string;
+  reason: string;
+}
+
+/** A device as the hub knows it: the zigbee edge's description plus what the hub adds. */
+export interface DeviceRecord extends DeviceDescription {
+  /** Friendly name, unique (ASCII case-insensitive); the ieee until renamed. */
+  name: string;
+  room?: string;
+  joinedAt: number;
+  lastSeen?: number;
+  linkquality?: number;
+  available: boolean;
+  /** Set while the device has left the network; cleared when it joins again. */
+  leftAt?: number;
+}
+
+export interface UpsertResult {
+  /** True for a new device or one that had left: a device_joined event was queued. */
+  joined: boolean;
+  /** True when the interview status changed: a device_interview event was queued. */
+  interviewChanged: boolean;
+}
+
+export interface DeviceStore {
+  /** Insert or update from the zigbee edge. Queues device_joined / device_interview as needed. */
+  upsert(desc: DeviceDescription): UpsertResult;
+  get(ieee: Ieee): DeviceRecord | undefined;
+  getByName(name: string): DeviceRecord | undefined;
+  list(): DeviceRecord[];
+  /** Throws NameTakenError if another device has the name; queues device_renamed. */
+  rename(ieee: Ieee, name: string): void;
+  /** null clears the room; queues device_renamed (which carries name and room). */
+  setRoom(ieee: Ieee, room: string | null): void;
+  /** The device left the network: kept (name, room) but marked left; queues device_left. */
+  markLeft(ieee: Ieee): boolean;
+  /** A user removed the device: row and state deleted; queues device_removed. */
+  remove(ieee: Ieee): boolean;
+  /** Cheap, no event: last frame time and link quality. */
+  markSeen(ieee: Ieee, seen?: { at?: number; linkquality?: number }): void;
+  /** Queues availability_changed when the value changes; returns whether it did. */
+  setAvailability(ieee: Ieee, available: boolean): boolean;
+}
+
+export interface StateStore {
+  /** Latest state of a device; undefined for an unknown device. */
+  get(ieee: Ieee): DeviceState | undefined;
+  /**
+   * Stores the keys whose value differs from the stored one and queues one state_changed event
+   * carrying only those keys, in the same transaction. Undefined values are ignored.
+   * Throws UnknownDeviceError for a device not in the table.
+   */
+  apply(ieee: Ieee, partial: DeviceState): { changed: string[] };
+}
+
+export interface OutboxStats {
+  /** Events waiting (not yet acknowledged). */
+  events: number;
+  bytes: number;
+  oldestAt?: number;
+  /** Highest seq that is durable; readAfter never returns more. */
+  lastSeq: number;
+  lastAcked: number;
+  /** Telemetry events dropped by the bounds since the store opened. */
+  droppedSinceOpen: number;
+}
+
+export interface OutboxReader {
+  /** Durable events with seq > afterSeq, in seq order, at most `limit`. */
+  readAfter(afterSeq: number, limit: number): SequencedEvent[];
+  /** Cumulative: everything <= uptoSeq is delivered; deleted and the cursor stored (grouped). */
+  ack(uptoSeq: number): void;
+  lastAcked(): number;
+  stats(): OutboxStats;
+  /** Called with the new last durable seq after each commit that added events. Returns unsubscribe. */
+  onAppend(listener: (lastSeq: number) => void): () => void;
+}
+
+export interface SettingsStore {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+export interface CommitStats {
+  commits: number;
+  committedWrites: number;
+  failedCommits: number;
+  pendingWrites: number;
+}
+
+export interface Store {
+  /** Set when the database was corrupt at open and was replaced by a fresh one. */
+  readonly recovered?: RecoveryReport;
+  readonly devices: DeviceStore;
+  readonly state: StateStore;
+  readonly events: { append(event: HubEvent): void };
+  readonly outbox: OutboxReader;
+  readonly settings: SettingsStore;
+  /** Resolves when every write queued so far is durable (shares the next group commit). */
+  flush(): Promise<void>;
+  /** Online backup of everything durable; resolves with the backup file's path. */
+  backupNow(): Promise<string>;
+  commitStats(): CommitStats;
+  /** Commits what is queued, backs up if configured, closes the database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+// Group commit. Every write runs at once inside one long transaction (each in its own savepoint,
+// so a failing write undoes only itself); the transaction is committed - one WAL fsync - when
+// the first write in it is `intervalMs` old or `maxPending` writes are waiting. Reads on the
+// connection see queued writes immediately, so "compare with the stored value" stays correct.
+// Nothing written here is reported durable (flush, afterCommit) before its COMMIT returned.
+import type Database from 'better-sqlite3';
+import { StoreError } from './errors.js';
+import type { CommitStats, StoreLog } from './types.js';
+
+export interface WriteBatchHooks {
+  /** Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal. */
+  beforeCommit(): void;
+  /** Runs after a successful COMMIT. */
+  afterCommit(): void;
+  /** Runs after the transaction was lost (COMMIT failed or SQLite rolled it back): drop caches. */
+  afterRollback(): void;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class WriteBatch {
+  private timer: NodeJS.Timeout | undefined;
+  private pending = 0;
+  private waiters: Waiter[] = [];
+  private closed = false;
+  private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0 };
+  private readonly begin: Database.Statement;
+  private readonly commitStmt: Database.Statement;
+  private readonly rollback: Database.Statement;
+  private readonly savepoint: Database.Statement;
+  private readonly release: Database.Statement;
+  private readonly rollbackTo: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly hooks: WriteBatchHooks,
+    private readonly log: StoreLog,
+    private readonly intervalMs: number,
+    private readonly maxPending: number,
+  ) {
+    // IMMEDIATE takes the write lock up front, so a commit cannot fail with SQLITE_BUSY later.
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commitStmt = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.savepoint = db.prepare('SAVEPOINT write');
+    this.release = db.prepare('RELEASE write');
+    this.rollbackTo = db.prepare('ROLLBACK TO write');
+  }
+
+  /** Runs `write` inside the open group transaction (opening one if needed). */
+  run<T>(write: () => T): T {
+    if (this.closed) throw new StoreError('closed', 'store is closed');
+    if (!this.db.inTransaction) {
+      this.begin.run();
+      this.timer = setTimeout(() => this.commit(), this.intervalMs);
+    }
+    this.savepoint.run();
+    let result: T;
+    try {
+      result = write();
+    } catch (err) {
+      this.undoWrite();
+      throw err;
+    }
+    this.release.run();
+    this.pending++;
+    if (this.pending >= this.maxPending) this.commit();
+    return result;
+  }
+
+  /** Resolves once everything queued so far is committed; rejects if that commit fails. */
+  flush(): Promise<void> {
+    if (!this.db.inTransaction) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Commits now (shutdown, before a backup). */
+  commit(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.db.inTransaction) return this.settle();
+    try {
+      this.hooks.beforeCommit();
+    } catch (err) {
+      this.log.error('store: pre-commit step failed; committing the writes anyway', { err: String(err) });
+    }
+    try {
+      this.commitStmt.run();
+    } catch (err) {
+      this.stats.failedCommits++;
+      if (this.db.inTransaction) this.rollback.run();
+      this.log.error('store: commit failed; queued writes are lost', { err: String(err), writes: this.pending });
+      this.pending = 0;
+      this.hooks.afterRollback();
+      return this.settle(new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err }));
+    }
+    this.stats.commits++;
+    this.stats.committedWrites += this.pending;
+    this.pending = 0;
+    this.hooks.afterCommit();
+    this.settle();
+  }
+
+  close(): void {
+    this.commit();
+    this.closed = true;
+  }
+
+  commitStats(): CommitStats {
+    return { ...this.stats, pendingWrites: this.pending };
+  }
+
+  private undoWrite(): void {
+    if (this.db.inTransaction) {
+      this.rollbackTo.run();
+      this.release.run();
+      return;
+    }
+    // SQLite rolled back the whole group (e.g. disk full, I/O error): earlier writes are gone too.
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.stats.failedCommits++;
+    this.log.error('store: transaction rolled back by SQLite; queued writes are lost', { writes: this.pending });
+    this.pending = 0;
+    this.hooks.afterRollback();
+    this.settle(new StoreError('commit_failed', 'transaction rolled back by SQLite'));
+  }
+
+  private settle(err?: Error): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+  }
+}
