@@ -1,0 +1,204 @@
+// The settings the daemon understands: their types (HubConfig), defaults and rules.
+// The file format (snake_case JSON) is documented in daemon/ops/CONFIG.md; keep both in step.
+
+import path from 'node:path';
+import type { ConfigSection } from './config-reader.js';
+import type { LogLevel } from './logger.js';
+
+/** The radio stacks zigbee-herdsman 10 has adapters for. */
+export const ADAPTERS = ['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'zoh'] as const;
+export type AdapterName = (typeof ADAPTERS)[number];
+
+export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export interface HubConfig {
+  /** Where the config came from: the file's absolute path, or "(defaults)". */
+  source: string;
+  /** Absolute. Holds network.json, the SQLite database, herdsman's files and backups. */
+  dataDir: string;
+  /** How long an orderly shutdown may take before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
+  serial: {
+    /** A device path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://host:port. */
+    path: string;
+    adapter: AdapterName;
+    baudRate: number;
+    rtscts: boolean;
+  };
+  zigbee: {
+    /** 11..26; only used when the network is formed (changing it later needs a migration). */
+    channel: number;
+    permitJoinMaxSeconds: number;
+  };
+  cloud: {
+    enabled: boolean;
+    /** host:port of the platform's gRPC endpoint; required when enabled. */
+    target: string | undefined;
+    gatewayId: string;
+    /** Plaintext gRPC; only accepted for a loopback target (development). */
+    insecure: boolean;
+    /** Absolute paths (resolved against the config file's folder). */
+    caFile: string | undefined;
+    certFile: string | undefined;
+    keyFile: string | undefined;
+    tokenFile: string | undefined;
+  };
+  log: {
+    level: LogLevel;
+    /** auto: pretty on a terminal, JSON lines otherwise (journald). */
+    format: LogFormat;
+  };
+  availability: {
+    mainsTimeoutSeconds: number;
+    batteryTimeoutSeconds: number;
+  };
+  store: {
+    /** Group-commit window: writes within it share one transaction/fsync. */
+    commitIntervalMs: number;
+    /** How many database/coordinator backups to keep. */
+    backupKeep: number;
+  };
+}
+
+export interface SchemaContext {
+  /** Relative paths in the file are resolved against this folder. */
+  baseDir: string;
+  /** Used to derive the default gateway id. */
+  hostname: string;
+  source: string;
+}
+
+// Node timers overflow above 2^31-1 ms (~24.8 days); keep every duration below that.
+const MAX_TIMER_SECONDS = 2_000_000;
+
+export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig {
+  const resolvePath = (p: string) => path.resolve(ctx.baseDir, p);
+  const optionalPath = (section: ConfigSection, key: string) => {
+    const value = section.optionalString(key);
+    return value === undefined ? undefined : resolvePath(value);
+  };
+
+  const dataDir = resolvePath(top.string('data_dir', '/var/lib/zigbee-hubd'));
+  const shutdownTimeoutSeconds = top.integer('shutdown_timeout_seconds', 30, { min: 1, max: 3600 });
+
+  const serialIn = top.section('serial');
+  const serial: HubConfig['serial'] = {
+    path: serialIn.string('path', '/dev/ttyUSB0', checkSerialPath),
+    adapter: serialIn.oneOf('adapter', ADAPTERS, 'zstack'),
+    baudRate: serialIn.integer('baud_rate', 115200, { min: 1200, max: 4_000_000 }),
+    rtscts: serialIn.boolean('rtscts', false),
+  };
+  serialIn.rejectUnknownKeys();
+
+  const zigbeeIn = top.section('zigbee');
+  const zigbee: HubConfig['zigbee'] = {
+    channel: zigbeeIn.integer('channel', 11, { min: 11, max: 26 }),
+    // 255 would mean "forever" to the radio; herdsman caps a timed window at 254.
+    permitJoinMaxSeconds: zigbeeIn.integer('permit_join_max_seconds', 254, { min: 1, max: 254 }),
+  };
+  zigbeeIn.rejectUnknownKeys();
+
+  const cloud = readCloud(top.section('cloud'), ctx, optionalPath);
+
+  const logIn = top.section('log');
+  const log: HubConfig['log'] = {
+    level: logIn.oneOf('level', LOG_LEVELS, 'info'),
+    format: logIn.oneOf('format', LOG_FORMATS, 'auto'),
+  };
+  logIn.rejectUnknownKeys();
+
+  const availabilityIn = top.section('availability');
+  const availability: HubConfig['availability'] = {
+    mainsTimeoutSeconds: availabilityIn.integer('mains_timeout_seconds', 600, { min: 10, max: MAX_TIMER_SECONDS }),
+    batteryTimeoutSeconds: availabilityIn.integer('battery_timeout_seconds', 90_000, { min: 10, max: MAX_TIMER_SECONDS }),
+  };
+  availabilityIn.rejectUnknownKeys();
+
+  const storeIn = top.section('store');
+  const store: HubConfig['store'] = {
+    commitIntervalMs: storeIn.integer('commit_interval_ms', 5, { min: 0, max: 1000 }),
+    backupKeep: storeIn.integer('backup_keep', 7, { min: 1, max: 1000 }),
+  };
+  storeIn.rejectUnknownKeys();
+
+  top.rejectUnknownKeys();
+  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store };
+}
+
+function readCloud(
+  cloudIn: ConfigSection,
+  ctx: SchemaContext,
+  optionalPath: (section: ConfigSection, key: string) => string | undefined,
+): HubConfig['cloud'] {
+  const target = cloudIn.optionalString('target', (t) => {
+    const parsed = parseHostPort(t);
+    return typeof parsed === 'string' ? parsed : undefined;
+  });
+  const cloud: HubConfig['cloud'] = {
+    // Setting a target is the usual way to say "connect"; enabled: false keeps it configured but off.
+    enabled: cloudIn.boolean('enabled', target !== undefined),
+    target,
+    gatewayId: cloudIn.string('gateway_id', gatewayIdFromHostname(ctx.hostname), checkGatewayId),
+    insecure: cloudIn.boolean('insecure', false),
+    caFile: optionalPath(cloudIn, 'ca_file'),
+    certFile: optionalPath(cloudIn, 'cert_file'),
+    keyFile: optionalPath(cloudIn, 'key_file'),
+    tokenFile: optionalPath(cloudIn, 'token_file'),
+  };
+
+  if (cloud.enabled && cloud.target === undefined) cloudIn.report('target', 'required when cloud.enabled is true');
+  if (cloud.insecure && cloud.target !== undefined) {
+    const parsed = parseHostPort(cloud.target);
+    if (typeof parsed !== 'string' && !isLoopbackHost(parsed.host)) {
+      cloudIn.report('insecure', `plaintext is only allowed to a loopback target (localhost, 127.x.x.x, ::1), not "${cloud.target}"`);
+    }
+  }
+  if ((cloud.certFile === undefined) !== (cloud.keyFile === undefined)) {
+    cloudIn.report(cloud.certFile === undefined ? 'cert_file' : 'key_file', 'cert_file and key_file go together (mTLS client identity)');
+  }
+  if (cloud.enabled && !cloud.insecure && cloud.certFile === undefined && cloud.tokenFile === undefined) {
+    cloudIn.report(undefined, 'needs a gateway identity: cert_file + key_file (mTLS) or token_file');
+  }
+  cloudIn.rejectUnknownKeys();
+  return cloud;
+}
+
+function checkSerialPath(value: string): string | undefined {
+  if (value.startsWith('tcp://')) {
+    const parsed = parseHostPort(value.slice('tcp://'.length));
+    return typeof parsed === 'string' ? `expected tcp://host:port: ${parsed}` : undefined;
+  }
+  if (!value.startsWith('/')) return `expected a device path such as /dev/ttyUSB0 or tcp://host:port, got ${JSON.stringify(value)}`;
+  return undefined;
+}
+
+/** "host:port" or "[v6]:port" -> parts, or a string saying what is wrong. */
+export function parseHostPort(text: string): { host: string; port: number } | string {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:/\s[\]]+)):(\d{1,5})$/.exec(text);
+  if (!match) return `expected host:port (e.g. cloud.example.com:443 or [::1]:50051), got ${JSON.stringify(text)}`;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return `port must be between 1 and 65535, got ${port}`;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+const GATEWAY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function checkGatewayId(value: string): string | undefined {
+  return GATEWAY_ID.test(value) ? undefined : 'expected 1-64 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+}
+
+/** The hostname made into a valid gateway id ("Living Room Pi" -> "living-room-pi"). */
+export function gatewayIdFromHostname(hostname: string): string {
+  const id = hostname
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 64);
+  return id === '' ? 'zigbee-hub' : id;
+}

@@ -1,0 +1,138 @@
+// Structured logging for journald: one line per entry with level, namespace, message and
+// fields; JSON lines by default, a readable layout on a terminal. Every line passes through
+// the redactor first, so neither a field named like a secret nor a registered secret value
+// (the network key, a token) can reach the log, not even inside an error's stack.
+//
+// Other modules depend only on the Logger interface and receive one as a dependency.
+
+import { SecretRedactor } from './redaction.js';
+import { formatJsonLine, formatPrettyLine, type LogRecord } from './log-format.js';
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  error(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  debug(msg: string, fields?: LogFields): void;
+  /** A logger whose lines carry `ns` (nested: "zigbee:adapter"); shares level, output and secrets. */
+  child(ns: string): Logger;
+  /** Never print this value (string, or bytes matched as hex/byte list/base64) from now on. */
+  addSecret(secret: string | Uint8Array): void;
+  /** For debug lines that are costly to build. */
+  isLevelEnabled(level: LogLevel): boolean;
+}
+
+/** The root logger: also lets the owner change the level at run time. */
+export interface RootLogger extends Logger {
+  setLevel(level: LogLevel): void;
+}
+
+/** Where lines go: process.stdout, a file stream, or an array in a test. */
+export interface LogOutput {
+  write(line: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface LoggerOptions {
+  out: LogOutput;
+  level?: LogLevel;
+  /** auto (default): pretty when `out` is a TTY, JSON lines otherwise. */
+  format?: 'auto' | 'json' | 'pretty';
+  /**
+   * Prefix lines with "<N>" so journald records each line's priority. Only for stdout
+   * connected to the journal (see isJournalStream); shells and files would show the prefix.
+   */
+  syslogPriorityPrefix?: boolean;
+  /** Namespace of the root logger's own lines. */
+  ns?: string;
+  now?: () => Date;
+}
+
+const SEVERITY: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+// syslog(3) priorities, as journald reads them from a "<N>" prefix.
+const SYSLOG_PRIORITY: Record<LogLevel, number> = { error: 3, warn: 4, info: 6, debug: 7 };
+
+interface LoggerCore {
+  level: LogLevel;
+  readonly out: LogOutput;
+  readonly pretty: boolean;
+  readonly priorityPrefix: boolean;
+  readonly redactor: SecretRedactor;
+  readonly now: () => Date;
+}
+
+export function createLogger(options: LoggerOptions): RootLogger {
+  const format = options.format ?? 'auto';
+  const core: LoggerCore = {
+    level: options.level ?? 'info',
+    out: options.out,
+    pretty: format === 'pretty' || (format === 'auto' && options.out.isTTY === true),
+    priorityPrefix: options.syslogPriorityPrefix ?? false,
+    redactor: new SecretRedactor(),
+    now: options.now ?? (() => new Date()),
+  };
+  const root = new NamespacedLogger(core, options.ns ?? 'hubd', true);
+  return Object.assign(root, { setLevel: (level: LogLevel) => void (core.level = level) });
+}
+
+/** A logger that drops everything: for tests and tools that do not care. */
+export function silentLogger(): Logger {
+  return createLogger({ out: { write: () => undefined }, level: 'error', format: 'json' }).child('silent');
+}
+
+class NamespacedLogger implements Logger {
+  constructor(
+    private readonly core: LoggerCore,
+    private readonly ns: string,
+    private readonly isRoot: boolean,
+  ) {}
+
+  error(msg: string, fields?: LogFields): void {
+    this.write('error', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.write('warn', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.write('info', msg, fields);
+  }
+  debug(msg: string, fields?: LogFields): void {
+    this.write('debug', msg, fields);
+  }
+
+  child(ns: string): Logger {
+    return new NamespacedLogger(this.core, this.isRoot ? ns : `${this.ns}:${ns}`, false);
+  }
+
+  addSecret(secret: string | Uint8Array): void {
+    this.core.redactor.add(secret);
+  }
+
+  isLevelEnabled(level: LogLevel): boolean {
+    return SEVERITY[level] <= SEVERITY[this.core.level];
+  }
+
+  private write(level: LogLevel, msg: string, fields: LogFields | undefined): void {
+    if (!this.isLevelEnabled(level)) return;
+    const { core } = this;
+    let line: string;
+    try {
+      const record: LogRecord = {
+        time: core.now(),
+        level,
+        ns: this.ns,
+        msg: core.redactor.redactText(String(msg)),
+        fields: fields === undefined ? {} : (core.redactor.redactValue(fields) as Record<string, unknown>),
+      };
+      line = core.pretty ? formatPrettyLine(record) : formatJsonLine(record);
+    } catch (error) {
+      // Logging must never take the daemon down; say what was lost instead.
+      const why = core.redactor.redactText(error instanceof Error ? error.message : String(error));
+      line = JSON.stringify({ level: 'error', ns: this.ns, msg: `log entry could not be formatted: ${why}` });
+    }
+    const prefix = core.priorityPrefix ? `<${SYSLOG_PRIORITY[level]}>` : '';
+    core.out.write(`${prefix}${line}\n`);
+  }
+}
