@@ -12,8 +12,8 @@ export interface LibraryLogger {
 }
 
 export interface LibraryLoggerOptions {
-  /** Herdsman's debug output is large (every frame); build it only when asked for. */
-  forwardDebug: boolean;
+  /** Herdsman's debug output is large (every frame); build it only when this says so. */
+  forwardDebug: () => boolean;
   /** Rewrites a message before it leaves, e.g. to remove the network key. */
   redact: (message: string) => string;
 }
@@ -22,7 +22,7 @@ export function createLibraryLogger(log: ZigbeeLogger, options: LibraryLoggerOpt
   const text = (m: string | (() => string)): string => options.redact(typeof m === 'function' ? m() : m);
   return {
     debug: (m, ns) => {
-      if (options.forwardDebug) log.debug(text(m), { ns });
+      if (options.forwardDebug()) log.debug(text(m), { ns });
     },
     info: (m, ns) => log.info(text(m), { ns }),
     warning: (m, ns) => log.warn(text(m), { ns }),

@@ -9,6 +9,10 @@ export interface ZigbeeLogger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(ns: string): ZigbeeLogger;
+  /** daemon/ops' Logger has it: lets us build herdsman's (large) debug lines only when wanted. */
+  isLevelEnabled?(level: 'error' | 'warn' | 'info' | 'debug'): boolean;
+  /** daemon/ops' Logger has it: the network key is registered so no line can carry it. */
+  addSecret?(secret: string | Uint8Array): void;
 }
 
 export interface Clock {

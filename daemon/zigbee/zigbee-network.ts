@@ -52,6 +52,7 @@ export class ZigbeeNetwork {
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
+    options.log.addSecret?.(Uint8Array.from(options.network.networkKey));
     this.log = options.log.child('zigbee');
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxPermitJoinSeconds = options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS;
@@ -83,8 +84,9 @@ export class ZigbeeNetwork {
    */
   async start(): Promise<StartResult> {
     if (this.controller) throw new ZigbeeError('invalid_options', 'the network is already started');
-    const libraryLogger = createLibraryLogger(this.log.child('herdsman'), {
-      forwardDebug: false,
+    const herdsmanLog = this.log.child('herdsman');
+    const libraryLogger = createLibraryLogger(herdsmanLog, {
+      forwardDebug: () => herdsmanLog.isLevelEnabled?.('debug') ?? false,
       redact: secretRedactor(this.options.network.networkKey),
     });
     // Both libraries keep their logger module-wide; there is one network per process.

@@ -36,7 +36,7 @@ t.test('the network key never leaves in any spelling herdsman may use', async (t
 
 t.test('levels map to ours, debug is only built when forwarded', async (t) => {
   const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
-  const quiet = createLibraryLogger(recordingLogger(lines), { forwardDebug: false, redact: (m) => m });
+  const quiet = createLibraryLogger(recordingLogger(lines), { forwardDebug: () => false, redact: (m) => m });
   let built = 0;
   quiet.debug(() => {
     built++;
@@ -51,7 +51,7 @@ t.test('levels map to ours, debug is only built when forwarded', async (t) => {
     { level: 'error', msg: 'broken', fields: { ns: 'zhc:lumi' } },
     { level: 'info', msg: 'hello', fields: { ns: 'zh:controller' } },
   ]);
-  const verbose = createLibraryLogger(recordingLogger(lines), { forwardDebug: true, redact: secretRedactor(key) });
+  const verbose = createLibraryLogger(recordingLogger(lines), { forwardDebug: () => true, redact: secretRedactor(key) });
   verbose.debug(() => `nv ${key.join(',')}`, 'zh:zstack');
   t.same(lines.at(-1), { level: 'debug', msg: 'nv <redacted>', fields: { ns: 'zh:zstack' } });
 });
