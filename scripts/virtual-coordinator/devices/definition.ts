@@ -8,6 +8,12 @@ export interface AttributeDefinition {
   /** ZCL data type id, e.g. 0x29 int16, 0x21 uint16, 0x10 boolean, 0x42 char string. */
   type: number;
   value: ZclValue;
+  /**
+   * Whether the coordinator may write it. When absent, the device's own cluster table decides
+   * (e.g. genBasic modelId is read-only, ssIasZone iasCieAddr is writable); unknown attributes
+   * are writable.
+   */
+  writable?: boolean;
 }
 
 /** Server-side attributes of one cluster on one endpoint, keyed by attribute id. */
@@ -59,6 +65,24 @@ export interface DeviceDefinition {
   pollDelayMs?: number;
   /** Named extra behaviour implemented in code, e.g. "xiaomi-ff01" for Xiaomi's struct report. */
   quirks?: string[];
+  /**
+   * Content of the Xiaomi 0xFF01 struct (quirk "xiaomi-ff01"), in the order the device sends it.
+   * A field either holds its own value (battery mV, counters) or mirrors an attribute.
+   */
+  xiaomiStruct?: XiaomiStructField[];
+}
+
+export interface XiaomiStructField {
+  /** Xiaomi tag, e.g. 0x01 battery voltage mV, 0x64 temperature / on-off, 0x98 power. */
+  tag: number;
+  /** ZCL data type of the value, e.g. 0x21 uint16. */
+  type: number;
+  /** A constant (changeable at run time with SimulatedDevice.setStructField) ... */
+  value?: ZclValue;
+  /** ... or the current value of this attribute ... */
+  from?: { endpoint: number; cluster: number; attribute: number };
+  /** ... multiplied by this (e.g. 10: pressure 0.1 hPa attribute -> Pa in the struct). */
+  scale?: number;
 }
 
 /** A ZCL frame between the coordinator and a simulated device (data = the whole ZCL frame). */

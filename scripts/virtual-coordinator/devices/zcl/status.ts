@@ -1,0 +1,22 @@
+// ZCL status codes (ZCL spec 2.6.3) used by the simulated devices.
+
+export const Status = {
+  SUCCESS: 0x00,
+  FAILURE: 0x01,
+  MALFORMED_COMMAND: 0x80,
+  UNSUP_CLUSTER_COMMAND: 0x81,
+  UNSUP_GENERAL_COMMAND: 0x82,
+  UNSUP_MANUF_CLUSTER_COMMAND: 0x83,
+  UNSUP_MANUF_GENERAL_COMMAND: 0x84,
+  INVALID_FIELD: 0x85,
+  UNSUPPORTED_ATTRIBUTE: 0x86,
+  INVALID_VALUE: 0x87,
+  READ_ONLY: 0x88,
+  INSUFFICIENT_SPACE: 0x89,
+  NOT_FOUND: 0x8b,
+  UNREPORTABLE_ATTRIBUTE: 0x8c,
+  INVALID_DATA_TYPE: 0x8d,
+  UNSUPPORTED_CLUSTER: 0xc3,
+} as const;
+
+export type StatusName = keyof typeof Status;
