@@ -1,0 +1,96 @@
+// cloud.proto Command <-> domain HubCommand. Decoding is also validation: the platform may
+// send anything, and a command the gateway cannot understand must produce a clear error
+// result rather than reach the radio.
+import type { HubCommand } from '../domain/events.js';
+import { fromStruct, toStruct } from './struct-codec.js';
+import type { WireCommand } from './wire.js';
+
+export type DecodedCommand =
+  | { ok: true; command: HubCommand }
+  /** id is '' when the command had none. */
+  | { ok: false; id: string; error: string };
+
+const IEEE_PATTERN = /^0x[0-9a-f]{16}$/;
+const MAX_ID_LENGTH = 128;
+const MAX_STATE_KEYS = 64;
+const MAX_STATE_DEPTH = 4;
+/** Zigbee's permit-join window is 0..254 s (255 meant "forever" and is deprecated). */
+const MAX_PERMIT_JOIN_SECONDS = 254;
+
+function invalid(id: string, reason: string): DecodedCommand {
+  return { ok: false, id, error: `invalid: ${reason}` };
+}
+
+export function decodeCommand(wire: WireCommand): DecodedCommand {
+  const id = typeof wire.id === 'string' ? wire.id : '';
+  if (id === '') return invalid('', 'missing command id');
+  if (id.length > MAX_ID_LENGTH) return invalid(id.slice(0, MAX_ID_LENGTH), `command id longer than ${MAX_ID_LENGTH}`);
+  const expiresAt = wire.expires_at_ms && wire.expires_at_ms > 0 ? { expiresAt: wire.expires_at_ms } : {};
+
+  if (wire.set_state) {
+    const ieee = normalizeIeee(wire.set_state.ieee);
+    if (!ieee) return invalid(id, 'set_state needs ieee as 0x + 16 hex digits');
+    const state = fromStruct(wire.set_state.state);
+    const problem = stateProblem(state, 1);
+    if (problem) return invalid(id, `set_state ${problem}`);
+    return { ok: true, command: { kind: 'set_state', id, ieee, state, ...expiresAt } };
+  }
+  if (wire.permit_join) {
+    const seconds = wire.permit_join.seconds ?? 0;
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_PERMIT_JOIN_SECONDS) {
+      return invalid(id, `permit_join seconds must be 0..${MAX_PERMIT_JOIN_SECONDS}`);
+    }
+    return { ok: true, command: { kind: 'permit_join', id, seconds, ...expiresAt } };
+  }
+  if (wire.remove_device) {
+    const ieee = normalizeIeee(wire.remove_device.ieee);
+    if (!ieee) return invalid(id, 'remove_device needs ieee as 0x + 16 hex digits');
+    return { ok: true, command: { kind: 'remove_device', id, ieee, force: !!wire.remove_device.force, ...expiresAt } };
+  }
+  return invalid(id, 'unknown or missing command kind');
+}
+
+function normalizeIeee(ieee: string | undefined): string | undefined {
+  const lower = (ieee ?? '').toLowerCase();
+  return IEEE_PATTERN.test(lower) ? lower : undefined;
+}
+
+/** What is wrong with a state to set, or undefined when it is usable. */
+function stateProblem(state: Record<string, unknown>, depth: number): string | undefined {
+  const entries = Object.entries(state);
+  if (depth === 1 && entries.length === 0) return 'needs a non-empty state';
+  if (entries.length > MAX_STATE_KEYS) return `state has more than ${MAX_STATE_KEYS} keys`;
+  if (depth > MAX_STATE_DEPTH) return `state nested deeper than ${MAX_STATE_DEPTH}`;
+  for (const [key, value] of entries) {
+    if (key === '') return 'state has an empty key';
+    if (typeof value === 'boolean' || typeof value === 'string') continue;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return `state.${key} is not a finite number`;
+      continue;
+    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const nested = stateProblem(value as Record<string, unknown>, depth + 1);
+      if (nested) return nested;
+      continue;
+    }
+    return `state.${key} must be a boolean, number, string or object`;
+  }
+  return undefined;
+}
+
+/** For the platform side (reference cloud, tests). */
+export function encodeCommand(command: HubCommand): WireCommand {
+  const wire: WireCommand = { id: command.id, expires_at_ms: command.expiresAt ?? 0 };
+  switch (command.kind) {
+    case 'set_state':
+      wire.set_state = { ieee: command.ieee, state: toStruct(command.state) };
+      break;
+    case 'permit_join':
+      wire.permit_join = { seconds: command.seconds };
+      break;
+    case 'remove_device':
+      wire.remove_device = { ieee: command.ieee, force: !!command.force };
+      break;
+  }
+  return wire;
+}

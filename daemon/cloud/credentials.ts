@@ -1,0 +1,86 @@
+// How the gateway proves who it is and protects the link: TLS always (optionally mTLS with a
+// client certificate) and an optional bearer token in call metadata. Plaintext exists only
+// for development against a loopback address and must be asked for explicitly.
+import { isIP } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+
+export type Pem = string | Buffer;
+
+export type CloudCredentials =
+  /** Plaintext; refused unless the target is a loopback address or a unix socket. */
+  | 'insecure-loopback'
+  | {
+      /** CA bundle that signs the platform's certificate; the system roots when absent. */
+      ca?: Pem;
+      /** Client certificate chain and key for mTLS (both or neither). */
+      cert?: Pem;
+      key?: Pem;
+      /** Sent as "authorization: Bearer <token>"; never logged. */
+      token?: string;
+      /** Plaintext with a token, for loopback development only (same rule as the string form). */
+      insecureLoopback?: boolean;
+    };
+
+export class CloudLinkConfigError extends Error {
+  override name = 'CloudLinkConfigError';
+}
+
+export function channelCredentials(target: string, credentials: CloudCredentials): grpc.ChannelCredentials {
+  const settings = credentials === 'insecure-loopback' ? { insecureLoopback: true } : credentials;
+  if (settings.insecureLoopback) {
+    if (!isLoopbackTarget(target)) {
+      throw new CloudLinkConfigError(
+        `refusing plaintext (insecure-loopback) to non-loopback target "${target}": configure TLS credentials`,
+      );
+    }
+    return grpc.credentials.createInsecure();
+  }
+  const { ca, cert, key } = settings as { ca?: Pem; cert?: Pem; key?: Pem };
+  if (!!cert !== !!key) throw new CloudLinkConfigError('cloud credentials: cert and key must be given together');
+  return grpc.credentials.createSsl(toBuffer(ca), toBuffer(key), toBuffer(cert));
+}
+
+/** Call metadata carrying the token, if any. */
+export function callMetadata(credentials: CloudCredentials): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  if (credentials !== 'insecure-loopback' && credentials.token) {
+    if (/[\r\n]/.test(credentials.token)) throw new CloudLinkConfigError('cloud credentials: token contains a line break');
+    metadata.set('authorization', `Bearer ${credentials.token}`);
+  }
+  return metadata;
+}
+
+function toBuffer(pem: Pem | undefined): Buffer | null {
+  if (pem === undefined) return null;
+  return typeof pem === 'string' ? Buffer.from(pem) : pem;
+}
+
+/**
+ * True when every address in a gRPC target is on this machine: localhost, 127.0.0.0/8, ::1 or
+ * a unix socket. Understands "host:port", "dns:[//authority/]host:port", "ipv4:a:p,b:p",
+ * "ipv6:[::1]:port" and "unix:path".
+ */
+export function isLoopbackTarget(target: string): boolean {
+  if (/^unix(-abstract)?:/.test(target)) return true;
+  let rest = target.replace(/^dns:(\/\/[^/]*\/)?/, '');
+  const scheme = /^(ipv4|ipv6):/.exec(rest);
+  if (scheme) rest = rest.slice(scheme[0].length);
+  const addresses = scheme ? rest.split(',') : [rest];
+  return addresses.length > 0 && addresses.every((address) => isLoopbackHost(hostOf(address)));
+}
+
+function hostOf(address: string): string {
+  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
+  // A bare IPv6 address has several colons and no port.
+  if (isIP(address) === 6) return address;
+  const colon = address.lastIndexOf(':');
+  return colon === -1 ? address : address.slice(0, colon);
+}
+
+function isLoopbackHost(host: string): boolean {
+  const lower = host.toLowerCase();
+  if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
+  if (isIP(lower) === 4) return lower.startsWith('127.');
+  if (isIP(lower) === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
+  return false;
+}

@@ -1,0 +1,190 @@
+// Domain events (daemon/domain/events.ts) <-> cloud.proto Event messages.
+import type {
+  DeviceDescription,
+  HubEvent,
+  InterviewStatus,
+  SequencedEvent,
+} from '../domain/events.js';
+import { fromStruct, toStruct } from './struct-codec.js';
+import type { WireDeviceDescription, WireDeviceType, WireEvent, WireInterviewStatus } from './wire.js';
+
+const INTERVIEW_TO_WIRE: Record<InterviewStatus, WireInterviewStatus> = {
+  pending: 'INTERVIEW_STATUS_PENDING',
+  in_progress: 'INTERVIEW_STATUS_IN_PROGRESS',
+  successful: 'INTERVIEW_STATUS_SUCCESSFUL',
+  failed: 'INTERVIEW_STATUS_FAILED',
+};
+
+const DEVICE_TYPE_TO_WIRE: Record<DeviceDescription['type'], WireDeviceType> = {
+  Coordinator: 'DEVICE_TYPE_COORDINATOR',
+  Router: 'DEVICE_TYPE_ROUTER',
+  EndDevice: 'DEVICE_TYPE_END_DEVICE',
+  Unknown: 'DEVICE_TYPE_UNSPECIFIED',
+};
+
+function interviewFromWire(status: WireInterviewStatus | undefined): InterviewStatus {
+  const found = (Object.keys(INTERVIEW_TO_WIRE) as InterviewStatus[]).find((key) => INTERVIEW_TO_WIRE[key] === status);
+  return found ?? 'pending';
+}
+
+function deviceTypeFromWire(type: WireDeviceType | undefined): DeviceDescription['type'] {
+  const found = (Object.keys(DEVICE_TYPE_TO_WIRE) as Array<DeviceDescription['type']>).find(
+    (key) => DEVICE_TYPE_TO_WIRE[key] === type,
+  );
+  return found ?? 'Unknown';
+}
+
+export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
+  const wire: WireEvent = { seq, at_ms: at };
+  switch (event.kind) {
+    case 'device_joined':
+      wire.device_joined = { ieee: event.ieee, nwk: event.nwk };
+      break;
+    case 'device_interview':
+      wire.device_interview = {
+        ieee: event.ieee,
+        status: INTERVIEW_TO_WIRE[event.status],
+        device: event.device ? encodeDevice(event.device) : null,
+      };
+      break;
+    case 'device_left':
+      wire.device_left = { ieee: event.ieee };
+      break;
+    case 'device_removed':
+      wire.device_removed = { ieee: event.ieee };
+      break;
+    case 'device_renamed':
+      wire.device_renamed = { ieee: event.ieee, name: event.name, room: event.room };
+      break;
+    case 'state_changed':
+      wire.state_changed = { ieee: event.ieee, state: toStruct(event.state), changed: event.changed };
+      break;
+    case 'availability_changed':
+      wire.availability_changed = { ieee: event.ieee, available: event.available };
+      break;
+    case 'permit_join_changed':
+      wire.permit_join_changed = { open: event.open, seconds: event.seconds };
+      break;
+    case 'command_result':
+      wire.command_result = {
+        command_id: event.commandId,
+        ok: event.ok,
+        error: event.error,
+        state: event.state ? toStruct(event.state) : null,
+      };
+      break;
+    case 'resync_requested':
+      wire.resync_requested = { reason: event.reason };
+      break;
+    case 'gap':
+      wire.gap = { from_seq: event.fromSeq, to_seq: event.toSeq, dropped: event.dropped, reason: event.reason };
+      break;
+    default: {
+      const unknown: never = event;
+      throw new Error(`cannot encode event kind ${(unknown as { kind: string }).kind}`);
+    }
+  }
+  return wire;
+}
+
+function encodeDevice(device: DeviceDescription): WireDeviceDescription {
+  return {
+    ieee: device.ieee,
+    nwk: device.nwk,
+    type: DEVICE_TYPE_TO_WIRE[device.type],
+    manufacturer_code: device.manufacturerCode,
+    manufacturer_name: device.manufacturerName,
+    model_id: device.modelId,
+    power_source: device.powerSource,
+    model: device.model,
+    vendor: device.vendor,
+    description: device.description,
+    supported: device.supported,
+    interview: INTERVIEW_TO_WIRE[device.interview],
+    endpoints: device.endpoints.map((endpoint) => ({
+      id: endpoint.id,
+      profile_id: endpoint.profileId,
+      device_id: endpoint.deviceId,
+      in_clusters: endpoint.inClusters,
+      out_clusters: endpoint.outClusters,
+    })),
+  };
+}
+
+/** Decodes a received Event; undefined when its payload is unknown (a newer gateway). */
+export function decodeEvent(wire: WireEvent): SequencedEvent | undefined {
+  const event = decodePayload(wire);
+  return event && { seq: wire.seq ?? 0, at: wire.at_ms ?? 0, event };
+}
+
+function decodePayload(wire: WireEvent): HubEvent | undefined {
+  const ieee = (payload: { ieee?: string }) => payload.ieee ?? '';
+  if (wire.device_joined) return { kind: 'device_joined', ieee: ieee(wire.device_joined), nwk: wire.device_joined.nwk ?? 0 };
+  if (wire.device_interview) {
+    const { device, status } = wire.device_interview;
+    return {
+      kind: 'device_interview',
+      ieee: ieee(wire.device_interview),
+      status: interviewFromWire(status),
+      ...(device ? { device: decodeDevice(device) } : {}),
+    };
+  }
+  if (wire.device_left) return { kind: 'device_left', ieee: ieee(wire.device_left) };
+  if (wire.device_removed) return { kind: 'device_removed', ieee: ieee(wire.device_removed) };
+  if (wire.device_renamed) {
+    const { name, room } = wire.device_renamed;
+    return { kind: 'device_renamed', ieee: ieee(wire.device_renamed), name: name ?? '', ...(room !== undefined ? { room } : {}) };
+  }
+  if (wire.state_changed) {
+    const { state, changed } = wire.state_changed;
+    return { kind: 'state_changed', ieee: ieee(wire.state_changed), state: fromStruct(state), changed: changed ?? [] };
+  }
+  if (wire.availability_changed) {
+    return { kind: 'availability_changed', ieee: ieee(wire.availability_changed), available: !!wire.availability_changed.available };
+  }
+  if (wire.permit_join_changed) {
+    return { kind: 'permit_join_changed', open: !!wire.permit_join_changed.open, seconds: wire.permit_join_changed.seconds ?? 0 };
+  }
+  if (wire.command_result) {
+    const { command_id, ok, error, state } = wire.command_result;
+    return {
+      kind: 'command_result',
+      commandId: command_id ?? '',
+      ok: !!ok,
+      ...(error !== undefined ? { error } : {}),
+      ...(state ? { state: fromStruct(state) } : {}),
+    };
+  }
+  if (wire.resync_requested) return { kind: 'resync_requested', reason: wire.resync_requested.reason ?? '' };
+  if (wire.gap) {
+    const { from_seq, to_seq, dropped, reason } = wire.gap;
+    return { kind: 'gap', fromSeq: from_seq ?? 0, toSeq: to_seq ?? 0, dropped: dropped ?? 0, reason: reason ?? '' };
+  }
+  return undefined;
+}
+
+function decodeDevice(wire: WireDeviceDescription): DeviceDescription {
+  const device: DeviceDescription = {
+    ieee: wire.ieee ?? '',
+    nwk: wire.nwk ?? 0,
+    type: deviceTypeFromWire(wire.type),
+    supported: !!wire.supported,
+    interview: interviewFromWire(wire.interview),
+    endpoints: (wire.endpoints ?? []).map((endpoint) => ({
+      id: endpoint.id ?? 0,
+      ...(endpoint.profile_id !== undefined ? { profileId: endpoint.profile_id } : {}),
+      ...(endpoint.device_id !== undefined ? { deviceId: endpoint.device_id } : {}),
+      inClusters: endpoint.in_clusters ?? [],
+      outClusters: endpoint.out_clusters ?? [],
+    })),
+  };
+  // Optional description fields: copy only what is present so absent stays absent.
+  if (wire.manufacturer_code !== undefined) device.manufacturerCode = wire.manufacturer_code;
+  if (wire.manufacturer_name !== undefined) device.manufacturerName = wire.manufacturer_name;
+  if (wire.model_id !== undefined) device.modelId = wire.model_id;
+  if (wire.power_source !== undefined) device.powerSource = wire.power_source;
+  if (wire.model !== undefined) device.model = wire.model;
+  if (wire.vendor !== undefined) device.vendor = wire.vendor;
+  if (wire.description !== undefined) device.description = wire.description;
+  return device;
+}

@@ -1,0 +1,193 @@
+// The gateway's link to the platform: keeps one HubLink.Connect stream up for as long as it
+// runs, reconnecting with exponential backoff and jitter whenever a stream ends (errors,
+// GOAWAY, max connection age and black holes are all routine), and runs the commands the
+// platform sends. Delivery itself lives in LinkSession; commands in CommandRunner.
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { CommandRunner, type CommandOutcome } from './command-runner.js';
+import { callMetadata, channelCredentials, type CloudCredentials } from './credentials.js';
+import { createHubLinkClient } from './proto.js';
+import { RecentIds, type CommandIdLog } from './recent-ids.js';
+import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
+import { TypedEmitter } from './typed-emitter.js';
+import type { CommandExecutor, EmitEvent, Logger, OutboxReader } from './types.js';
+import type * as grpc from '@grpc/grpc-js';
+
+export interface CloudLinkOptions {
+  /** gRPC target, e.g. "hub.example.com:443" or "127.0.0.1:50051". */
+  target: string;
+  gatewayId: string;
+  firmwareVersion: string;
+  credentials: CloudCredentials;
+  outbox: OutboxReader;
+  commands: CommandExecutor;
+  /** Records command results as outbox events (the store's events.append). */
+  emit: EmitEvent;
+  log: Logger;
+  clock?: Clock;
+  backoff?: Partial<BackoffOptions>;
+  /** Jitter source, for tests. */
+  random?: () => number;
+  /** Command id de-duplication memory; in-memory RecentIds(10 000) by default. */
+  seenCommandIds?: CommandIdLog;
+  /** Most events sent but not yet acknowledged (default 1000). */
+  maxInFlight?: number;
+  /** Most events per EventBatch (default 200). */
+  maxBatch?: number;
+  /** Application ping interval (default 10 s). */
+  pingIntervalMs?: number;
+  /** Reconnect when nothing is heard from the platform for this long (default 35 s). */
+  watchdogMs?: number;
+  /** HTTP/2 keepalive ping interval (default 60 s; the platform must permit it). */
+  keepaliveMs?: number;
+  /** A command still running after this long is reported as "timeout" (default 30 s). */
+  commandTimeoutMs?: number;
+  /** Extra gRPC channel options (e.g. grpc.ssl_target_name_override). */
+  channelOptions?: grpc.ChannelOptions;
+}
+
+export type CloudLinkState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'stopped';
+
+export interface CloudLinkEvents {
+  /** The platform welcomed us; events flow from here on. */
+  connected: { lastSeqSeen: number };
+  /** A stream ended; the link retries after retryInMs (absent when stopping). */
+  disconnected: { reason: string; retryInMs?: number };
+  /** A command from the platform was handled (run, rejected, skipped or ignored). */
+  command: CommandOutcome;
+}
+
+export interface CloudLinkStatus extends Partial<SessionProgress> {
+  state: CloudLinkState;
+  /** Streams that ended so far. */
+  disconnects: number;
+  lastDisconnectReason?: string;
+}
+
+export class CloudLink extends TypedEmitter<CloudLinkEvents> {
+  private readonly clock: Clock;
+  private readonly backoff: Backoff;
+  private readonly backoffOptions: BackoffOptions;
+  private readonly channelCredentials: grpc.ChannelCredentials;
+  private readonly commandRunner: CommandRunner;
+  private state: CloudLinkState = 'idle';
+  private session: LinkSession | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private wakeRetry: (() => void) | undefined;
+  private running: Promise<void> | undefined;
+  private disconnects = 0;
+  private lastDisconnectReason: string | undefined;
+
+  /** Throws CloudLinkConfigError for unusable settings (e.g. plaintext to a remote host). */
+  constructor(private readonly options: CloudLinkOptions) {
+    super((name, error) => options.log.error('cloud link listener failed', { event: name, error: String(error) }));
+    this.clock = options.clock ?? systemClock;
+    this.backoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.backoff = new Backoff(this.backoffOptions, options.random);
+    this.channelCredentials = channelCredentials(options.target, options.credentials);
+    callMetadata(options.credentials); // validates the token early
+    this.commandRunner = new CommandRunner({
+      executor: options.commands,
+      emit: options.emit,
+      seenIds: options.seenCommandIds ?? new RecentIds(10_000),
+      clock: this.clock,
+      log: options.log,
+      timeoutMs: options.commandTimeoutMs ?? 30_000,
+      onOutcome: (outcome) => this.emit('command', outcome),
+    });
+  }
+
+  start(): void {
+    if (this.state !== 'idle') throw new Error(`cloud link cannot start from state ${this.state}`);
+    this.options.log.info('cloud link starting', { target: this.options.target, gatewayId: this.options.gatewayId });
+    this.running = this.run();
+  }
+
+  /** Ends the stream, stops reconnecting and waits for running commands to report. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    this.clock.clearTimeout(this.retryTimer);
+    this.wakeRetry?.();
+    this.session?.close('link stopped');
+    await this.running;
+    await this.commandRunner.idle();
+  }
+
+  status(): CloudLinkStatus {
+    return {
+      state: this.state,
+      disconnects: this.disconnects,
+      ...(this.lastDisconnectReason !== undefined ? { lastDisconnectReason: this.lastDisconnectReason } : {}),
+      ...this.session?.progress(),
+    };
+  }
+
+  private async run(): Promise<void> {
+    while (this.state !== 'stopped') {
+      const end = await this.connectOnce();
+      this.disconnects++;
+      this.lastDisconnectReason = end.reason;
+      // stop() may have run while we awaited the session.
+      if ((this.state as CloudLinkState) === 'stopped') {
+        this.emit('disconnected', { reason: end.reason });
+        break;
+      }
+      if (end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs) {
+        this.backoff.reset();
+      }
+      const retryInMs = this.backoff.next();
+      this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
+      this.emit('disconnected', { reason: end.reason, retryInMs });
+      await this.waitBeforeRetry(retryInMs);
+    }
+  }
+
+  private async connectOnce(): Promise<SessionEnd> {
+    const { options } = this;
+    this.state = 'connecting';
+    // A fresh channel per attempt: after a black hole the old HTTP/2 connection may still look
+    // alive, and a new call on it would go nowhere.
+    const client = createHubLinkClient(options.target, this.channelCredentials, {
+      'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
+      'grpc.keepalive_timeout_ms': 20_000,
+      ...options.channelOptions,
+    });
+    const session = new LinkSession({
+      call: client.Connect(callMetadata(options.credentials)),
+      outbox: options.outbox,
+      hello: {
+        gateway_id: options.gatewayId,
+        firmware_version: options.firmwareVersion,
+        outbox_epoch: options.outbox.epoch?.() ?? '',
+      },
+      clock: this.clock,
+      log: options.log,
+      maxInFlight: options.maxInFlight ?? 1000,
+      maxBatch: options.maxBatch ?? 200,
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
+      watchdogMs: options.watchdogMs ?? 35_000,
+      onWelcome: (lastSeqSeen) => {
+        if (this.state === 'connecting') this.state = 'connected';
+        this.emit('connected', { lastSeqSeen });
+      },
+      onCommand: (command) => this.commandRunner.receive(command),
+    });
+    this.session = session;
+    session.start();
+    const end = await session.done;
+    client.close();
+    return end;
+  }
+
+  private waitBeforeRetry(ms: number): Promise<void> {
+    this.state = 'waiting';
+    return new Promise<void>((resolve) => {
+      this.wakeRetry = resolve;
+      this.retryTimer = this.clock.setTimeout(resolve, ms);
+    }).then(() => {
+      this.wakeRetry = undefined;
+      this.retryTimer = undefined;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+// The narrow edges the cloud link depends on. The daemon passes in the store's outbox and
+// event log, the zigbee command executor and a logger; tests may pass small in-memory ones.
+import type { DeviceState, HubCommand, HubEvent, SequencedEvent } from '../domain/events.js';
+
+/** The store's outbox as the cloud link uses it. Seqs are strictly increasing. */
+export interface OutboxReader {
+  /** Up to `limit` events with seq > `seq`, in seq order. */
+  readAfter(seq: number, limit: number): SequencedEvent[];
+  /** The platform has every event with seq <= uptoSeq: they may be deleted. Cumulative. */
+  ack(uptoSeq: number): void;
+  /** The highest seq acknowledged so far (0 = none). */
+  lastAcked(): number;
+  /** Called after new events were committed; returns the unsubscribe function. */
+  onAppend(listener: () => void): () => void;
+  /**
+   * Identifies this outbox instance (e.g. a random id stored with the database). It must
+   * change when the database is rebuilt and seqs restart. Optional: '' when absent.
+   */
+  epoch?(): string;
+}
+
+export interface CommandExecution {
+  ok: boolean;
+  error?: string;
+  /** Device state after a successful set_state, when known. */
+  state?: DeviceState;
+}
+
+/** Runs a validated command against the network (daemon/zigbee behind it). */
+export interface CommandExecutor {
+  execute(command: HubCommand): Promise<CommandExecution>;
+}
+
+/** Appends an event to the outbox (the store's events.append); sync or async. */
+export type EmitEvent = (event: HubEvent) => unknown;
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}

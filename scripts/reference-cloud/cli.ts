@@ -1,0 +1,70 @@
+// The reference cloud as a process, for the demo and for people:
+//
+//   npx tsx scripts/reference-cloud/cli.ts [--port 50051] [--host 127.0.0.1]
+//       [--events-file events.jsonl] [--control-port 0]
+//       [--tls-cert cert.pem --tls-key key.pem [--tls-ca clients-ca.pem]]
+//       [--max-connection-age-ms N]
+//
+// A required gateway token is read from the REFERENCE_CLOUD_TOKEN environment variable (not
+// a flag, so it does not show in `ps`). Received events are printed one readable line each.
+// Control (see control.ts): JSON lines on stdin, and on --control-port if given. The first
+// line printed is {"listening":{"host":...,"port":...,"controlPort":...}} for scripts.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { listenControl, serveControl } from './control.js';
+import { startReferenceCloud } from './server.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '50051' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'events-file': { type: 'string' },
+      'control-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'max-connection-age-ms': { type: 'string' },
+    },
+    strict: true,
+  });
+  if (!!values['tls-cert'] !== !!values['tls-key']) throw new Error('--tls-cert and --tls-key go together');
+  const token = process.env.REFERENCE_CLOUD_TOKEN || undefined;
+  const cloud = await startReferenceCloud({
+    port: Number(values.port),
+    host: values.host,
+    ...(token ? { token } : {}),
+    ...(values['events-file'] ? { eventsFile: values['events-file'] } : {}),
+    ...(values['tls-cert'] && values['tls-key']
+      ? {
+          tls: {
+            cert: readFileSync(values['tls-cert']),
+            key: readFileSync(values['tls-key']),
+            ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']) } : {}),
+          },
+        }
+      : {}),
+    ...(values['max-connection-age-ms'] ? { maxConnectionAgeMs: Number(values['max-connection-age-ms']) } : {}),
+    log: (line) => process.stdout.write(line + '\n'),
+  });
+  const control = values['control-port'] !== undefined ? await listenControl(cloud, Number(values['control-port'])) : undefined;
+  process.stdout.write(
+    JSON.stringify({ listening: { host: values.host, port: cloud.port, controlPort: control?.port ?? null, token: !!token } }) + '\n',
+  );
+  serveControl(cloud, process.stdin, process.stdout);
+
+  let stopping = false;
+  const shutdown = (): void => {
+    if (stopping) return;
+    stopping = true;
+    control?.server.close();
+    void cloud.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`reference-cloud: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+// One readable line per received event, for people watching the reference cloud.
+import type { HubEvent } from '../../daemon/domain/events.js';
+import type { StoredEvent } from './event-store.js';
+
+export function formatEvent({ gatewayId, seq, at, event }: StoredEvent): string {
+  const time = new Date(at).toISOString().slice(11, 23);
+  return `[${gatewayId} #${seq} ${time}] ${event.kind} ${describe(event)}`.trimEnd();
+}
+
+function describe(event: HubEvent): string {
+  switch (event.kind) {
+    case 'device_joined':
+      return `${event.ieee} nwk=0x${event.nwk.toString(16).padStart(4, '0')}`;
+    case 'device_interview': {
+      const d = event.device;
+      const what = d?.model ? ` ${d.vendor ?? '?'} ${d.model} (${d.description ?? ''})` : d?.modelId ? ` modelId=${d.modelId}` : '';
+      return `${event.ieee} ${event.status}${what}`;
+    }
+    case 'device_left':
+    case 'device_removed':
+      return event.ieee;
+    case 'device_renamed':
+      return `${event.ieee} -> "${event.name}"${event.room !== undefined ? ` in ${event.room}` : ''}`;
+    case 'state_changed':
+      return `${event.ieee} ${JSON.stringify(event.state)} (changed: ${event.changed.join(', ')})`;
+    case 'availability_changed':
+      return `${event.ieee} ${event.available ? 'online' : 'offline'}`;
+    case 'permit_join_changed':
+      return event.open ? `open for ${event.seconds}s` : 'closed';
+    case 'command_result':
+      return `${event.commandId} ${event.ok ? 'ok' : `FAILED: ${event.error ?? ''}`}${event.state ? ' ' + JSON.stringify(event.state) : ''}`;
+    case 'resync_requested':
+      return event.reason;
+    case 'gap':
+      return `dropped ${event.dropped} in seq ${event.fromSeq}..${event.toSeq}: ${event.reason}`;
+  }
+}

@@ -1,0 +1,135 @@
+// The platform's side of one gateway stream: wait for Hello, answer Welcome with what is
+// stored, store and ack incoming events (cumulatively, once per received batch), answer pings,
+// and carry commands down. Read this to learn what a platform must do.
+import * as grpc from '@grpc/grpc-js';
+import type { SequencedEvent } from '../../daemon/domain/events.js';
+import { decodeEvent } from '../../daemon/cloud/event-codec.js';
+import type { HubLinkServerCall } from '../../daemon/cloud/proto.js';
+import type { HubMessage, WireCommand, WireEvent, WireHello } from '../../daemon/cloud/wire.js';
+import type { CloudEventStore, StoredEvent } from './event-store.js';
+
+export interface HubSessionOptions {
+  call: HubLinkServerCall;
+  store: CloudEventStore;
+  /** Whether acks are being sent (tests can hold them back). */
+  acking: () => boolean;
+  log: (line: string) => void;
+  onHello: (session: HubSession) => void;
+  onEvent: (event: StoredEvent) => void;
+  onEnd: (session: HubSession) => void;
+}
+
+export class HubSession {
+  gatewayId = '';
+  hello: Required<WireHello> | undefined;
+  /** Highest seq received on this stream (or known from before): what an Ack may cover. */
+  private receivedUpTo = 0;
+  private ackedUpTo = 0;
+  private blackholed = false;
+  private ended = false;
+
+  constructor(private readonly options: HubSessionOptions) {}
+
+  start(): void {
+    const { call } = this.options;
+    call.on('data', (message: HubMessage) => this.onMessage(message));
+    // The gateway half-closed: finish the RPC with OK.
+    call.on('end', () => {
+      this.end();
+      if (!call.writableEnded) call.end();
+    });
+    call.on('error', () => this.end());
+    call.on('cancelled', () => this.end());
+  }
+
+  get peer(): string {
+    return this.options.call.getPeer();
+  }
+
+  sendCommand(command: WireCommand): void {
+    this.send({ command });
+  }
+
+  /** Acks everything received so far (used when acking is switched back on). */
+  ackNow(): void {
+    if (this.receivedUpTo > this.ackedUpTo && this.options.acking()) {
+      this.ackedUpTo = this.receivedUpTo;
+      this.send({ ack: { up_to_seq: this.ackedUpTo } });
+    }
+  }
+
+  /** Ends the stream with a status, as a server going away or cutting a connection would. */
+  close(code: grpc.status, details: string): void {
+    if (this.ended) return;
+    this.options.call.emit('error', { code, details });
+    this.end();
+  }
+
+  /** Keep the stream open but never read or answer again: a black-holed link. */
+  blackhole(): void {
+    this.blackholed = true;
+  }
+
+  private onMessage(message: HubMessage): void {
+    if (this.blackholed || this.ended) return;
+    if (!this.hello) {
+      if (!message.hello || !message.hello.gateway_id) {
+        this.close(grpc.status.INVALID_ARGUMENT, 'the first message must be Hello with a gateway_id');
+        return;
+      }
+      this.onHello(message.hello);
+      return;
+    }
+    if (message.events) this.onEvents(message.events.events ?? []);
+    else if (message.ping) this.send({ pong: { sent_at_ms: message.ping.sent_at_ms ?? 0 } });
+  }
+
+  private onHello(hello: WireHello): void {
+    this.hello = {
+      gateway_id: hello.gateway_id ?? '',
+      firmware_version: hello.firmware_version ?? '',
+      last_acked_seq: hello.last_acked_seq ?? 0,
+      outbox_epoch: hello.outbox_epoch ?? '',
+    };
+    this.gatewayId = this.hello.gateway_id;
+    const lastSeqSeen = this.options.store.lastSeq(this.gatewayId, this.hello.outbox_epoch);
+    this.receivedUpTo = this.ackedUpTo = lastSeqSeen;
+    this.options.log(
+      `[${this.gatewayId}] connected from ${this.peer} (firmware ${this.hello.firmware_version}, ` +
+        `gateway acked ${this.hello.last_acked_seq}, we have ${lastSeqSeen})`,
+    );
+    this.send({ welcome: { last_seq_seen: lastSeqSeen } });
+    this.options.onHello(this);
+  }
+
+  private onEvents(events: WireEvent[]): void {
+    const epoch = this.hello!.outbox_epoch;
+    const receivedAt = Date.now();
+    for (const wire of events) {
+      const decoded: SequencedEvent | undefined = decodeEvent(wire);
+      const seq = wire.seq ?? 0;
+      if (seq <= this.receivedUpTo) {
+        // At-least-once delivery: a re-sent event we already have. Count it, do not store it.
+        this.options.store.accept({ gatewayId: this.gatewayId, epoch, seq, at: 0, receivedAt, event: undefined });
+        continue;
+      }
+      this.receivedUpTo = seq;
+      if (!decoded) this.options.log(`[${this.gatewayId} #${seq}] event with an unknown payload (newer gateway?)`);
+      const entry = { gatewayId: this.gatewayId, epoch, seq, at: wire.at_ms ?? 0, receivedAt, event: decoded?.event };
+      if (this.options.store.accept(entry) && decoded) this.options.onEvent({ ...entry, event: decoded.event });
+    }
+    // One cumulative ack per batch: cheap for both sides, and it covers duplicates too.
+    this.ackNow();
+  }
+
+  private send(message: Parameters<HubLinkServerCall['write']>[0]): void {
+    if (this.ended || this.blackholed) return;
+    this.options.call.write(message);
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.options.onEnd(this);
+  }
+}

@@ -1,0 +1,240 @@
+// The reference cloud: a small, complete implementation of the platform side of
+// proto/zigbee_hubd/cloud/v1/cloud.proto. The demo and the daemon's tests talk to it, and a
+// platform team can read it to learn the protocol. Start it with startReferenceCloud().
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import type { HubCommand, HubEvent } from '../../daemon/domain/events.js';
+import { encodeCommand } from '../../daemon/cloud/command-codec.js';
+import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
+import type { WireCommand } from '../../daemon/cloud/wire.js';
+import { CloudEventStore, type StoredEvent } from './event-store.js';
+import { formatEvent } from './format.js';
+import { HubSession } from './hub-session.js';
+
+export interface ReferenceCloudOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Require "authorization: Bearer <token>" from gateways. */
+  token?: string;
+  /** Serve TLS; with ca, also require client certificates signed by it (mTLS). */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
+  /** JSON-lines file the events are appended to and reloaded from. */
+  eventsFile?: string;
+  /** Share stored events with an earlier instance (a "restart" in tests). */
+  store?: CloudEventStore;
+  /** Where readable lines (connections, events, results) go; silent by default. */
+  log?: (line: string) => void;
+  /** Send GOAWAY after a connection is this old (routine on real platforms). */
+  maxConnectionAgeMs?: number;
+  maxConnectionAgeGraceMs?: number;
+}
+
+/** A command as a caller writes it: the id is generated when not given. */
+export type CommandRequest = DistributiveOmit<HubCommand, 'id'> & { id?: string };
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type CommandResultEvent = Extract<HubEvent, { kind: 'command_result' }>;
+
+export interface ConnectedGateway {
+  gatewayId: string;
+  firmwareVersion: string;
+  outboxEpoch: string;
+  peer: string;
+}
+
+export class ReferenceCloud {
+  readonly store: CloudEventStore;
+  private readonly sessions = new Map<string, HubSession>();
+  /** Commands sent but not answered, per gateway; re-sent after a reconnect. */
+  private readonly outstanding = new Map<string, Map<string, WireCommand>>();
+  private readonly notifications = new EventEmitter();
+  private acking = true;
+  private readonly log: (line: string) => void;
+
+  private constructor(
+    private readonly server: grpc.Server,
+    readonly port: number,
+    private readonly options: ReferenceCloudOptions,
+    store: CloudEventStore,
+  ) {
+    this.store = store;
+    this.log = options.log ?? (() => {});
+    this.notifications.setMaxListeners(0);
+  }
+
+  static async start(options: ReferenceCloudOptions = {}): Promise<ReferenceCloud> {
+    const serverOptions: grpc.ServerOptions = {};
+    if (options.maxConnectionAgeMs) serverOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
+    if (options.maxConnectionAgeGraceMs) serverOptions['grpc.max_connection_age_grace_ms'] = options.maxConnectionAgeGraceMs;
+    const server = new grpc.Server(serverOptions);
+    const store = options.store ?? new CloudEventStore(options.eventsFile);
+    let cloud: ReferenceCloud | undefined;
+    server.addService(hubLinkService, {
+      Connect: (call: HubLinkServerCall) => cloud!.accept(call),
+    });
+    const credentials = options.tls
+      ? grpc.ServerCredentials.createSsl(
+          options.tls.ca ? Buffer.from(options.tls.ca) : null,
+          [{ cert_chain: Buffer.from(options.tls.cert), private_key: Buffer.from(options.tls.key) }],
+          !!options.tls.ca,
+        )
+      : grpc.ServerCredentials.createInsecure();
+    const address = `${options.host ?? '127.0.0.1'}:${options.port ?? 0}`;
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(address, credentials, (error, boundPort) => (error ? reject(error) : resolve(boundPort))),
+    );
+    cloud = new ReferenceCloud(server, port, options, store);
+    return cloud;
+  }
+
+  /** A gateway's stored events in seq order (de-duplicated). */
+  events(gatewayId: string): StoredEvent[] {
+    return this.store.events(gatewayId);
+  }
+
+  /** Gateways with an open stream that said Hello. */
+  connectedGateways(): ConnectedGateway[] {
+    return [...this.sessions.values()].map((session) => ({
+      gatewayId: session.gatewayId,
+      firmwareVersion: session.hello!.firmware_version,
+      outboxEpoch: session.hello!.outbox_epoch,
+      peer: session.peer,
+    }));
+  }
+
+  /** Resolves with the first stored event (already stored or arriving) that matches. */
+  waitForEvent(predicate: (event: StoredEvent) => boolean, timeoutMs = 10_000): Promise<StoredEvent> {
+    const existing = this.store.all().find(predicate);
+    if (existing) return Promise.resolve(existing);
+    return this.waitFor<StoredEvent>('event', predicate, timeoutMs, 'event');
+  }
+
+  /** Resolves when the gateway is connected (immediately if it already is). */
+  waitForConnection(gatewayId: string, timeoutMs = 10_000): Promise<ConnectedGateway> {
+    const connected = this.connectedGateways().find((gateway) => gateway.gatewayId === gatewayId);
+    if (connected) return Promise.resolve(connected);
+    return this.waitFor<ConnectedGateway>('hello', (g) => g.gatewayId === gatewayId, timeoutMs, `connection of ${gatewayId}`);
+  }
+
+  /**
+   * Sends a command and resolves with its command_result event. If the gateway is offline, the
+   * command waits for it; it is re-sent after every reconnect until a result arrives.
+   */
+  sendCommand(gatewayId: string, request: CommandRequest, timeoutMs = 10_000): Promise<CommandResultEvent> {
+    const command = { ...request, id: request.id ?? randomUUID() } as HubCommand;
+    return this.sendRawCommand(gatewayId, encodeCommand(command), timeoutMs);
+  }
+
+  /** Sends a command exactly as given (also malformed ones) and resolves with its result. */
+  sendRawCommand(gatewayId: string, command: WireCommand, timeoutMs = 10_000): Promise<CommandResultEvent> {
+    const id = command.id ?? '';
+    const result = this.waitForEvent(
+      (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
+      timeoutMs,
+    ).then((stored) => stored.event as CommandResultEvent);
+    const answered = this.store
+      .events(gatewayId)
+      .some((stored) => stored.event.kind === 'command_result' && stored.event.commandId === id);
+    if (answered) {
+      // Sent again on purpose (a test of the gateway's de-duplication): do not keep re-sending.
+      this.sessions.get(gatewayId)?.sendCommand(command);
+      return result;
+    }
+    let pending = this.outstanding.get(gatewayId);
+    if (!pending) this.outstanding.set(gatewayId, (pending = new Map()));
+    pending.set(id, command);
+    this.sessions.get(gatewayId)?.sendCommand(command);
+    return result;
+  }
+
+  /** Hold back (false) or resume (true) acks; resuming acks what arrived meanwhile. */
+  setAcking(enabled: boolean): void {
+    this.acking = enabled;
+    if (enabled) for (const session of this.sessions.values()) session.ackNow();
+  }
+
+  /** Ends every open stream with UNAVAILABLE, as a platform instance going away would. */
+  dropConnections(): void {
+    for (const session of [...this.sessions.values()]) session.close(grpc.status.UNAVAILABLE, 'dropped by the reference cloud');
+  }
+
+  /** Open streams stop reading and answering but stay open; new streams work normally. */
+  blackholeConnections(): void {
+    for (const session of [...this.sessions.values()]) {
+      session.blackhole();
+      this.sessions.delete(session.gatewayId);
+    }
+  }
+
+  /** Stops at once, cutting open streams (a crash, from the gateways' point of view). */
+  async stop(): Promise<void> {
+    this.server.forceShutdown();
+    this.sessions.clear();
+  }
+
+  private accept(call: HubLinkServerCall): void {
+    if (this.options.token !== undefined && !bearerMatches(call.metadata, this.options.token)) {
+      this.log(`rejected a connection from ${call.getPeer()}: missing or wrong token`);
+      call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' });
+      return;
+    }
+    const session: HubSession = new HubSession({
+      call,
+      store: this.store,
+      acking: () => this.acking,
+      log: this.log,
+      onHello: (hello) => this.onHello(hello),
+      onEvent: (event) => {
+        this.log(formatEvent(event));
+        if (event.event.kind === 'command_result') this.outstanding.get(event.gatewayId)?.delete(event.event.commandId);
+        this.notifications.emit('event', event);
+      },
+      onEnd: (ended) => {
+        if (this.sessions.get(ended.gatewayId) === ended) {
+          this.sessions.delete(ended.gatewayId);
+          this.log(`[${ended.gatewayId}] disconnected`);
+        }
+      },
+    });
+    session.start();
+  }
+
+  private onHello(session: HubSession): void {
+    // One stream per gateway: a new one supersedes (and closes) an older, possibly dead one.
+    this.sessions.get(session.gatewayId)?.close(grpc.status.ABORTED, 'superseded by a newer stream');
+    this.sessions.set(session.gatewayId, session);
+    for (const command of this.outstanding.get(session.gatewayId)?.values() ?? []) session.sendCommand(command);
+    const gateway = this.connectedGateways().find((g) => g.gatewayId === session.gatewayId)!;
+    this.notifications.emit('hello', gateway);
+  }
+
+  private waitFor<T>(name: string, predicate: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const listener = (value: T) => {
+        if (!predicate(value)) return;
+        clearTimeout(timer);
+        this.notifications.off(name, listener);
+        resolve(value);
+      };
+      const timer = setTimeout(() => {
+        this.notifications.off(name, listener);
+        reject(new Error(`reference cloud: timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      this.notifications.on(name, listener);
+    });
+  }
+}
+
+export function startReferenceCloud(options: ReferenceCloudOptions = {}): Promise<ReferenceCloud> {
+  return ReferenceCloud.start(options);
+}
+
+function bearerMatches(metadata: grpc.Metadata, token: string): boolean {
+  const [value] = metadata.get('authorization');
+  const given = Buffer.from(typeof value === 'string' ? value : '');
+  const expected = Buffer.from(`Bearer ${token}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
