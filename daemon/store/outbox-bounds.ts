@@ -48,10 +48,14 @@ export class TelemetryShedder {
     return reasons;
   }
 
-  /** Deletes the oldest telemetry until every bound is under its shed-to mark. Must run in a transaction. */
-  shed(size: OutboxSize, now: number): ShedResult | undefined {
+  /**
+   * Deletes the oldest telemetry until every bound is under its shed-to mark. Must run in a
+   * transaction. `reasons` lists the crossed bounds; `shed` is absent when none was crossed or
+   * there was no telemetry left to drop.
+   */
+  shed(size: OutboxSize, now: number): { reasons: string[]; shed?: ShedResult } {
     const reasons = this.crossed(size, now);
-    if (reasons.length === 0) return undefined;
+    if (reasons.length === 0) return { reasons };
     const f = this.bounds.shedToFraction;
     const targetEvents = Math.floor(this.bounds.maxEvents * f);
     const targetBytes = Math.floor(this.bounds.maxBytes * f);
@@ -72,8 +76,8 @@ export class TelemetryShedder {
       events--;
       bytes -= row.bytes;
     }
-    if (dropped === 0) return undefined;
+    if (dropped === 0) return { reasons };
     this.deleteTelemetryUpTo.run(toSeq);
-    return { fromSeq, toSeq, dropped, bytes: droppedBytes, reason: `outbox bounds: ${reasons.join(', ')}` };
+    return { reasons, shed: { fromSeq, toSeq, dropped, bytes: droppedBytes, reason: `outbox bounds: ${reasons.join(', ')}` } };
   }
 }

@@ -114,8 +114,17 @@ export class Outbox implements OutboxReader {
 
   /** Inside the group transaction, before COMMIT: shed telemetry beyond the bounds. */
   enforceBounds(): void {
-    const shed = this.shedder.shed({ events: this.events, bytes: this.bytes }, this.now());
-    if (!shed) return;
+    const { reasons, shed } = this.shedder.shed({ events: this.events, bytes: this.bytes }, this.now());
+    if (reasons.length === 0) {
+      this.overBoundsLogged = false;
+      return;
+    }
+    if (!shed) {
+      // Only must-keep events left: they stay; say so once per episode, not per commit.
+      if (!this.overBoundsLogged) this.log.error('store: outbox over its bounds with only must-keep events left', { reasons });
+      this.overBoundsLogged = true;
+      return;
+    }
     this.events -= shed.dropped;
     this.bytes -= shed.bytes;
     this.droppedSinceOpen += shed.dropped;
@@ -126,13 +135,6 @@ export class Outbox implements OutboxReader {
       dropped: shed.dropped,
       reason: shed.reason,
     });
-    const stillOver = this.shedder.crossed({ events: this.events, bytes: this.bytes }, this.now());
-    if (stillOver.length > 0 && !this.overBoundsLogged) {
-      this.overBoundsLogged = true;
-      this.log.error('store: outbox still over its bounds with only must-keep events left', { reasons: stillOver });
-    } else if (stillOver.length === 0) {
-      this.overBoundsLogged = false;
-    }
   }
 
   /** After COMMIT: what was assigned is durable now; wake readers. */
