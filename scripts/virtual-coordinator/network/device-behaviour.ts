@@ -1,0 +1,39 @@
+// What the network needs from a simulated device. The devices/ SimulatedDevice class
+// satisfies it; tests can pass any other implementation through `createDevice`.
+import type { DeviceDefinition, ZclFrame, ZclValue } from '../devices/definition.js';
+
+export interface DeviceIo {
+  /** device -> coordinator (the network wraps it in an AF incomingMsg). */
+  send(frame: ZclFrame): void;
+}
+
+export interface DeviceBehaviour {
+  readonly definition: DeviceDefinition;
+  receive(frame: ZclFrame): void;
+  report(endpoint: number, cluster: number, attributes?: number[]): void;
+  set(endpoint: number, cluster: number, values: Record<number, ZclValue>): void;
+  press(action: string): void;
+  start(): void;
+  stop(): void;
+}
+
+export type DeviceFactory = (definition: DeviceDefinition, io: DeviceIo) => DeviceBehaviour;
+
+/** A device that takes part in ZDO (join, interview, leave) but speaks no ZCL. */
+export class ZdoOnlyDevice implements DeviceBehaviour {
+  constructor(readonly definition: DeviceDefinition) {}
+  receive(): void {}
+  report(): void {
+    throw new Error(`device '${this.definition.id}' has no ZCL behaviour`);
+  }
+  set(): void {
+    throw new Error(`device '${this.definition.id}' has no ZCL behaviour`);
+  }
+  press(action: string): void {
+    throw new Error(`device '${this.definition.id}' has no action '${action}'`);
+  }
+  start(): void {}
+  stop(): void {}
+}
+
+export const zdoOnlyDeviceFactory: DeviceFactory = (definition) => new ZdoOnlyDevice(definition);

@@ -1,0 +1,60 @@
+// The emulator's "flash chip" on disk: NV contents plus the devices that joined, as JSON,
+// written atomically (tmp + fsync + rename) so that a crash never leaves half a file.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { NvSnapshot } from './firmware/nv-store.js';
+import type { PersistedNode } from './network/simulated-network.js';
+
+export const STATE_FORMAT = 'zigbee-hubd/virtual-coordinator-state';
+
+export interface EmulatorState {
+  format: typeof STATE_FORMAT;
+  version: 1;
+  nv: NvSnapshot;
+  devices: PersistedNode[];
+}
+
+// Device definitions hold ZCL values: bigint and Buffer need a JSON form.
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return { $bigint: value.toString() };
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+    return { $buffer: Buffer.from((value as { data: number[] }).data).toString('hex') };
+  }
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value && typeof value === 'object') {
+    const v = value as { $bigint?: string; $buffer?: string };
+    if (typeof v.$bigint === 'string' && Object.keys(v).length === 1) return BigInt(v.$bigint);
+    if (typeof v.$buffer === 'string' && Object.keys(v).length === 1) return Buffer.from(v.$buffer, 'hex');
+  }
+  return value;
+}
+
+export function readStateFile(file: string): EmulatorState | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const state = JSON.parse(text, reviver) as EmulatorState;
+  if (state.format !== STATE_FORMAT || state.version !== 1) {
+    throw new Error(`${file} is not a virtual coordinator state file (format ${String(state.format)}, version ${String(state.version)})`);
+  }
+  return state;
+}
+
+export function writeStateFile(file: string, state: EmulatorState): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, 'w', 0o600);
+  try {
+    fs.writeSync(fd, JSON.stringify(state, replacer, 1));
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,111 @@
+// Test harness: a virtual coordinator plus a real zigbee-herdsman Controller talking to it
+// over loopback TCP. Reused by the daemon's end-to-end tests.
+import { once, type EventEmitter } from 'node:events';
+import path from 'node:path';
+import { Controller, setLogger } from 'zigbee-herdsman';
+import {
+  startVirtualCoordinator,
+  type VirtualCoordinator,
+  type VirtualCoordinatorOptions,
+} from '../../scripts/virtual-coordinator/coordinator.js';
+
+export const TEST_NETWORK = {
+  panID: 0x1a62,
+  extendedPanID: [0xdd, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77],
+  channelList: [11],
+  networkKey: [0x01, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x0d, 0x0f, 0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0e],
+};
+
+export type HerdsmanNetwork = typeof TEST_NETWORK;
+
+let loggerInstalled = false;
+/** Keep herdsman quiet unless VC_DEBUG=1 (then everything goes to stderr). */
+export function installHerdsmanLogger(): void {
+  if (loggerInstalled) return;
+  loggerInstalled = true;
+  const debug = process.env.VC_DEBUG === '1';
+  const write = (level: string) => (msg: string | (() => string), ns: string) => {
+    if (debug) process.stderr.write(`${level} ${ns}: ${typeof msg === 'function' ? msg() : msg}\n`);
+  };
+  setLogger({ debug: write('debug'), info: write('info'), warning: write('warn'), error: write('error') });
+}
+
+export function createController(port: number, dir: string, network: HerdsmanNetwork = TEST_NETWORK): Controller {
+  installHerdsmanLogger();
+  return new Controller({
+    network: { ...network, extendedPanID: [...network.extendedPanID], channelList: [...network.channelList], networkKey: [...network.networkKey] },
+    serialPort: { path: `tcp://127.0.0.1:${port}`, adapter: 'zstack' },
+    databasePath: path.join(dir, 'database.db'),
+    databaseBackupPath: path.join(dir, 'database.db.backup'),
+    backupPath: path.join(dir, 'coordinator_backup.json'),
+    adapter: { disableLED: false },
+    acceptJoiningDeviceHandler: async () => true,
+  });
+}
+
+export interface Harness {
+  coordinator: VirtualCoordinator;
+  controller: Controller;
+  /** What herdsman's start() returned: 'reset' | 'resumed' | 'restored'. */
+  startResult: string;
+  dir: string;
+  /** Stop the controller (if running) and the emulator. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Directory for herdsman's database, backup and (by default) the emulator state file. */
+  dir: string;
+  coordinator?: VirtualCoordinatorOptions;
+  network?: HerdsmanNetwork;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const coordinator = await startVirtualCoordinator(options.coordinator ?? {});
+  const controller = createController(coordinator.port, options.dir, options.network);
+  let startResult: string;
+  try {
+    startResult = await controller.start();
+  } catch (error) {
+    await coordinator.stop();
+    throw error;
+  }
+  let stopped = false;
+  return {
+    coordinator,
+    controller,
+    startResult,
+    dir: options.dir,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await controller.stop();
+      } finally {
+        await coordinator.stop();
+      }
+    },
+  };
+}
+
+/** Resolve with the first event whose arguments pass `accept`; reject after `timeoutMs`. */
+export async function waitForEvent<T extends unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  accept: (...args: T) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), timeoutMs);
+  try {
+    for (;;) {
+      const args = (await once(emitter, event, { signal: ac.signal })) as T;
+      if (accept(...args)) return args;
+    }
+  } catch (error) {
+    if (ac.signal.aborted) throw new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
