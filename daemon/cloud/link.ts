@@ -86,6 +86,8 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
     this.backoff = new Backoff(this.backoffOptions, options.random);
     this.channelCredentials = channelCredentials(options.target, options.credentials);
     callMetadata(options.credentials); // validates the token early
+    // Never logged by this code; registered so no other log line can carry it either.
+    if (options.credentials !== 'insecure-loopback' && options.credentials.token) options.log.addSecret?.(options.credentials.token);
     this.commandRunner = new CommandRunner({
       executor: options.commands,
       emit: options.emit,

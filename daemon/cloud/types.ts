@@ -41,4 +41,6 @@ export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
+  /** When the logger can redact (daemon/ops Logger), the token is registered as a secret. */
+  addSecret?(secret: string): void;
 }
