@@ -82,3 +82,37 @@ t.test('an executor failure is reported, not thrown', async (t) => {
   const result = await cloud.sendCommand('gw-test', { kind: 'remove_device', ieee: IEEE });
   t.same(result, { kind: 'command_result', commandId: result.commandId, ok: false, error: 'device 0x00124b0001abcd01 did not answer' });
 });
+
+t.test('a command re-sent after a reconnect while still running is not run again', async (t) => {
+  let release!: () => void;
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const { cloud, link, executed } = await connectedLink(t, {
+    execute: () => {
+      started();
+      return new Promise((resolve) => (release = () => resolve({ ok: true })));
+    },
+  });
+  const result = cloud.sendCommand('gw-test', { id: 'slow-1', kind: 'remove_device', ieee: IEEE, force: true });
+  await running;
+
+  // The platform has no result yet, so after the reconnect it sends the command again.
+  const duplicate = nextLinkEvent(link, 'command');
+  cloud.dropConnections();
+  t.same(await duplicate, { commandId: 'slow-1', status: 'duplicate' });
+
+  release();
+  t.match(await result, { commandId: 'slow-1', ok: true });
+  t.equal(executed.length, 1, 'ran once');
+});
+
+t.test('a hung executor is reported as a timeout and does not block later commands', async (t) => {
+  const { cloud } = await connectedLink(t, {
+    commandTimeoutMs: 200,
+    execute: (command) => (command.id === 'hang' ? new Promise(() => undefined) : Promise.resolve({ ok: true })),
+  });
+  const hung = cloud.sendCommand('gw-test', { id: 'hang', kind: 'permit_join', seconds: 10 });
+  const next = cloud.sendCommand('gw-test', { id: 'after', kind: 'permit_join', seconds: 0 });
+  t.same(await hung, { kind: 'command_result', commandId: 'hang', ok: false, error: 'timeout' });
+  t.match(await next, { commandId: 'after', ok: true });
+});
