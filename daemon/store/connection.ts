@@ -47,15 +47,30 @@ export function isCorruption(err: unknown): boolean {
   return cause !== undefined && cause !== err && isCorruption(cause);
 }
 
-/** Opens (creating if needed) with our pragmas and runs PRAGMA quick_check; throws when damaged. */
+/**
+ * Runs PRAGMA quick_check on an existing database through a read-only connection and throws
+ * when it is damaged. Read-only on purpose: closing a read-write connection checkpoints the WAL
+ * into the (damaged) main file and deletes -wal/-shm, destroying what we want to keep aside.
+ */
+function checkExisting(path: string): void {
+  if (!existsSync(path)) return;
+  const reader = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const rows = reader.pragma('quick_check(20)') as Array<{ quick_check: string }>;
+    const problems = rows.map((r) => r.quick_check).filter((msg) => msg !== 'ok');
+    if (problems.length > 0) throw new IntegrityError(problems);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Checks an existing database, then opens (creating if needed) the writer with our pragmas. */
 export function openChecked(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
+  checkExisting(path);
   const db = new Database(path);
   try {
     applyPragmas(db);
-    const rows = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-    const problems = rows.map((r) => r.quick_check).filter((msg) => msg !== 'ok');
-    if (problems.length > 0) throw new IntegrityError(problems);
     return db;
   } catch (err) {
     db.close();
