@@ -1,0 +1,101 @@
+// The process shell: command line, config, logger, then hands the process to the lifecycle
+// supervisor (signals, crashes, exit codes). Wiring the daemon itself is main.ts's job.
+// Exit codes are listed in daemon/ops/CONFIG.md.
+
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
+import { isJournalStream } from './ops/journal-stream.js';
+import { createLogger, type Logger } from './ops/logger.js';
+import { EXIT, superviseDaemon, type Stoppable } from './ops/process-lifecycle.js';
+
+const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
+
+  -c, --config FILE   JSON config file (see daemon/ops/CONFIG.md); without it, all defaults
+      --check-config  validate the config file and exit (0 when valid, 78 when not)
+  -h, --help          show this help
+  -V, --version       show the version
+`;
+
+/** What main.ts exports. Typed here so the shell does not load the daemon (and herdsman) before the config is valid. */
+interface DaemonModule {
+  startDaemon(config: HubConfig, deps: { log: Logger }): Promise<Stoppable>;
+}
+const DAEMON_MODULE = './main.js';
+
+export async function runCli(argv: string[]): Promise<void> {
+  let args: { config?: string; 'check-config'?: boolean; help?: boolean; version?: boolean };
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string', short: 'c' },
+        'check-config': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    process.stderr.write(`zigbee-hubd: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = EXIT.USAGE;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (args.version) {
+    process.stdout.write(`zigbee-hubd ${readVersion()}\n`);
+    return;
+  }
+
+  let config: HubConfig;
+  try {
+    config = args.config === undefined ? defaultConfig() : loadConfig(args.config);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = EXIT.CONFIG;
+    return;
+  }
+  if (args['check-config']) {
+    process.stdout.write(`config OK: ${config.source}\n`);
+    return;
+  }
+
+  // journald (or a closed pipe) going away must not turn every log line into a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+  process.title = 'zigbee-hubd';
+  const log = createLogger({
+    out: process.stdout,
+    level: config.log.level,
+    format: config.log.format,
+    syslogPriorityPrefix: isJournalStream(1, process.env),
+  });
+  log.info('zigbee-hubd starting', { version: readVersion(), config: config.source, node: process.version, pid: process.pid });
+
+  await superviseDaemon({
+    proc: process,
+    log,
+    graceMs: config.shutdownTimeoutSeconds * 1000,
+    start: async () => {
+      const { startDaemon } = (await import(DAEMON_MODULE)) as DaemonModule;
+      return startDaemon(config, { log });
+    },
+  });
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+// `tsx daemon/cli.ts ...` runs it directly; bin/zigbee-hubd.js imports it and calls runCli.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runCli(process.argv.slice(2));
+}

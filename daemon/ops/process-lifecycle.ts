@@ -1,0 +1,151 @@
+// Owns the daemon's life as a process: start it, keep it running until SIGTERM/SIGINT or a
+// crash, stop it in order, and always end with a meaningful exit code:
+//  - a signal asks for an orderly stop (exit 0);
+//  - a second signal while stopping means "now": exit 128+signal at once;
+//  - a stop that outlasts the grace period is cut short (exit 70), so systemd never has to
+//    SIGKILL us and a hung adapter close cannot wedge a restart;
+//  - an uncaught exception or unhandled rejection is logged and turned into an orderly stop
+//    with exit 1 (after such an error state is suspect, but closing the database and the
+//    serial port properly is still the best chance to keep data intact).
+// The process is a parameter so a test can run this in a real child process and signal it.
+
+import os from 'node:os';
+import type { Logger } from './logger.js';
+
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 64,
+  SHUTDOWN_TIMEOUT: 70,
+  CONFIG: 78,
+} as const;
+
+/** The parts of `process` the lifecycle uses. */
+export interface ProcessLike {
+  on(event: string, listener: (arg: unknown) => void): unknown;
+  removeListener(event: string, listener: (arg: unknown) => void): unknown;
+  exit(code: number): void;
+}
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export interface LifecycleOptions {
+  proc: ProcessLike;
+  log: Logger;
+  /** Starts the daemon; what it returns is stopped at shutdown. */
+  start: () => Promise<Stoppable>;
+  /** Budget for the whole shutdown (including waiting for a start still in progress). */
+  graceMs: number;
+  signals?: readonly NodeJS.Signals[];
+}
+
+/**
+ * Runs the daemon until it is told to stop or crashes, then calls `proc.exit(code)`.
+ * Resolves with the exit code (useful only when `proc.exit` does not end the process).
+ */
+export function superviseDaemon(options: LifecycleOptions): Promise<number> {
+  return new Supervisor(options).run();
+}
+
+class Supervisor {
+  private started = false;
+  private shutdownRequested = false;
+  private exitCode: number = EXIT.OK;
+  private finished = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private wakeForShutdown: () => void = () => undefined;
+  private readonly shutdownWanted = new Promise<void>((resolve) => (this.wakeForShutdown = resolve));
+  private resolveExit: (code: number) => void = () => undefined;
+  private readonly exited = new Promise<number>((resolve) => (this.resolveExit = resolve));
+  private readonly listeners: Array<[string, (arg: unknown) => void]> = [];
+
+  constructor(private readonly options: LifecycleOptions) {}
+
+  run(): Promise<number> {
+    this.install();
+    void this.lifecycle();
+    return this.exited;
+  }
+
+  private install(): void {
+    for (const signal of this.options.signals ?? ['SIGTERM', 'SIGINT']) {
+      this.listen(signal, () => this.onSignal(signal));
+    }
+    this.listen('uncaughtException', (error) => this.onCrash('uncaught exception', error));
+    this.listen('unhandledRejection', (reason) => this.onCrash('unhandled promise rejection', reason));
+  }
+
+  private listen(event: string, listener: (arg: unknown) => void): void {
+    this.options.proc.on(event, listener);
+    this.listeners.push([event, listener]);
+  }
+
+  private async lifecycle(): Promise<void> {
+    const { log } = this.options;
+    let daemon: Stoppable;
+    try {
+      daemon = await this.options.start();
+    } catch (error) {
+      log.error('start failed', { err: error });
+      return this.finish(EXIT.FAILURE);
+    }
+    this.started = true;
+    if (this.finished) return;
+    if (this.shutdownRequested) {
+      log.info('start finished; stopping as requested');
+    } else {
+      log.info('running');
+      await this.shutdownWanted;
+    }
+    try {
+      await daemon.stop();
+      log.info('stopped', { exitCode: this.exitCode });
+    } catch (error) {
+      log.error('stop failed', { err: error });
+      this.exitCode = EXIT.FAILURE;
+    }
+    this.finish(this.exitCode);
+  }
+
+  private onSignal(signal: NodeJS.Signals): void {
+    if (this.finished) return;
+    if (this.shutdownRequested) {
+      this.options.log.warn(`second ${signal} during shutdown: exiting now`);
+      this.finish(128 + (os.constants.signals[signal] ?? 0));
+      return;
+    }
+    this.requestShutdown(`received ${signal}`, EXIT.OK);
+  }
+
+  private onCrash(what: string, error: unknown): void {
+    if (this.finished) return;
+    this.options.log.error(`${what}; shutting down`, { err: error });
+    this.requestShutdown(what, EXIT.FAILURE);
+  }
+
+  private requestShutdown(reason: string, exitCode: number): void {
+    if (exitCode !== EXIT.OK) this.exitCode = exitCode;
+    if (this.shutdownRequested) return;
+    this.shutdownRequested = true;
+    const { graceMs, log } = this.options;
+    log.info(this.started ? 'shutting down' : 'shutting down once start has finished', { reason, graceMs });
+    // Deliberately not unref'd: it must also fire if the stop is stuck on a promise that
+    // nothing will ever settle (an empty event loop would otherwise exit with code 0).
+    this.graceTimer = setTimeout(() => {
+      log.error('shutdown did not finish in time; exiting anyway', { graceMs });
+      this.finish(EXIT.SHUTDOWN_TIMEOUT);
+    }, graceMs);
+    this.wakeForShutdown();
+  }
+
+  private finish(code: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.graceTimer);
+    for (const [event, listener] of this.listeners) this.options.proc.removeListener(event, listener);
+    this.resolveExit(code);
+    this.options.proc.exit(code);
+  }
+}
