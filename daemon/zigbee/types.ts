@@ -20,7 +20,7 @@ export interface Clock {
   now(): number;
 }
 
-export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp';
+export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp' | 'zoh';
 
 export interface SerialOptions {
   /** A device path (/dev/ttyUSB0) or tcp://host:port for a networked/virtual coordinator. */

@@ -1,0 +1,76 @@
+// Keeps the store in step with the radio: every typed event of the zigbee edge becomes a row
+// change and, where the cloud must hear of it, an outbox event in the same transaction.
+import type { DeviceDescription, Ieee } from '../domain/events.js';
+import type { Logger } from '../ops/logger.js';
+import type { Store } from '../store/index.js';
+import type { ZigbeeNetwork } from '../zigbee/index.js';
+
+export interface DeviceSyncCounters {
+  stateChanges: number;
+  rejected: number;
+}
+
+/** Subscribes to the network's events; returns the function that unsubscribes. */
+export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Logger): { stop(): void; counters: DeviceSyncCounters } {
+  const counters: DeviceSyncCounters = { stateChanges: 0, rejected: 0 };
+  const ensureKnown = (ieee: Ieee, nwk?: number): void => {
+    if (store.devices.get(ieee)) return;
+    // A device can talk before its interview finishes (or after our database was rebuilt):
+    // record what the radio knows so its state has a row to belong to.
+    const known = network.devices().find((d) => d.ieee === ieee);
+    store.devices.upsert(known ?? placeholder(ieee, nwk ?? 0));
+  };
+
+  const unsubscribe = [
+    network.on('device_joined', ({ ieee, nwk }) => {
+      const existing = store.devices.get(ieee);
+      if (existing && existing.leftAt === undefined && existing.nwk === nwk) return;
+      // A rejoin keeps what the interview learnt; only the network address may have changed.
+      store.devices.upsert(existing ? { ...existing, nwk } : placeholder(ieee, nwk));
+    }),
+    network.on('device_interview', ({ ieee, status, device }) => {
+      if (device) {
+        store.devices.upsert(device);
+      } else {
+        ensureKnown(ieee);
+        const current = store.devices.get(ieee)!;
+        store.devices.upsert({ ...current, interview: status });
+      }
+      if (status === 'successful' && device) {
+        log.info('device interviewed', { ieee, model: device.model, vendor: device.vendor, supported: device.supported });
+      } else if (status === 'failed') {
+        log.warn('device interview failed', { ieee });
+      }
+    }),
+    network.on('device_left', ({ ieee, reason }) => {
+      if (reason === 'left') store.devices.markLeft(ieee);
+      else store.devices.remove(ieee);
+    }),
+    network.on('state', ({ ieee, state, linkquality }) => {
+      ensureKnown(ieee);
+      const { changed } = store.state.apply(ieee, state);
+      if (changed.length > 0) counters.stateChanges++;
+      if (linkquality !== undefined) store.devices.markSeen(ieee, { linkquality });
+    }),
+    network.on('seen', ({ ieee, linkquality, at }) => {
+      if (!store.devices.get(ieee)) return;
+      store.devices.markSeen(ieee, { at, ...(linkquality !== undefined ? { linkquality } : {}) });
+      store.devices.setAvailability(ieee, true);
+    }),
+    network.on('rejected', ({ ieee, reason, cluster }) => {
+      counters.rejected++;
+      log.warn('input from device rejected', { ieee, reason, ...(cluster ? { cluster } : {}) });
+    }),
+    network.on('permit_join_changed', ({ open, seconds }) => {
+      store.events.append({ kind: 'permit_join_changed', open, seconds });
+    }),
+    network.on('adapter_disconnected', () => {
+      log.error('coordinator disconnected');
+    }),
+  ];
+  return { stop: () => unsubscribe.forEach((off) => off()), counters };
+}
+
+function placeholder(ieee: Ieee, nwk: number): DeviceDescription {
+  return { ieee, nwk, type: 'Unknown', supported: false, interview: 'pending', endpoints: [] };
+}

@@ -1,0 +1,111 @@
+// Wires the daemon's parts together and nothing else: the process shell (cli.ts) owns signals
+// and exit codes; each concern lives in its own folder behind a narrow interface.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CloudLink, type CloudCredentials } from './cloud/index.js';
+import { HubCommandExecutor } from './hub/command-executor.js';
+import { syncDevicesToStore } from './hub/device-sync.js';
+import { reconcileDevices } from './hub/reconcile.js';
+import type { HubConfig } from './ops/config.js';
+import type { Logger } from './ops/logger.js';
+import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
+import { openStore } from './store/index.js';
+import { ZigbeeNetwork } from './zigbee/index.js';
+
+export interface RunningDaemon {
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(config: HubConfig, deps: { log: Logger }): Promise<RunningDaemon> {
+  const { log } = deps;
+  const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
+  const herdsmanDir = path.join(config.dataDir, 'herdsman');
+  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
+
+  const store = openStore({
+    path: path.join(config.dataDir, 'hub.db'),
+    log: log.child('store'),
+    commitIntervalMs: config.store.commitIntervalMs,
+    backup: { dir: path.join(config.dataDir, 'backups'), keep: config.store.backupKeep },
+  });
+
+  const network = new ZigbeeNetwork({
+    serial: { path: config.serial.path, adapter: config.serial.adapter, baudRate: config.serial.baudRate, rtscts: config.serial.rtscts },
+    network: {
+      panId: credentials.panId,
+      extendedPanId: [...credentials.extendedPanId],
+      networkKey: [...credentials.networkKey],
+      channel: config.zigbee.channel,
+    },
+    dataDir: herdsmanDir,
+    log,
+    maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
+  });
+  const sync = syncDevicesToStore(network, store, log.child('hub'));
+
+  let cloud: CloudLink | undefined;
+  try {
+    const started = await network.start();
+    log.info('zigbee network started', { result: started });
+    for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
+    reconcileDevices(network.devices(), store, log.child('hub'));
+    if (store.recovered) {
+      log.warn('database was corrupt and rebuilt from the coordinator; asking the cloud to resync', { movedTo: store.recovered.movedTo });
+      store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
+    }
+
+    if (config.cloud.enabled) {
+      cloud = new CloudLink({
+        target: config.cloud.target!,
+        gatewayId: config.cloud.gatewayId,
+        firmwareVersion: readVersion(),
+        credentials: cloudCredentials(config),
+        outbox: store.outbox,
+        commands: new HubCommandExecutor(network, store),
+        emit: (event) => store.events.append(event),
+        log: log.child('cloud'),
+      });
+      cloud.on('connected', ({ lastSeqSeen }) => log.info('cloud connected', { lastSeqSeen }));
+      cloud.on('disconnected', ({ reason, retryInMs }) => log.warn('cloud disconnected', { reason, retryInMs }));
+      cloud.start();
+    }
+  } catch (error) {
+    sync.stop();
+    await network.stop().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+  log.info('zigbee-hubd ready', { devices: store.devices.list().length, cloud: config.cloud.enabled ? config.cloud.target : 'disabled' });
+
+  return {
+    async stop() {
+      log.info('zigbee-hubd stopping');
+      await cloud?.stop();
+      sync.stop();
+      await network.stop();
+      await store.close();
+      log.info('zigbee-hubd stopped');
+    },
+  };
+}
+
+function cloudCredentials(config: HubConfig): CloudCredentials {
+  const read = (file: string | undefined) => (file === undefined ? undefined : fs.readFileSync(file));
+  const token = config.cloud.tokenFile === undefined ? undefined : fs.readFileSync(config.cloud.tokenFile, 'utf8').trim();
+  if (config.cloud.insecure && token === undefined) return 'insecure-loopback';
+  const ca = read(config.cloud.caFile);
+  const cert = read(config.cloud.certFile);
+  const key = read(config.cloud.keyFile);
+  return {
+    ...(ca ? { ca } : {}),
+    ...(cert ? { cert } : {}),
+    ...(key ? { key } : {}),
+    ...(token !== undefined ? { token } : {}),
+    ...(config.cloud.insecure ? { insecureLoopback: true } : {}),
+  };
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
