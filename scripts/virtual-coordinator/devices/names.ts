@@ -48,8 +48,10 @@ export function resolveAttributeInfo(cluster: number, nameOrId: string | number)
   const info = attributes?.[nameOrId];
   if (!info) {
     const where = clusterName ?? `0x${cluster.toString(16).padStart(4, '0')}`;
-    const known = attributes ? Object.keys(attributes).join(', ') : 'none known';
-    throw new Error(`unknown attribute ${JSON.stringify(nameOrId)} in cluster ${where} (known: ${known || 'none'})`);
+    const known = attributes && Object.keys(attributes).length > 0
+      ? `known: ${Object.keys(attributes).join(', ')}`
+      : 'no attribute names known for it; use a numeric id';
+    throw new Error(`unknown attribute ${JSON.stringify(nameOrId)} in cluster ${where} (${known})`);
   }
   return info;
 }
