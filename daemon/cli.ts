@@ -78,6 +78,7 @@ export async function runCli(argv: string[]): Promise<void> {
     syslogPriorityPrefix: isJournalStream(1, process.env),
   });
   log.info('zigbee-hubd starting', { version: readVersion(), config: config.source, node: process.version, pid: process.pid });
+  log.debug('effective config', { ...config });
 
   await superviseDaemon({
     proc: process,
