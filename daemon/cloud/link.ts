@@ -51,6 +51,8 @@ export type CloudLinkState = 'idle' | 'connecting' | 'connected' | 'waiting' | '
 export interface CloudLinkEvents {
   /** The platform welcomed us; events flow from here on. */
   connected: { lastSeqSeen: number };
+  /** The outbox was told that the platform has everything up to upToSeq. */
+  acked: { upToSeq: number };
   /** A stream ended; the link retries after retryInMs (absent when stopping). */
   disconnected: { reason: string; retryInMs?: number };
   /** A command from the platform was handled (run, rejected, skipped or ignored). */
@@ -173,6 +175,7 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
         if (this.state === 'connecting') this.state = 'connected';
         this.emit('connected', { lastSeqSeen });
       },
+      onAcked: (upToSeq) => this.emit('acked', { upToSeq }),
       onCommand: (command) => this.commandRunner.receive(command),
     });
     this.session = session;

@@ -3,6 +3,7 @@
 // flight, forwards acks to the outbox, hands commands to its owner, pings, and ends itself
 // when the platform goes silent (watchdog). It never reconnects: CloudLink does that by
 // starting a new session, which resumes from the outbox - at-least-once, nothing lost.
+import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Clock, TimerHandle } from './clock.js';
 import { encodeEvent } from './event-codec.js';
 import type { HubLinkCall } from './proto.js';
@@ -23,6 +24,8 @@ export interface SessionOptions {
   /** Hearing nothing from the platform for this long ends the session. */
   watchdogMs: number;
   onWelcome: (lastSeqSeen: number) => void;
+  /** After the outbox was told about an ack (from an Ack or a Welcome). */
+  onAcked: (upToSeq: number) => void;
   onCommand: (command: WireCommand) => void;
 }
 
@@ -67,10 +70,10 @@ export class LinkSession {
     const { call, outbox } = this.options;
     call.on('data', (message: CloudMessage) => this.onMessage(message));
     call.on('error', (error: Error & { code?: number; details?: string }) =>
-      this.end(`stream error: ${error.details || error.message}`),
+      this.end(`stream closed (${statusName(error.code)}): ${error.details || error.message}`),
     );
     call.on('status', (status: { code: number; details: string }) =>
-      this.end(status.code === 0 ? 'stream ended by the platform' : `stream closed: ${status.details}`),
+      this.end(status.code === 0 ? 'stream ended by the platform' : `stream closed (${statusName(status.code)}): ${status.details}`),
     );
     call.on('end', () => this.end('stream ended by the platform'));
     call.on('drain', () => {
@@ -120,6 +123,7 @@ export class LinkSession {
       // The platform stored more than we saw acknowledged (an ack lost with a connection).
       this.options.outbox.ack(lastSeqSeen);
       this.ackedUpTo = this.sentUpTo = lastSeqSeen;
+      this.options.onAcked(lastSeqSeen);
     } else if (lastSeqSeen < lastAcked) {
       this.options.log.warn('cloud has fewer events than it acknowledged before; those are gone from the outbox', {
         lastSeqSeen,
@@ -143,6 +147,7 @@ export class LinkSession {
     let acked = 0;
     while (acked < this.inFlight.length && this.inFlight[acked]! <= upToSeq) acked++;
     this.inFlight.splice(0, acked);
+    this.options.onAcked(upToSeq);
     this.schedulePump();
   }
 
@@ -217,4 +222,8 @@ export class LinkSession {
       ...(this.welcomedAt !== undefined ? { welcomedAt: this.welcomedAt } : {}),
     });
   }
+}
+
+function statusName(code: number | undefined): string {
+  return code === undefined ? 'unknown' : (grpcStatus[code] ?? String(code));
 }

@@ -33,7 +33,7 @@ t.test('a dropped stream resumes from Welcome: no gap, nothing sent twice', asyn
   const disconnected = nextLinkEvent(link, 'disconnected');
   const reconnected = nextLinkEvent(link, 'connected');
   cloud.dropConnections();
-  t.match(await disconnected, { reason: /dropped by the reference cloud/, retryInMs: Number });
+  t.match(await disconnected, { reason: /^stream closed \(UNAVAILABLE\): dropped by the reference cloud$/, retryInMs: Number });
   t.same(await reconnected, { lastSeqSeen: 20 }, 'Welcome says what the cloud has');
   t.same(outbox.pending(), [], 'the link acked what the Welcome covered');
 
