@@ -2,6 +2,7 @@
 
 import type { DeviceDefinition, ZclValue } from './definition.js';
 import { attributeInfo } from './names.js';
+import { encodeValue } from './zcl/values.js';
 
 export interface StoredAttribute {
   type: number;
@@ -55,12 +56,17 @@ export class AttributeStore {
   set(endpoint: number, cluster: number, attrId: number, value: ZclValue, type?: number): boolean {
     const table = this.table(endpoint, cluster);
     const existing = table.get(attrId);
+    const known = existing ? undefined : attributeInfo(cluster, attrId);
+    const resolvedType = existing?.type ?? type ?? known?.type;
+    const where = `attribute 0x${attrId.toString(16)} of cluster 0x${cluster.toString(16)} on endpoint ${endpoint}`;
+    if (resolvedType === undefined) throw new Error(`${where} is unknown; give its type`);
+    // Refuse a value the attribute cannot carry now, rather than fail later in every read/report.
+    try {
+      encodeValue(resolvedType, value);
+    } catch (error) {
+      throw new Error(`${where}: ${(error as Error).message}`);
+    }
     if (!existing) {
-      const known = attributeInfo(cluster, attrId);
-      const resolvedType = type ?? known?.type;
-      if (resolvedType === undefined) {
-        throw new Error(`attribute 0x${attrId.toString(16)} of cluster 0x${cluster.toString(16)} is unknown; give its type`);
-      }
       table.set(attrId, { type: resolvedType, value: copy(value), writable: !(known?.readOnly ?? false) });
       return true;
     }

@@ -100,14 +100,19 @@ export class SimulatedDevice {
     if (struct) this.sendXiaomiStruct(endpoint);
   }
 
-  /** Changes values (attribute id -> value) the way the device's own sensors would. */
+  /**
+   * New values (attribute id -> value) measured by the device itself. 'immediate' (default):
+   * the device reports all of them now, changed or not, as a sensor reports a fresh reading;
+   * 'configured': only changes are reported, as the coordinator's reporting configuration says.
+   */
   set(endpoint: number, cluster: number, values: Record<number, ZclValue>, mode: ReportMode = 'immediate'): void {
     this.requireEndpoint(endpoint);
     const changed: number[] = [];
-    for (const [attrId, value] of Object.entries(values)) {
-      if (this.store.set(endpoint, cluster, Number(attrId), value)) changed.push(Number(attrId));
+    const ids = Object.keys(values).map(Number);
+    for (const attrId of ids) {
+      if (this.store.set(endpoint, cluster, attrId, values[attrId]!)) changed.push(attrId);
     }
-    this.announce(endpoint, cluster, changed, mode);
+    this.announce(endpoint, cluster, mode === 'immediate' ? ids : changed, mode);
   }
 
   /** Current value of an attribute (undefined when the device does not have it). */
