@@ -141,13 +141,18 @@ export class Outbox implements OutboxReader {
   committed(): void {
     if (this.lastSeq <= this.durableSeq) return;
     this.durableSeq = this.lastSeq;
-    for (const listener of this.listeners) {
-      try {
-        listener(this.durableSeq);
-      } catch (err) {
-        this.log.error('store: outbox listener threw', { err: String(err) });
+    const lastSeq = this.durableSeq;
+    // Not synchronously: a commit can happen inside a caller's write (full group), and a
+    // listener that reads or writes the store must not run in the middle of that call.
+    queueMicrotask(() => {
+      for (const listener of this.listeners) {
+        try {
+          listener(lastSeq);
+        } catch (err) {
+          this.log.error('store: outbox listener threw', { err: String(err) });
+        }
       }
-    }
+    });
   }
 
   /** Re-reads counters from the database (at open, and after a lost transaction). */
