@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
 import { isJournalStream } from './ops/journal-stream.js';
-import { createLogger, type Logger } from './ops/logger.js';
-import { EXIT, superviseDaemon, type Stoppable } from './ops/process-lifecycle.js';
+import { createLogger } from './ops/logger.js';
+import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
 
 const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
 
@@ -18,11 +18,6 @@ const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
   -V, --version       show the version
 `;
 
-/** What main.ts exports. Typed here so the shell does not load the daemon (and herdsman) before the config is valid. */
-interface DaemonModule {
-  startDaemon(config: HubConfig, deps: { log: Logger }): Promise<Stoppable>;
-}
-const DAEMON_MODULE = './main.js';
 
 export async function runCli(argv: string[]): Promise<void> {
   let args: { config?: string; 'check-config'?: boolean; help?: boolean; version?: boolean };
@@ -85,7 +80,8 @@ export async function runCli(argv: string[]): Promise<void> {
     log,
     graceMs: config.shutdownTimeoutSeconds * 1000,
     start: async () => {
-      const { startDaemon } = (await import(DAEMON_MODULE)) as DaemonModule;
+      // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
+      const { startDaemon } = await import('./main.js');
       return startDaemon(config, { log });
     },
   });

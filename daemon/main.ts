@@ -59,7 +59,7 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
         target: config.cloud.target!,
         gatewayId: config.cloud.gatewayId,
         firmwareVersion: readVersion(),
-        credentials: cloudCredentials(config),
+        credentials: cloudCredentials(config, log),
         outbox: store.outbox,
         commands: new HubCommandExecutor(network, store),
         emit: (event) => store.events.append(event),
@@ -89,9 +89,10 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
   };
 }
 
-function cloudCredentials(config: HubConfig): CloudCredentials {
+function cloudCredentials(config: HubConfig, log: Logger): CloudCredentials {
   const read = (file: string | undefined) => (file === undefined ? undefined : fs.readFileSync(file));
   const token = config.cloud.tokenFile === undefined ? undefined : fs.readFileSync(config.cloud.tokenFile, 'utf8').trim();
+  if (token !== undefined) log.addSecret(token);
   if (config.cloud.insecure && token === undefined) return 'insecure-loopback';
   const ca = read(config.cloud.caFile);
   const cert = read(config.cloud.certFile);
