@@ -5,7 +5,7 @@
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { CommandRunner, type CommandOutcome } from './command-runner.js';
-import { callMetadata, channelCredentials, type CloudCredentials } from './credentials.js';
+import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCredentials } from './credentials.js';
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
@@ -77,12 +77,14 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
   private retryTimer: TimerHandle | undefined;
   private wakeRetry: (() => void) | undefined;
   private running: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
   private disconnects = 0;
   private lastDisconnectReason: string | undefined;
 
   /** Throws CloudLinkConfigError for unusable settings (e.g. plaintext to a remote host). */
   constructor(private readonly options: CloudLinkOptions) {
     super((name, error) => options.log.error('cloud link listener failed', { event: name, error: String(error) }));
+    if (!options.gatewayId) throw new CloudLinkConfigError('cloud link: gatewayId is required');
     this.clock = options.clock ?? systemClock;
     this.backoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.backoff = new Backoff(this.backoffOptions, options.random);
@@ -108,14 +110,18 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
   }
 
   /** Ends the stream, stops reconnecting and waits for running commands to report. */
-  async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    this.state = 'stopped';
-    this.clock.clearTimeout(this.retryTimer);
-    this.wakeRetry?.();
-    this.session?.close('link stopped');
-    await this.running;
-    await this.commandRunner.idle();
+  stop(): Promise<void> {
+    if (!this.stopping) {
+      this.state = 'stopped';
+      this.clock.clearTimeout(this.retryTimer);
+      this.wakeRetry?.();
+      this.session?.close('link stopped');
+      this.stopping = (async () => {
+        await this.running;
+        await this.commandRunner.idle();
+      })();
+    }
+    return this.stopping;
   }
 
   status(): CloudLinkStatus {
