@@ -65,8 +65,6 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
         emit: (event) => store.events.append(event),
         log: log.child('cloud'),
       });
-      cloud.on('connected', ({ lastSeqSeen }) => log.info('cloud connected', { lastSeqSeen }));
-      cloud.on('disconnected', ({ reason, retryInMs }) => log.warn('cloud disconnected', { reason, retryInMs }));
       cloud.start();
     }
   } catch (error) {
