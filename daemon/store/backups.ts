@@ -5,6 +5,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmS
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fsyncDir } from './connection.js';
+import { writeNewEpoch } from './outbox.js';
 import type { StoreClock, StoreLog } from './types.js';
 
 export const DAY_MS = 24 * 3600_000;
@@ -102,6 +103,9 @@ export class Backups {
       try {
         // A self-contained single file (no -wal needed), checked before it counts as a backup.
         copy.pragma('journal_mode = DELETE');
+        // If this copy is ever restored, its seqs restart below ones the cloud already has:
+        // a fresh epoch makes the cloud treat them as a new sequence instead of duplicates.
+        writeNewEpoch(copy, this.opts.clock.now());
         const check = copy.pragma('quick_check', { simple: true });
         if (check !== 'ok') throw new Error(`backup copy failed its check: ${String(check)}`);
       } finally {

@@ -101,7 +101,9 @@ export class Devices implements DeviceStore {
       const joined = !existing || existing.left_at !== null;
       const interviewChanged = existing?.interview !== desc.interview && !(joined && desc.interview === 'pending');
       if (joined) this.outbox.insert({ kind: 'device_joined', ieee: desc.ieee, nwk: desc.nwk });
-      if (interviewChanged) this.outbox.insert({ kind: 'device_interview', ieee: desc.ieee, status: desc.interview, device: desc });
+      if (interviewChanged) {
+        this.outbox.insert({ kind: 'device_interview', ieee: desc.ieee, status: desc.interview, device: descriptionOnly(desc) });
+      }
       return { joined, interviewChanged };
     });
   }
@@ -193,6 +195,27 @@ function validName(value: string, what: 'name' | 'room'): string {
     throw new StoreError('invalid_argument', `${what} must be 1-${MAX_NAME} printable characters, got ${JSON.stringify(value)}`);
   }
   return clean;
+}
+
+/** The DeviceDescription fields only (callers may pass a whole DeviceRecord to upsert). */
+function descriptionOnly(desc: DeviceDescription): DeviceDescription {
+  const { ieee, nwk, type, manufacturerCode, manufacturerName, modelId, powerSource, model, vendor, description, supported, interview, endpoints } =
+    desc;
+  return {
+    ieee,
+    nwk,
+    type,
+    ...(manufacturerCode !== undefined ? { manufacturerCode } : {}),
+    ...(manufacturerName !== undefined ? { manufacturerName } : {}),
+    ...(modelId !== undefined ? { modelId } : {}),
+    ...(powerSource !== undefined ? { powerSource } : {}),
+    ...(model !== undefined ? { model } : {}),
+    ...(vendor !== undefined ? { vendor } : {}),
+    ...(description !== undefined ? { description } : {}),
+    supported,
+    interview,
+    endpoints,
+  };
 }
 
 function toRecord(row: DeviceRow): DeviceRecord {

@@ -8,7 +8,7 @@ import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
-import { Outbox } from './outbox.js';
+import { ensureEpoch, Outbox } from './outbox.js';
 import { Settings } from './settings.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
 import { WriteBatch } from './write-batch.js';
@@ -38,7 +38,7 @@ export function openStore(options: StoreOptions): Store {
     },
   };
   const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
-  const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log);
+  const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
   const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
   const settings = new Settings(db, batch, now);

@@ -1,5 +1,6 @@
 // The outbox: events waiting for the cloud, numbered in commit order. Readers only ever see
 // events that are durable, so a seq handed to the cloud is never reused after a crash.
+import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
@@ -8,6 +9,27 @@ import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 const CLOUD_STREAM = 'cloud';
+/** Settings key of the outbox epoch; the public settings API refuses the `store.` prefix. */
+export const EPOCH_KEY = 'store.outbox_epoch';
+
+/**
+ * The id of this outbox's seq sequence, created with the database. The cloud de-duplicates by
+ * (gateway, epoch, seq): a rebuilt database, or a restored backup, gets a different epoch.
+ */
+export function ensureEpoch(db: Database.Database, now: number): string {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(EPOCH_KEY) as { value: string } | undefined;
+  if (row) return row.value;
+  return writeNewEpoch(db, now);
+}
+
+export function writeNewEpoch(db: Database.Database, now: number): string {
+  const epoch = randomUUID();
+  db.prepare(
+    `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  ).run(EPOCH_KEY, epoch, now);
+  return epoch;
+}
 
 export class Outbox implements OutboxReader {
   /** Highest seq assigned, possibly not yet committed. */
@@ -36,6 +58,7 @@ export class Outbox implements OutboxReader {
     private readonly shedder: TelemetryShedder,
     private readonly now: () => number,
     private readonly log: StoreLog,
+    private readonly epochId: string,
   ) {
     this.insertStmt = db.prepare('INSERT INTO outbox (at, kind, class, payload, bytes) VALUES (?, ?, ?, ?, ?)');
     this.readStmt = db.prepare('SELECT seq, at, payload FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
@@ -93,6 +116,10 @@ export class Outbox implements OutboxReader {
 
   lastAcked(): number {
     return this.acked;
+  }
+
+  epoch(): string {
+    return this.epochId;
   }
 
   stats(): OutboxStats {

@@ -28,11 +28,13 @@ export class Settings implements SettingsStore {
 
   set(key: string, value: string): void {
     if (typeof key !== 'string' || key.length === 0) throw new StoreError('invalid_argument', 'setting key must be a non-empty string');
+    if (key.startsWith('store.')) throw new StoreError('invalid_argument', `setting ${key}: the store. prefix is reserved`);
     if (typeof value !== 'string') throw new StoreError('invalid_argument', `setting ${key} must be a string`);
     this.batch.run(() => this.setStmt.run(key, value, this.now()));
   }
 
   delete(key: string): void {
+    if (key.startsWith('store.')) throw new StoreError('invalid_argument', `setting ${key}: the store. prefix is reserved`);
     this.batch.run(() => this.deleteStmt.run(key));
   }
 }

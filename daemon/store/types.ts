@@ -131,8 +131,13 @@ export interface OutboxReader {
   ack(uptoSeq: number): void;
   lastAcked(): number;
   stats(): OutboxStats;
-  /** Called with the new last durable seq after each commit that added events. Returns unsubscribe. */
+  /**
+   * Called (in a microtask) with the new last durable seq after each commit that added events.
+   * Returns the unsubscribe function.
+   */
   onAppend(listener: (lastSeq: number) => void): () => void;
+  /** Id of this outbox's seq sequence; different after a rebuild and in every backup copy. */
+  epoch(): string;
 }
 
 export interface SettingsStore {

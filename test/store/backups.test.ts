@@ -34,6 +34,7 @@ t.test('a backup is a valid database with the same devices, state and outbox', a
   t.same(copy.devices.list(), store.devices.list());
   t.same(copy.state.get(device(3).ieee), { contact: false });
   t.equal(copy.outbox.stats().lastSeq, store.outbox.stats().lastSeq);
+  t.not(copy.outbox.epoch(), store.outbox.epoch(), 'a restored backup is a new seq sequence for the cloud');
   await copy.close();
 });
 

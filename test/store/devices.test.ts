@@ -68,6 +68,18 @@ t.test('interview progress: pending join, then in_progress, then successful', as
   t.match(store.devices.get(pending.ieee), { nwk: 0x2222, model: 'WSDCGQ11LM', supported: true });
 });
 
+t.test('upsert with a whole DeviceRecord (as a caller may pass back) puts only description fields in the event', async (t) => {
+  const { path, store } = setup(t);
+  store.devices.upsert(device(3, { interview: 'in_progress' }));
+  store.devices.rename(device(3).ieee, 'Desk');
+  const start = await lastSeq(store);
+  const record = store.devices.get(device(3).ieee)!;
+  store.devices.upsert({ ...record, interview: 'successful' });
+  t.same(await newEvents(store, path, start), [
+    { kind: 'device_interview', ieee: record.ieee, status: 'successful', device: device(3) },
+  ]);
+});
+
 t.test('rename: unique (ASCII case-insensitive), clear error on a clash, event on change', async (t) => {
   const { path, store } = setup(t);
   const a = device(1).ieee;

@@ -39,6 +39,8 @@ t.test('ack is cumulative, deletes, and its cursor survives a reopen; seqs are n
   const { path, store } = setup(t);
   for (let i = 0; i < 9; i++) store.events.append(result(i));
   await store.flush();
+  const epoch = store.outbox.epoch();
+  t.match(epoch, /^[0-9a-f-]{36}$/);
   store.outbox.ack(4);
   store.outbox.ack(2); // a late, stale ack changes nothing
   t.equal(store.outbox.lastAcked(), 4);
@@ -51,6 +53,7 @@ t.test('ack is cumulative, deletes, and its cursor survives a reopen; seqs are n
 
   const again = openStore({ path, log: recordingLog() });
   t.equal(again.outbox.lastAcked(), 10, 'cursor after reopen');
+  t.equal(again.outbox.epoch(), epoch, 'same epoch: the same seq sequence continues');
   again.events.append(result(99));
   await again.flush();
   t.same(again.outbox.readAfter(again.outbox.lastAcked(), 10).map((e) => e.seq), [11], 'seq continues after an empty outbox');

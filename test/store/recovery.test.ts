@@ -43,6 +43,9 @@ const sha = (path: string) => createHash('sha256').update(readFileSync(path)).di
 
 t.test('garbage over the header: moved aside with its -wal/-shm, fresh database, recovered reported', async (t) => {
   const { dir, path } = await populated(t, 20);
+  const before = openStore({ path, log: recordingLog() });
+  const oldEpoch = before.outbox.epoch();
+  await before.close();
   overwrite(path, 0, garbage(100, 'header'));
   writeFileSync(path + '-wal', garbage(5000, 'wal'));
   writeFileSync(path + '-shm', garbage(32768, 'shm'));
@@ -69,6 +72,7 @@ t.test('garbage over the header: moved aside with its -wal/-shm, fresh database,
   await store.flush();
   const seqs = store.outbox.readAfter(0, 10).map((e) => e.seq);
   t.ok(seqs[0]! > clock.now() * 1000, `first seq ${seqs[0]} above the time floor`);
+  t.not(store.outbox.epoch(), oldEpoch, 'a new outbox epoch');
   t.same(
     readdirSync(dir).filter((n) => n.includes('corrupt')).sort(),
     ['hub.db.corrupt-20260601T120000-000Z', 'hub.db.corrupt-20260601T120000-000Z-shm', 'hub.db.corrupt-20260601T120000-000Z-wal'],

@@ -14,6 +14,8 @@ t.test('settings: set, overwrite, delete, durable across a reopen', async (t) =>
   t.equal(store.settings.get('hub_id'), 'hub-2', 'read-your-writes before the commit');
   t.throws(() => store.settings.set('', 'x'), StoreError);
   t.throws(() => store.settings.set('n', 5 as unknown as string), StoreError);
+  t.throws(() => store.settings.set('store.outbox_epoch', 'x'), { code: 'invalid_argument' }, 'store. keys are reserved');
+  t.throws(() => store.settings.delete('store.outbox_epoch'), { code: 'invalid_argument' });
   await store.close();
 
   const again = openStore({ path, log: recordingLog() });
