@@ -151,6 +151,9 @@ export interface CommitStats {
   committedWrites: number;
   failedCommits: number;
   pendingWrites: number;
+  /** Time spent in COMMIT (fsync, checkpoints), blocking the event loop; total and worst. */
+  commitMsTotal: number;
+  commitMsMax: number;
 }
 
 export interface Store {

@@ -26,7 +26,7 @@ export class WriteBatch {
   private pending = 0;
   private waiters: Waiter[] = [];
   private closed = false;
-  private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0 };
+  private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0 };
   private readonly begin: Database.Statement;
   private readonly commitStmt: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -87,6 +87,7 @@ export class WriteBatch {
     } catch (err) {
       this.log.error('store: pre-commit step failed; committing the writes anyway', { err: String(err) });
     }
+    const started = performance.now();
     try {
       this.commitStmt.run();
     } catch (err) {
@@ -97,6 +98,10 @@ export class WriteBatch {
       this.hooks.afterRollback();
       return this.settle(new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err }));
     }
+    // The event loop is blocked for this long (fsync, and now and then a WAL checkpoint).
+    const took = performance.now() - started;
+    this.stats.commitMsTotal += took;
+    this.stats.commitMsMax = Math.max(this.stats.commitMsMax, took);
     this.stats.commits++;
     this.stats.committedWrites += this.pending;
     this.pending = 0;

@@ -38,6 +38,8 @@ interface PhaseResult {
   cpuMicrosPerChange: number;
   flushP50Ms?: number;
   flushP99Ms?: number;
+  /** Longest COMMIT (fsync + any WAL checkpoint): how long the event loop was blocked at worst. */
+  maxCommitMs: number;
   rssMiB: number;
 }
 
@@ -92,6 +94,7 @@ async function measure(phase: string, store: Store, produce: (deadline: number) 
     changesPerCommit: Math.round(changes / Math.max(commits, 1)),
     cpuMicrosPerChange: round((cpu.user + cpu.system) / Math.max(changes, 1)),
     ...(latencies.length > 0 ? { flushP50Ms: round(pct(0.5)), flushP99Ms: round(pct(0.99)) } : {}),
+    maxCommitMs: round(after.commitMsMax),
     rssMiB: round(process.memoryUsage().rss / 2 ** 20),
   };
 }
