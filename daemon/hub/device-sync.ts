@@ -57,9 +57,9 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
       store.devices.markSeen(ieee, { at, ...(linkquality !== undefined ? { linkquality } : {}) });
       store.devices.setAvailability(ieee, true);
     }),
-    network.on('rejected', ({ ieee, reason, cluster }) => {
+    // The zigbee edge already logged it with the device and the reason; here it is only counted.
+    network.on('rejected', () => {
       counters.rejected++;
-      log.warn('input from device rejected', { ieee, reason, ...(cluster ? { cluster } : {}) });
     }),
     network.on('permit_join_changed', ({ open, seconds }) => {
       store.events.append({ kind: 'permit_join_changed', open, seconds });
