@@ -14,7 +14,13 @@
 //   commit (<= commitIntervalMs, default 25 ms, or maxPendingWrites). flush() resolves when all
 //   writes queued so far are durable. A write and the events it causes commit together.
 // - The outbox only ever hands out durable events; seqs are never reused (also not after a
-//   corrupt database was replaced: the new one starts above the old seqs).
+//   corrupt database was replaced: the new one starts above the old seqs). outbox.epoch()
+//   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.
+// - Device events are produced by the store itself, in the transaction of the row change:
+//   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
+//   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,
+//   setAvailability -> availability_changed, state.apply -> state_changed (changed keys only).
+//   events.append is for everything else (permit_join_changed, command_result, resync_requested).
 // - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`
 //   event per dropped chunk; other events are never dropped.
 // - Errors the store throws on purpose are StoreError (with `code`); NameTakenError and

@@ -26,7 +26,17 @@ export function openStore(options: StoreOptions): Store {
   // Read before touching the database: a broken install must not look like a corrupt database.
   const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
   const { db, recovered } = openRecovering(path, migrations, now, log);
+  try {
+    return assemble(db, recovered, options, clock);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
 
+function assemble(db: Database.Database, recovered: RecoveryReport | undefined, options: StoreOptions, clock: StoreClock): Store {
+  const now = () => clock.now();
+  const { log, path } = options;
   const bounds = { ...DEFAULT_OUTBOX_BOUNDS, ...options.outboxBounds };
   // Hooks reach the parts built below; the batch calls them only after openStore returned.
   const hooks = {
