@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { startHarness, TEST_NETWORK } from './harness.js';
+import { makeTempDir, startHarness, TEST_NETWORK } from './harness.js';
 
 t.test('first start forms the network, second start resumes it from the state file', async (t) => {
-  const dir = t.testdir({});
+  const dir = makeTempDir();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const nvStateFile = path.join(dir, 'vc-state.json');
 
   const first = await startHarness({ dir, coordinator: { nvStateFile } });
@@ -43,7 +44,8 @@ t.test('first start forms the network, second start resumes it from the state fi
 });
 
 t.test('a fresh state file (and no herdsman backup) starts over with "reset"', async (t) => {
-  const dir = t.testdir({});
+  const dir = makeTempDir();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const h = await startHarness({ dir, coordinator: { nvStateFile: path.join(dir, 'fresh.json') } });
   t.teardown(() => h.stop());
   t.equal(h.startResult, 'reset');

@@ -1,6 +1,8 @@
 // Test harness: a virtual coordinator plus a real zigbee-herdsman Controller talking to it
 // over loopback TCP. Reused by the daemon's end-to-end tests.
 import { once, type EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Controller, setLogger } from 'zigbee-herdsman';
 import {
@@ -25,7 +27,7 @@ export function installHerdsmanLogger(): void {
   loggerInstalled = true;
   const debug = process.env.VC_DEBUG === '1';
   const write = (level: string) => (msg: string | (() => string), ns: string) => {
-    if (debug) process.stderr.write(`${level} ${ns}: ${typeof msg === 'function' ? msg() : msg}\n`);
+    if (debug) process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${level} ${ns}: ${typeof msg === 'function' ? msg() : msg}\n`);
   };
   setLogger({ debug: write('debug'), info: write('info'), warning: write('warn'), error: write('error') });
 }
@@ -43,6 +45,16 @@ export function createController(port: number, dir: string, network: HerdsmanNet
   });
 }
 
+/**
+ * herdsman's Z-Stack adapter debounces route discovery for announcing end devices with a
+ * 60 s timer it never clears, which keeps a finished test process alive for a minute.
+ * Clear those timers once the controller is stopped (test-only reach into a private field).
+ */
+export function clearHerdsmanDebouncers(controller: Controller): void {
+  const adapter = (controller as unknown as { adapter?: { deviceAnnounceRouteDiscoveryDebouncers?: Map<number, { clear(): void }> } }).adapter;
+  for (const debouncer of adapter?.deviceAnnounceRouteDiscoveryDebouncers?.values() ?? []) debouncer.clear();
+}
+
 export interface Harness {
   coordinator: VirtualCoordinator;
   controller: Controller;
@@ -54,20 +66,31 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  /** Directory for herdsman's database, backup and (by default) the emulator state file. */
-  dir: string;
+  /**
+   * Directory for herdsman's database and backup. Default: a fresh temp dir removed by stop().
+   * (tap's t.testdir() is removed before teardowns run, too early for herdsman's last save.)
+   */
+  dir?: string;
   coordinator?: VirtualCoordinatorOptions;
   network?: HerdsmanNetwork;
 }
 
-export async function startHarness(options: HarnessOptions): Promise<Harness> {
+export function makeTempDir(prefix = 'vc-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const ownDir = options.dir === undefined;
+  const dir = options.dir ?? makeTempDir();
+  const removeOwnDir = () => ownDir && fs.rmSync(dir, { recursive: true, force: true });
   const coordinator = await startVirtualCoordinator(options.coordinator ?? {});
-  const controller = createController(coordinator.port, options.dir, options.network);
+  const controller = createController(coordinator.port, dir, options.network);
   let startResult: string;
   try {
     startResult = await controller.start();
   } catch (error) {
     await coordinator.stop();
+    removeOwnDir();
     throw error;
   }
   let stopped = false;
@@ -75,14 +98,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     coordinator,
     controller,
     startResult,
-    dir: options.dir,
+    dir,
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
         await controller.stop();
       } finally {
+        clearHerdsmanDebouncers(controller);
         await coordinator.stop();
+        removeOwnDir();
       }
     },
   };

@@ -9,6 +9,7 @@ import type { NvStore } from '../firmware/nv-store.js';
 /** OUI prefixes by manufacturer code, so generated addresses look like the real vendor's. */
 const OUI_BY_MANUFACTURER: Record<number, string> = {
   0x115f: '00158d00', // LUMI (Aqara / Xiaomi)
+  0x1037: '00158d00', // LUMI node descriptor code of Aqara end devices
   0x117c: '000b57ff', // IKEA
   0x100b: '00178801', // Philips / Signify
 };
