@@ -79,7 +79,17 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     }
     await backups?.idle();
     db.close();
-    log.info('store: closed', { path });
+    // The lifetime's group-commit figures, for operators and for `npm run bench` (which runs the
+    // daemon as a child process and cannot call commitStats()).
+    const { commits, committedWrites, failedCommits, commitMsTotal, commitMsMax } = batch.commitStats();
+    log.info('store: closed', {
+      path,
+      commits,
+      committedWrites,
+      failedCommits,
+      commitMsTotal: Math.round(commitMsTotal),
+      commitMsMax: Math.round(commitMsMax * 100) / 100,
+    });
   };
 
   const stats = outbox.stats();
