@@ -18,7 +18,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, mode = 
   } catch (error) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
-    throw error;
+    throw namingFile(error, file);
   }
   fs.closeSync(fd);
   try {
@@ -37,4 +37,13 @@ function fsyncDirectory(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Node's write/fsync errors (ENOSPC on a full disk, EIO) do not say which file: add it, keep the code. */
+function namingFile(error: unknown, file: string): Error {
+  const cause = error as NodeJS.ErrnoException;
+  const named: NodeJS.ErrnoException = new Error(`cannot write ${file}: ${cause?.message ?? String(error)}`, { cause: error });
+  if (cause?.code !== undefined) named.code = cause.code;
+  named.path = file;
+  return named;
 }

@@ -9,7 +9,8 @@ export type StoreErrorCode =
   | 'invalid_argument'
   | 'unknown_device'
   | 'closed'
-  | 'commit_failed';
+  | 'commit_failed'
+  | 'open_failed';
 
 export class StoreError extends Error {
   constructor(

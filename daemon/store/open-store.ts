@@ -25,13 +25,29 @@ export function openStore(options: StoreOptions): Store {
   const { log, path } = options;
   // Read before touching the database: a broken install must not look like a corrupt database.
   const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
-  const { db, recovered } = openRecovering(path, migrations, now, log);
+  let opened: ReturnType<typeof openRecovering>;
   try {
-    return assemble(db, recovered, options, clock);
+    opened = openRecovering(path, migrations, now, log);
   } catch (err) {
-    db.close();
-    throw err;
+    throw openFailed(path, err);
   }
+  try {
+    return assemble(opened.db, opened.recovered, options, clock);
+  } catch (err) {
+    opened.db.close();
+    throw openFailed(path, err);
+  }
+}
+
+/**
+ * SQLite's own messages ("disk I/O error", "database or disk is full") do not say which file:
+ * name it, so whoever reads the log knows where to look. A StoreError keeps its code.
+ */
+function openFailed(path: string, err: unknown): StoreError {
+  const code = (err as { code?: unknown } | null)?.code;
+  const detail = typeof code === 'string' && code.startsWith('SQLITE_') ? ` (${code})` : '';
+  const message = `cannot open database ${path}: ${err instanceof Error ? err.message : String(err)}${detail}`;
+  return new StoreError(err instanceof StoreError ? err.code : 'open_failed', message, { cause: err });
 }
 
 function assemble(db: Database.Database, recovered: RecoveryReport | undefined, options: StoreOptions, clock: StoreClock): Store {
