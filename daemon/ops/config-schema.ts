@@ -51,8 +51,12 @@ export interface HubConfig {
     format: LogFormat;
   };
   availability: {
+    /** Silence after which a mains-powered device (or router) is pinged; unavailable if it does not answer. */
     mainsTimeoutSeconds: number;
+    /** Silence after which a battery device is unavailable (it sleeps, so it cannot be pinged). */
     batteryTimeoutSeconds: number;
+    /** How often the device table is swept for silent devices. */
+    checkIntervalSeconds: number;
   };
   store: {
     /** Group-commit window: writes within it share one transaction/fsync. */
@@ -110,9 +114,18 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   logIn.rejectUnknownKeys();
 
   const availabilityIn = top.section('availability');
+  // Down to 1 s so tests and demos can watch a device go away; in production below a minute
+  // mostly means pinging routers all the time (CONFIG.md says so).
+  const mainsTimeoutSeconds = availabilityIn.integer('mains_timeout_seconds', 600, { min: 1, max: MAX_TIMER_SECONDS });
+  const batteryTimeoutSeconds = availabilityIn.integer('battery_timeout_seconds', 90_000, { min: 1, max: MAX_TIMER_SECONDS });
   const availability: HubConfig['availability'] = {
-    mainsTimeoutSeconds: availabilityIn.integer('mains_timeout_seconds', 600, { min: 10, max: MAX_TIMER_SECONDS }),
-    batteryTimeoutSeconds: availabilityIn.integer('battery_timeout_seconds', 90_000, { min: 10, max: MAX_TIMER_SECONDS }),
+    mainsTimeoutSeconds,
+    batteryTimeoutSeconds,
+    // A tenth of the shorter timeout (a device is noticed at most 10% late), at most a minute.
+    checkIntervalSeconds: availabilityIn.integer('check_interval_seconds', defaultCheckIntervalSeconds(mainsTimeoutSeconds, batteryTimeoutSeconds), {
+      min: 1,
+      max: 3600,
+    }),
   };
   availabilityIn.rejectUnknownKeys();
 
@@ -125,6 +138,10 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
 
   top.rejectUnknownKeys();
   return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store };
+}
+
+function defaultCheckIntervalSeconds(mainsTimeoutSeconds: number, batteryTimeoutSeconds: number): number {
+  return Math.min(60, Math.max(1, Math.round(Math.min(mainsTimeoutSeconds, batteryTimeoutSeconds) / 10)));
 }
 
 function readCloud(

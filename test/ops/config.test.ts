@@ -48,7 +48,7 @@ t.test('an empty object gives every default', async (t) => {
       tokenFile: undefined,
     },
     log: { level: 'info', format: 'auto' },
-    availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000 },
+    availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 5, backupKeep: 7 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
@@ -81,7 +81,23 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.equal(config.cloud.gatewayId, 'gw-1');
   t.same(config.log, { level: 'debug', format: 'json' });
   t.same(config.store, { commitIntervalMs: 0, backupKeep: 3 });
+  t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
   t.equal(config.shutdownTimeoutSeconds, 10);
+});
+
+t.test('availability: short timeouts for tests, an explicit check interval, limits', async (t) => {
+  const short = parseConfig({ availability: { mains_timeout_seconds: 2, battery_timeout_seconds: 3 } }, '/c.json');
+  t.same(short.availability, { mainsTimeoutSeconds: 2, batteryTimeoutSeconds: 3, checkIntervalSeconds: 1 });
+  const explicit = parseConfig({ availability: { check_interval_seconds: 5 } }, '/c.json');
+  t.equal(explicit.availability.checkIntervalSeconds, 5);
+  t.match(
+    configError(t, () => parseConfig({ availability: { mains_timeout_seconds: 0 } }, '/c.json')).message,
+    'availability.mains_timeout_seconds: must be between 1 and 2000000, got 0',
+  );
+  t.match(
+    configError(t, () => parseConfig({ availability: { check_interval_seconds: 3601 } }, '/c.json')).message,
+    'availability.check_interval_seconds: must be between 1 and 3600',
+  );
 });
 
 t.test('unknown keys are rejected with a suggestion', async (t) => {
