@@ -3,13 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudLink, type CloudCredentials } from './cloud/index.js';
+import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
-import { openStore } from './store/index.js';
+import { openStore, systemClock } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
 
 export interface RunningDaemon {
@@ -44,11 +45,22 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
   const sync = syncDevicesToStore(network, store, log.child('hub'));
 
   let cloud: CloudLink | undefined;
+  let availability: AvailabilityMonitor | undefined;
   try {
     const started = await network.start();
     log.info('zigbee network started', { result: started });
     for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
     reconcileDevices(network.devices(), store, log.child('hub'));
+    availability = new AvailabilityMonitor({
+      store,
+      network,
+      clock: systemClock,
+      log: log.child('availability'),
+      mainsTimeoutMs: config.availability.mainsTimeoutSeconds * 1000,
+      batteryTimeoutMs: config.availability.batteryTimeoutSeconds * 1000,
+      checkIntervalMs: config.availability.checkIntervalSeconds * 1000,
+    });
+    availability.start();
     if (store.recovered) {
       log.warn('database was corrupt and rebuilt from the coordinator; asking the cloud to resync', { movedTo: store.recovered.movedTo });
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
@@ -68,6 +80,7 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
       cloud.start();
     }
   } catch (error) {
+    availability?.stop();
     sync.stop();
     await network.stop().catch(() => undefined);
     await store.close();
@@ -78,6 +91,7 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
   return {
     async stop() {
       log.info('zigbee-hubd stopping');
+      availability?.stop();
       await cloud?.stop();
       sync.stop();
       await network.stop();
