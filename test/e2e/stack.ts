@@ -33,12 +33,17 @@ export function daemonConfig(coordinatorPort: number, cloudPort: number): Record
   };
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Top-level config sections that replace the defaults' (e.g. `{ availability: {...} }`). */
+  config?: Record<string, unknown>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-e2e-'));
   const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
   const cloud = await startReferenceCloud({ port: 0 });
   const launch = async (): Promise<DaemonProcess> => {
-    const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinator.port, cloud.port) });
+    const daemon = DaemonProcess.start({ dir, config: { ...daemonConfig(coordinator.port, cloud.port), ...options.config } });
     await daemon.ready();
     return daemon;
   };
