@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startReferenceCloud, type ReferenceCloud } from '../../scripts/reference-cloud/server.js';
-import type { StoredEvent } from '../../scripts/reference-cloud/event-store.js';
+import type { CloudEventStore, StoredEvent } from '../../scripts/reference-cloud/event-store.js';
 import { startVirtualCoordinator, type VirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 
 export const GATEWAY = 'e2e-gateway';
@@ -36,12 +36,14 @@ export function daemonConfig(coordinatorPort: number, cloudPort: number): Record
 export interface StackOptions {
   /** Top-level config sections that replace the defaults' (e.g. `{ availability: {...} }`). */
   config?: Record<string, unknown>;
+  /** The reference cloud's event store (e.g. one that records every delivery); a fresh one by default. */
+  cloudStore?: CloudEventStore;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-e2e-'));
   const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
-  const cloud = await startReferenceCloud({ port: 0 });
+  const cloud = await startReferenceCloud({ port: 0, ...(options.cloudStore ? { store: options.cloudStore } : {}) });
   const launch = async (): Promise<DaemonProcess> => {
     const daemon = DaemonProcess.start({ dir, config: { ...daemonConfig(coordinator.port, cloud.port), ...options.config } });
     await daemon.ready();
