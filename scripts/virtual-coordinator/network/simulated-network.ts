@@ -254,12 +254,14 @@ export class SimulatedNetwork extends EventEmitter<NetworkEvents> {
     this.emit('left', node.ieee);
   }
 
-  /** Network state wiped by the firmware (factory reset): every device is gone, silently. */
+  /**
+   * Network state wiped by the firmware (factory reset): every device is gone, silently.
+   * Devices still waiting to join keep waiting: they were never on the old network.
+   */
   forgetAll(): void {
     for (const node of this.nodes()) node.device.stop();
     this.byIeeeMap.clear();
     this.byNwkMap.clear();
-    this.pendingJoins.length = 0;
     this.scheduler.clear();
     this.permitJoinUntil = 0;
   }
