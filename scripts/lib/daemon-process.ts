@@ -24,6 +24,8 @@ export interface DaemonProcessOptions {
   onLog?: (line: LogLine) => void;
   /** Extra environment. */
   env?: NodeJS.ProcessEnv;
+  /** Extra node flags, e.g. --cpu-prof (which NODE_OPTIONS does not accept). */
+  nodeArgs?: string[];
 }
 
 export class DaemonProcess {
@@ -56,7 +58,7 @@ export class DaemonProcess {
     fs.mkdirSync(options.dir, { recursive: true });
     const configFile = path.join(options.dir, 'config.json');
     fs.writeFileSync(configFile, JSON.stringify(options.config, null, 2));
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

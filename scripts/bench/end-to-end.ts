@@ -1,0 +1,121 @@
+// Benchmark: sustained ingestion end to end. The virtual coordinator's simulated devices send
+// reports, each a real state change, through the real zigbee-herdsman into the daemon (a child
+// process), which converts them, commits them to SQLite and streams them to the reference
+// cloud. Not a test; `npm run bench` runs it, or by hand:
+//
+//   npx tsx scripts/bench/end-to-end.ts [--reports 30000] [--window 2000] [--rate 1000]
+//     [--paced-seconds 5] [--weather 4] [--plugs 2] [--commit-interval-ms N] [--log-level info]
+//     [--profile DIR] [--json]
+//
+// Phases: join the devices (one daemon process), then each on a fresh daemon process so its
+// commit counters are its own: unpaced (as fast as the pipeline takes them, at most --window
+// reports in flight) and paced (--rate reports/s, latency at a steady load). Then baselines on
+// the same machine: the emulator alone into a counting sink, and raw better-sqlite3 inserts.
+// --profile DIR writes a V8 CPU profile of the unpaced daemon (see cpu-profile-summary.ts).
+import { parseArgs } from 'node:util';
+import { BenchStack } from './e2e/bench-stack.js';
+import { runDaemonPhase, type PhaseFigures } from './e2e/daemon-phase.js';
+import { measureEmulatorAlone } from './e2e/emulator-baseline.js';
+import { reportKind } from './e2e/report-kinds.js';
+import { type ReportingDevice, ReportTracker } from './e2e/report-tracker.js';
+import { sendPaced, sendUnpaced } from './e2e/send-loops.js';
+import { serialCeiling, watchIncomingMsgSizes } from './e2e/serial-ceiling.js';
+import { measureRawSqlite } from './e2e/sqlite-baseline.js';
+import { round } from './e2e/stats.js';
+import { printReport, type EndToEndResult } from './e2e/report-printer.js';
+
+const { values: args } = parseArgs({
+  options: {
+    reports: { type: 'string', default: '30000' },
+    window: { type: 'string', default: '2000' },
+    rate: { type: 'string', default: '1000' },
+    'paced-seconds': { type: 'string', default: '5' },
+    weather: { type: 'string', default: '4' },
+    plugs: { type: 'string', default: '2' },
+    'commit-interval-ms': { type: 'string' },
+    'log-level': { type: 'string', default: 'info' },
+    profile: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const REPORTS = Number(args.reports);
+const WINDOW = Number(args.window);
+const RATE = Number(args.rate);
+const PACED_SECONDS = Number(args['paced-seconds']);
+const TARGET_REPORTS_PER_SEC = 5000;
+const TARGET_MAX_COMMITS_PER_SEC = 100;
+const progress = (line: string) => void (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+
+const stack = await BenchStack.start({
+  logLevel: args['log-level'],
+  ...(args['commit-interval-ms'] !== undefined ? { commitIntervalMs: Number(args['commit-interval-ms']) } : {}),
+  ...(args.profile ? { cpuProfileDir: args.profile } : {}),
+});
+try {
+  const ids = [...Array(Number(args.weather)).fill('aqara-weather'), ...Array(Number(args.plugs)).fill('aqara-plug')] as string[];
+  progress(`end-to-end: joining ${ids.length} devices (${args.weather} aqara-weather, ${args.plugs} aqara-plug)`);
+  const ieees = await stack.join(ids);
+  const devices: ReportingDevice[] = ieees.map((ieee, i) => ({ ieee, kind: reportKind(ids[i]!), device: stack.coordinator.device(ieee) }));
+  const tracker = new ReportTracker(devices);
+  stack.arrivals.onStateChanged = (event, at) => tracker.onCloudState(event.ieee, event.state, at);
+
+  // One report per device first: proves each kind converts, and gives the frame sizes on the wire.
+  const frames = watchIncomingMsgSizes(stack.coordinator);
+  const check = await sendUnpaced(tracker, devices.length, devices.length);
+  frames.stop();
+  if (check.lost > 0) throw new Error(`${check.lost} of ${devices.length} first reports never reached the cloud`);
+  await stack.daemon.stop();
+
+  const warmUp = Math.min(5000, Math.round(REPORTS / 5));
+  progress(`phase unpaced: ${warmUp} warm-up + ${REPORTS} reports, window ${WINDOW}`);
+  const unpaced = await runDaemonPhase(stack, tracker, 'unpaced', {
+    warmUp: () => sendUnpaced(tracker, warmUp, WINDOW),
+    measure: () => sendUnpaced(tracker, REPORTS, WINDOW),
+  }, args.profile !== undefined);
+  progress(`phase paced: ${RATE}/s for ${PACED_SECONDS} s`);
+  const paced = await runDaemonPhase(stack, tracker, `paced ${RATE}/s`, {
+    warmUp: () => sendPaced(tracker, RATE, 1),
+    measure: () => sendPaced(tracker, RATE, PACED_SECONDS),
+  });
+
+  progress('baselines: emulator alone into a counting sink; raw better-sqlite3');
+  const emulator = await measureEmulatorAlone(stack.coordinator, devices, REPORTS, WINDOW);
+  const sqlite = measureRawSqlite(2, 500);
+  const frameBytes = Math.max(...frames.sizes);
+  const ceiling = serialCeiling(frameBytes);
+  const emulatorPerSec = emulator.sent / emulator.seconds;
+
+  const result: EndToEndResult = {
+    bench: 'end-to-end',
+    devices: ids.length,
+    phases: [unpaced, paced].map(rounded),
+    baselines: {
+      frameBytes,
+      serialCeilingPerSec: round(ceiling),
+      emulatorAlonePerSec: Math.round(emulatorPerSec),
+      sqliteRawPerSec: Math.round(sqlite.reportsPerSec),
+      sqliteRawBatch: sqlite.batch,
+    },
+    ratios: {
+      timesSerialCeiling: round(unpaced.reportsPerSec / ceiling, 1),
+      ofEmulatorAlone: round(unpaced.reportsPerSec / emulatorPerSec, 3),
+      ofSqliteRaw: round(unpaced.reportsPerSec / sqlite.reportsPerSec, 3),
+      pacedTimesSerialCeiling: round(RATE / ceiling, 1),
+    },
+    target: {
+      reportsPerSec: TARGET_REPORTS_PER_SEC,
+      maxCommitsPerSec: TARGET_MAX_COMMITS_PER_SEC,
+      met: unpaced.reportsPerSec >= TARGET_REPORTS_PER_SEC && unpaced.commitsPerSec < TARGET_MAX_COMMITS_PER_SEC && unpaced.lost === 0,
+    },
+  };
+  if (args.json) console.log(JSON.stringify(result));
+  else printReport(result);
+} finally {
+  await stack.stop();
+}
+
+function rounded(p: PhaseFigures): PhaseFigures {
+  const out = { ...p };
+  for (const [k, v] of Object.entries(out)) if (typeof v === 'number') (out as Record<string, unknown>)[k] = round(v, v >= 100 ? 0 : 2);
+  return out;
+}
