@@ -1,0 +1,173 @@
+// Test fixture: our ZigbeeNetwork (real zigbee-herdsman + converters) against the virtual
+// coordinator over loopback TCP, with a recording logger and helpers to wait for events.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DeviceDescription } from '../../daemon/domain/events.js';
+import { ZigbeeNetwork } from '../../daemon/zigbee/zigbee-network.js';
+import type { StartResult, ZigbeeLogger, ZigbeeNetworkEvents, ZigbeeNetworkOptions } from '../../daemon/zigbee/types.js';
+import {
+  startVirtualCoordinator,
+  type VirtualCoordinator,
+  type VirtualCoordinatorOptions,
+} from '../../scripts/virtual-coordinator/coordinator.js';
+import type { DeviceDefinition } from '../../scripts/virtual-coordinator/devices/definition.js';
+
+export const TEST_CREDENTIALS = {
+  panId: 0x1a62,
+  extendedPanId: [0xdd, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77],
+  networkKey: [0x01, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x0d, 0x0f, 0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0e],
+  channel: 11,
+};
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  ns: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+/** A logger that keeps every line (and says whether debug is on, like daemon/ops' Logger). */
+export function recordingLogger(debug = false, lines: LogLine[] = [], ns = 'test'): ZigbeeLogger & { lines: LogLine[] } {
+  const write = (level: LogLine['level']) => (msg: string, fields?: Record<string, unknown>) => {
+    lines.push({ level, ns, msg, fields });
+    if (process.env.ZB_DEBUG === '1') process.stderr.write(`${level} ${ns} ${msg} ${fields ? JSON.stringify(fields) : ''}\n`);
+  };
+  return {
+    lines,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+    child: (child) => recordingLogger(debug, lines, `${ns}:${child}`),
+    isLevelEnabled: (level) => level !== 'debug' || debug,
+  };
+}
+
+/** The part of a tap test these helpers need. */
+interface TestLike {
+  teardown(fn: () => unknown): void;
+}
+
+const cleanupStacks = new WeakMap<TestLike, Array<() => unknown>>();
+
+/**
+ * Runs cleanups last-in first-out in one teardown: a network registered after its data dir
+ * is stopped before the dir is removed (tap runs separate teardowns first-in first-out).
+ */
+export function onCleanup(t: TestLike, fn: () => unknown): void {
+  let stack = cleanupStacks.get(t);
+  if (!stack) {
+    const created: Array<() => unknown> = [];
+    stack = created;
+    cleanupStacks.set(t, created);
+    t.teardown(async () => {
+      while (created.length > 0) await created.pop()!();
+    });
+  }
+  stack.push(fn);
+}
+
+/** A fresh temp dir removed after the test (after anything registered later has stopped). */
+export function tempDir(t: TestLike): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'zigbee-test-'));
+  onCleanup(t, () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface Fixture {
+  coordinator: VirtualCoordinator;
+  network: ZigbeeNetwork;
+  result: StartResult;
+  log: ReturnType<typeof recordingLogger>;
+  /** Stops the network, then the emulator. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  dataDir: string;
+  coordinator?: VirtualCoordinatorOptions;
+  debugLog?: boolean;
+  network?: Partial<ZigbeeNetworkOptions>;
+}
+
+/** Starts emulator + network; stopped at the end of the test `t` unless stopped before. */
+export async function startFixture(t: TestLike, options: FixtureOptions): Promise<Fixture> {
+  const coordinator = await startVirtualCoordinator(options.coordinator ?? {});
+  const log = recordingLogger(options.debugLog ?? false);
+  const network = new ZigbeeNetwork({
+    serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
+    network: { ...TEST_CREDENTIALS },
+    dataDir: options.dataDir,
+    log,
+    ...options.network,
+  });
+  let result: StartResult;
+  try {
+    result = await network.start();
+  } catch (error) {
+    await coordinator.stop();
+    throw error;
+  }
+  let stopped = false;
+  const fixture: Fixture = {
+    coordinator,
+    network,
+    result,
+    log,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      try {
+        await network.stop();
+      } finally {
+        await coordinator.stop();
+      }
+    },
+  };
+  onCleanup(t, () => fixture.stop());
+  return fixture;
+}
+
+/** Resolves with the first event of `kind` that passes `accept`; subscribe before acting. */
+export function nextEvent<K extends keyof ZigbeeNetworkEvents>(
+  network: ZigbeeNetwork,
+  kind: K,
+  accept: (event: ZigbeeNetworkEvents[K]) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<ZigbeeNetworkEvents[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${String(kind)}'`));
+    }, timeoutMs);
+    const off = network.on(kind, (event) => {
+      if (!accept(event)) return;
+      clearTimeout(timer);
+      off();
+      resolve(event);
+    });
+  });
+}
+
+/** Every event of `kind` from now on (for asserting that something did NOT happen). */
+export function recordEvents<K extends keyof ZigbeeNetworkEvents>(network: ZigbeeNetwork, kind: K): Array<ZigbeeNetworkEvents[K]> {
+  const events: Array<ZigbeeNetworkEvents[K]> = [];
+  network.on(kind, (event) => events.push(event));
+  return events;
+}
+
+/** Opens permit join, joins the device and waits for the end of its interview. */
+export async function joinDevice(
+  fixture: Fixture,
+  device: string | DeviceDefinition,
+): Promise<{ ieee: string; nwk: number; description: DeviceDescription; status: string }> {
+  await fixture.network.permitJoin(254);
+  const joined = fixture.coordinator.join(device);
+  const interview = await nextEvent(
+    fixture.network,
+    'device_interview',
+    (e) => e.ieee === joined.ieee && e.status !== 'in_progress',
+  );
+  return { ieee: joined.ieee, nwk: joined.nwk, description: interview.device!, status: interview.status };
+}
