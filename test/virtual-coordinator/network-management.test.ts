@@ -41,7 +41,7 @@ t.test('tables, actions and leaving', async (t) => {
   const coordinatorLqi = await zhCoordinator.lqi();
   t.same(coordinatorLqi.map((n) => n.eui64).sort(), [plug.ieee, router.ieee].sort());
   const routerLqi = await controller.getDeviceByIeeeAddr(router.ieee)!.lqi();
-  const byIeee = new Map(routerLqi.map((n) => [n.eui64, n]));
+  const byIeee = new Map<string, (typeof routerLqi)[number]>(routerLqi.map((n) => [n.eui64, n]));
   t.equal(byIeee.get(coordinator.ieee)?.relationship, 0, 'the coordinator is the router\'s parent');
   t.equal(byIeee.get(button.ieee)?.relationship, 1, 'the button is the router\'s child');
   const routes = await zhCoordinator.routingTable();
