@@ -19,11 +19,11 @@ t.test('bulb: configure, then on/off, brightness and colour temperature', async 
   t.equal(definition.model, 'LED1545G12');
 
   // Bind and configure reporting the way Zigbee2MQTT does for lights.
-  const coordinatorEndpoint = controller.getDevicesByType('Coordinator')[0].getEndpoint(1);
+  const coordinatorEndpoint = controller.getDevicesByType('Coordinator')[0].getEndpoint(1)!;
   const endpoint = device.getEndpoint(1)!;
-  for (const [cluster, attribute] of [['genOnOff', 'onOff'], ['genLevelCtrl', 'currentLevel'], ['lightingColorCtrl', 'colorTemperature']]) {
+  for (const [cluster, attribute] of [['genOnOff', 'onOff'], ['genLevelCtrl', 'currentLevel'], ['lightingColorCtrl', 'colorTemperature']] as const) {
     await endpoint.bind(cluster, coordinatorEndpoint);
-    await endpoint.configureReporting(cluster, [{ attribute, minimumReportInterval: 0, maximumReportInterval: 3600, reportableChange: 1 }]);
+    await endpoint.configureReporting(cluster, [{ attribute: attribute as never, minimumReportInterval: 0, maximumReportInterval: 3600, reportableChange: 1 }]);
   }
   t.same(
     coordinator.network.byIeee(bulb.ieee)!.bindings.map((b) => b.clusterId).sort((a, b) => a - b),

@@ -68,8 +68,9 @@ t.test('device faults', async (t) => {
 
   await t.test('a truncated ZCL report is dropped by herdsman, the next one arrives', async (t) => {
     const messages: number[] = [];
-    const onMessage = (m: { device: { ieeeAddr: string }; cluster: string; data: { currentLevel?: number } }) => {
-      if (m.device.ieeeAddr === bulb.ieee && m.cluster === 'genLevelCtrl' && m.data.currentLevel !== undefined) messages.push(m.data.currentLevel);
+    const onMessage = (m: { device: { ieeeAddr: string }; cluster: string | number; data: unknown }) => {
+      const level = (m.data as { currentLevel?: number }).currentLevel;
+      if (m.device.ieeeAddr === bulb.ieee && m.cluster === 'genLevelCtrl' && level !== undefined) messages.push(level);
     };
     controller.on('message', onMessage);
     t.teardown(() => controller.off('message', onMessage));
