@@ -16,6 +16,9 @@ const MAX_STATE_KEYS = 64;
 const MAX_STATE_DEPTH = 4;
 /** Zigbee's permit-join window is 0..254 s (255 meant "forever" and is deprecated). */
 const MAX_PERMIT_JOIN_SECONDS = 254;
+/** As the device table stores them: 1-128 printable characters after trimming. */
+const MAX_LABEL_LENGTH = 128;
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 function invalid(id: string, reason: string): DecodedCommand {
   return { ok: false, id, error: `invalid: ${reason}` };
@@ -47,7 +50,42 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     if (!ieee) return invalid(id, 'remove_device needs ieee as 0x + 16 hex digits');
     return { ok: true, command: { kind: 'remove_device', id, ieee, force: !!wire.remove_device.force, ...expiresAt } };
   }
+  if (wire.rename_device) {
+    const ieee = normalizeIeee(wire.rename_device.ieee);
+    if (!ieee) return invalid(id, 'rename_device needs ieee as 0x + 16 hex digits');
+    const problem = labelProblem(wire.rename_device.name);
+    if (problem) return invalid(id, `rename_device name ${problem}`);
+    return { ok: true, command: { kind: 'rename_device', id, ieee, name: wire.rename_device.name!.trim(), ...expiresAt } };
+  }
+  if (wire.set_room) {
+    const ieee = normalizeIeee(wire.set_room.ieee);
+    if (!ieee) return invalid(id, 'set_room needs ieee as 0x + 16 hex digits');
+    const room = wire.set_room.room;
+    if (room === undefined) return { ok: true, command: { kind: 'set_room', id, ieee, room: null, ...expiresAt } };
+    const problem = labelProblem(room);
+    if (problem) return invalid(id, `set_room room ${problem} (leave room out to take the device out of its room)`);
+    return { ok: true, command: { kind: 'set_room', id, ieee, room: room.trim(), ...expiresAt } };
+  }
+  if (wire.reinterview_device) {
+    const ieee = normalizeIeee(wire.reinterview_device.ieee);
+    if (!ieee) return invalid(id, 'reinterview_device needs ieee as 0x + 16 hex digits');
+    return { ok: true, command: { kind: 'reinterview_device', id, ieee, ...expiresAt } };
+  }
+  if (wire.reconfigure_device) {
+    const ieee = normalizeIeee(wire.reconfigure_device.ieee);
+    if (!ieee) return invalid(id, 'reconfigure_device needs ieee as 0x + 16 hex digits');
+    return { ok: true, command: { kind: 'reconfigure_device', id, ieee, ...expiresAt } };
+  }
   return invalid(id, 'unknown or missing command kind');
+}
+
+/** What is wrong with a name or room, or undefined when the device table would take it. */
+function labelProblem(label: string | undefined): string | undefined {
+  const clean = typeof label === 'string' ? label.trim() : '';
+  if (clean === '') return 'must not be empty';
+  if (clean.length > MAX_LABEL_LENGTH) return `is longer than ${MAX_LABEL_LENGTH} characters`;
+  if (CONTROL_CHARACTER.test(clean)) return 'contains control characters';
+  return undefined;
 }
 
 function normalizeIeee(ieee: string | undefined): string | undefined {
@@ -90,6 +128,18 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'remove_device':
       wire.remove_device = { ieee: command.ieee, force: !!command.force };
+      break;
+    case 'rename_device':
+      wire.rename_device = { ieee: command.ieee, name: command.name };
+      break;
+    case 'set_room':
+      wire.set_room = command.room === null ? { ieee: command.ieee } : { ieee: command.ieee, room: command.room };
+      break;
+    case 'reinterview_device':
+      wire.reinterview_device = { ieee: command.ieee };
+      break;
+    case 'reconfigure_device':
+      wire.reconfigure_device = { ieee: command.ieee };
       break;
   }
   return wire;

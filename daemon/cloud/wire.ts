@@ -97,6 +97,11 @@ export interface WireCommandActions {
   set_state?: { ieee?: string; state?: WireStruct | null };
   permit_join?: { seconds?: number };
   remove_device?: { ieee?: string; force?: boolean };
+  rename_device?: { ieee?: string; name?: string };
+  /** room absent = out of any room (proto3 optional). */
+  set_room?: { ieee?: string; room?: string };
+  reinterview_device?: { ieee?: string };
+  reconfigure_device?: { ieee?: string };
 }
 
 export interface WireCommand extends WireCommandActions {

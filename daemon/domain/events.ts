@@ -54,8 +54,21 @@ export interface SequencedEvent {
   event: HubEvent;
 }
 
-/** A command for a device or for the hub, from the cloud or the LAN. */
+/**
+ * A command for a device or for the hub, from the cloud or the LAN. A device is addressed by
+ * `ieee`: its IEEE address or, from a person (LAN), its friendly name; the executor resolves
+ * either against the device table.
+ */
 export type HubCommand =
   | { kind: 'set_state'; id: string; ieee: Ieee; state: DeviceState; expiresAt?: number }
   | { kind: 'permit_join'; id: string; seconds: number; expiresAt?: number }
-  | { kind: 'remove_device'; id: string; ieee: Ieee; force?: boolean; expiresAt?: number };
+  /** Leave request, then forgotten; `force` forgets without asking (a device that is gone). */
+  | { kind: 'remove_device'; id: string; ieee: Ieee; force?: boolean; expiresAt?: number }
+  /** Friendly names are unique: a name another device holds is refused. */
+  | { kind: 'rename_device'; id: string; ieee: Ieee; name: string; expiresAt?: number }
+  /** null takes the device out of its room. */
+  | { kind: 'set_room'; id: string; ieee: Ieee; room: string | null; expiresAt?: number }
+  /** Interview again (descriptors, Basic attributes) and re-resolve the converters definition. */
+  | { kind: 'reinterview_device'; id: string; ieee: Ieee; expiresAt?: number }
+  /** Run the definition's configure step (bindings, reporting) again. */
+  | { kind: 'reconfigure_device'; id: string; ieee: Ieee; expiresAt?: number };

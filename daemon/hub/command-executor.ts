@@ -1,9 +1,11 @@
 // Commands from the cloud (and later the LAN) run here: validated against our device table,
 // executed through the zigbee edge, answered with a result the caller can show a person.
+// The device table is the product's source of truth for names and rooms; herdsman (through
+// the zigbee edge) is the authority on what is paired, so lifecycle commands act on both.
 import type { HubCommand } from '../domain/events.js';
 import type { CommandExecution, CommandExecutor } from '../cloud/index.js';
-import type { Store } from '../store/index.js';
-import type { ZigbeeNetwork } from '../zigbee/index.js';
+import type { DeviceRecord, Store } from '../store/index.js';
+import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
   constructor(
@@ -15,8 +17,8 @@ export class HubCommandExecutor implements CommandExecutor {
     try {
       switch (command.kind) {
         case 'set_state': {
-          const device = this.store.devices.get(command.ieee) ?? this.store.devices.getByName(command.ieee);
-          if (!device || device.leftAt !== undefined) return { ok: false, error: `unknown device ${JSON.stringify(command.ieee)}` };
+          const device = this.present(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
           const state = await this.network.setState(device.ieee, command.state);
           return { ok: true, state };
         }
@@ -25,9 +27,36 @@ export class HubCommandExecutor implements CommandExecutor {
           return { ok: true, state: { permit_join: seconds > 0, seconds } };
         }
         case 'remove_device': {
-          const device = this.store.devices.get(command.ieee) ?? this.store.devices.getByName(command.ieee);
-          if (!device) return { ok: false, error: `unknown device ${JSON.stringify(command.ieee)}` };
-          await this.network.remove(device.ieee, { force: command.force === true });
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          return await this.remove(device, command.force === true);
+        }
+        case 'rename_device': {
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          // NameTakenError says which device holds the name: passed on as the error below.
+          this.store.devices.rename(device.ieee, command.name);
+          return { ok: true };
+        }
+        case 'set_room': {
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          this.store.devices.setRoom(device.ieee, command.room);
+          return { ok: true };
+        }
+        case 'reinterview_device': {
+          const device = this.present(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          // The zigbee edge also emits the interview's events (stored by device-sync); the
+          // upsert here makes the result independent of that subscription.
+          const description = await this.network.reinterview(device.ieee);
+          this.store.devices.upsert(description);
+          return { ok: true };
+        }
+        case 'reconfigure_device': {
+          const device = this.present(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          await this.network.reconfigure(device.ieee);
           return { ok: true };
         }
         default:
@@ -37,4 +66,35 @@ export class HubCommandExecutor implements CommandExecutor {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
+
+  /**
+   * Leave request (or, forced, none), then the row goes with a device_removed event. A device
+   * herdsman no longer knows (it left, or our table outlived a coordinator reset) cannot be
+   * asked to leave: its row is removed either way.
+   */
+  private async remove(device: DeviceRecord, force: boolean): Promise<CommandExecution> {
+    try {
+      await this.network.remove(device.ieee, { force });
+    } catch (error) {
+      if (!(error instanceof ZigbeeError && error.code === 'unknown_device')) throw error;
+    }
+    // Usually device-sync already removed it on the network's device_left: then this is a no-op.
+    this.store.devices.remove(device.ieee);
+    return { ok: true };
+  }
+
+  /** By ieee or friendly name, including devices that left the network. */
+  private find(ref: string): DeviceRecord | undefined {
+    return this.store.devices.get(ref) ?? this.store.devices.getByName(ref);
+  }
+
+  /** Like find, for commands that need the device on the network. */
+  private present(ref: string): DeviceRecord | undefined {
+    const device = this.find(ref);
+    return device && device.leftAt === undefined ? device : undefined;
+  }
+}
+
+function unknownDevice(ref: string): CommandExecution {
+  return { ok: false, error: `unknown device ${JSON.stringify(ref)}` };
 }

@@ -6,6 +6,9 @@ import type { NetworkCredentials, ZigbeeNetworkOptions } from './types.js';
 
 export const DEFAULT_MAX_PERMIT_JOIN_SECONDS = 254;
 export const DEFAULT_MAX_CONFIGURE_ATTEMPTS = 3;
+export const DEFAULT_INTERVIEW_RETRIES = 3;
+/** A busy or briefly unreachable device is retried soon; one that stays away, less and less often. */
+export const DEFAULT_INTERVIEW_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000, 120_000];
 
 export function validateOptions(options: ZigbeeNetworkOptions): void {
   const fail = (message: string): never => {
@@ -23,6 +26,14 @@ export function validateOptions(options: ZigbeeNetworkOptions): void {
   const attempts = options.maxConfigureAttempts;
   if (attempts !== undefined && (!Number.isInteger(attempts) || attempts < 1)) {
     fail('maxConfigureAttempts must be a positive integer');
+  }
+  const retries = options.interviewRetry?.maxRetries;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
+    fail('interviewRetry.maxRetries must be a whole number >= 0');
+  }
+  const delays = options.interviewRetry?.delaysMs;
+  if (delays !== undefined && (!Array.isArray(delays) || delays.length === 0 || !delays.every((d) => Number.isFinite(d) && d >= 0))) {
+    fail('interviewRetry.delaysMs must be a non-empty list of milliseconds >= 0');
   }
 }
 

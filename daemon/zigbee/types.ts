@@ -20,6 +20,19 @@ export interface Clock {
   now(): number;
 }
 
+/** setTimeout/clearTimeout, passed in so that tests can drive time. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface InterviewRetryPolicy {
+  /** Automatic re-interviews of a device whose interview failed or stayed incomplete. Default 3. */
+  maxRetries?: number;
+  /** Wait before each retry (the last entry repeats). Default 5 s, 30 s, 2 min. */
+  delaysMs?: number[];
+}
+
 export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp' | 'zoh';
 
 export interface SerialOptions {
@@ -55,6 +68,10 @@ export interface ZigbeeNetworkOptions {
   acceptJoin?: (ieee: Ieee) => boolean | Promise<boolean>;
   /** Per-device converter options (occupancy_timeout, temperature_precision, ...). Default none. */
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
+  /** How failed or incomplete interviews are retried. */
+  interviewRetry?: InterviewRetryPolicy;
+  /** Default: the global setTimeout/clearTimeout. */
+  timers?: Timers;
 }
 
 export type StartResult = 'reset' | 'resumed' | 'restored';

@@ -9,6 +9,7 @@ import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { describeDevice } from './device-description.js';
 import { DeviceConfigurer } from './device-configurer.js';
+import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
@@ -16,6 +17,8 @@ import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import {
   controllerOptions,
+  DEFAULT_INTERVIEW_RETRIES,
+  DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
   DEFAULT_MAX_CONFIGURE_ATTEMPTS,
   DEFAULT_MAX_PERMIT_JOIN_SECONDS,
   validateOptions,
@@ -46,6 +49,7 @@ export class ZigbeeNetwork {
   private readonly definitions = new DefinitionCache();
   private readonly state: NetworkState;
   private readonly configurer: DeviceConfigurer;
+  private readonly interviewer: DeviceInterviewer;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -70,6 +74,20 @@ export class ZigbeeNetwork {
       log: this.log,
       onReport: (report) => this.events.emit('device_configured', report),
     });
+    this.interviewer = new DeviceInterviewer({
+      lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
+      translator: () => this.translator,
+      definitions: this.definitions,
+      maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
+      retryDelaysMs: options.interviewRetry?.delaysMs ?? DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
+      clock: this.clock,
+      timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      log: this.log,
+    });
+    // Every interview's end (herdsman's at join, ours) and every sign of life drive the retries.
+    this.events.on('device_interview', (event) => this.interviewer.onInterviewEvent(event));
+    this.events.on('seen', ({ ieee }) => this.interviewer.onSeen(ieee));
+    this.events.on('device_left', ({ ieee }) => this.interviewer.forget(ieee));
   }
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
@@ -120,6 +138,7 @@ export class ZigbeeNetwork {
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
     await this.translator.onStarted();
+    this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
   }
 
@@ -128,6 +147,7 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
+    this.interviewer.stop();
     this.translator?.detach();
     await this.translator?.idle();
     this.translator = undefined;
@@ -214,19 +234,12 @@ export class ZigbeeNetwork {
     this.events.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
   }
 
-  /** Interviews the device again (descriptors, basic attributes), then re-resolves it. */
+  /**
+   * Interviews the device again (descriptors, basic attributes), then re-resolves it. A
+   * failure is also retried automatically, like any failed interview.
+   */
   async reinterview(ieee: Ieee): Promise<DeviceDescription> {
-    const device = this.device(ieee);
-    const translator = this.translator!;
-    await translator.onInterview(device, 'started');
-    try {
-      await device.interview(true);
-    } catch (error) {
-      await translator.onInterview(device, 'failed');
-      throw new ZigbeeError('device_error', `interview of ${ieee} failed: ${describeError(error)}`, { cause: error });
-    }
-    await translator.onInterview(device, 'successful');
-    return describeDevice(device, this.definitions.get(ieee));
+    return this.interviewer.reinterview(this.device(ieee));
   }
 
   /** Runs the definition's configure (bindings, reporting) now, even if done before. */
