@@ -24,6 +24,7 @@ import {
   validateOptions,
 } from './network-options.js';
 import { TypedEmitter } from './typed-emitter.js';
+import { installUnpiParserFix } from './unpi-parser-fix.js';
 import type {
   Clock,
   RemoveOptions,
@@ -110,6 +111,7 @@ export class ZigbeeNetwork {
     // Both libraries keep their logger module-wide; there is one network per process.
     setHerdsmanLogger(libraryLogger);
     zhc.setLogger(libraryLogger);
+    if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
