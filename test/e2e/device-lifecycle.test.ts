@@ -177,19 +177,24 @@ t.test('device lifecycle commands and interview retries, end to end', async (t) 
 
   await t.test('interviews that fail or miss the model id are retried until they succeed', async (t) => {
     await command(stack, { kind: 'permit_join', seconds: 120 });
-    // The plug's simple descriptor answer is lost: herdsman's interview fails after its timeout.
-    let dropFor: { ieee: string; nwk: number } | undefined;
-    let dropped = false;
+    // The simple descriptor answers of the plug (a router) and the weather sensor (a sleepy
+    // end device) are lost: herdsman's interview of each fails after its timeout.
+    const loseSimpleDescriptor = new Map<number, string>();
+    const lost = new Set<string>();
     stack.coordinator.on('frame', (direction, frame) => {
-      if (dropped || direction !== 'rx' || !dropFor) return;
-      const request = parseHostRequest(frame);
-      if (request?.kind === 'simpleDesc' && request.nwk === dropFor.nwk) {
-        dropped = true;
-        stack.coordinator.fault({ type: 'drop', ieee: dropFor.ieee, count: 1 });
-      }
+      const request = direction === 'rx' ? parseHostRequest(frame) : undefined;
+      const ieee = request?.kind === 'simpleDesc' ? loseSimpleDescriptor.get(request.nwk) : undefined;
+      if (!ieee || lost.has(ieee)) return;
+      lost.add(ieee);
+      stack.coordinator.fault({ type: 'drop', ieee, count: 1 });
     });
-    dropFor = stack.coordinator.join('aqara-plug');
-    const plug = dropFor.ieee;
+    const joinLosing = (id: string) => {
+      const joined = stack.coordinator.join(id);
+      loseSimpleDescriptor.set(joined.nwk, joined.ieee);
+      return joined.ieee;
+    };
+    const plug = joinLosing('aqara-plug');
+    const weather = joinLosing('aqara-weather');
     // The lamp's two reads of its model id fail at once (herdsman tries twice); the rest answers.
     const lamp = stack.coordinator.join('ikea-bulb').ieee;
     stack.coordinator.fault({ type: 'dataConfirm', ieee: lamp, status: APS_NO_ACK, count: 2 });
@@ -197,7 +202,7 @@ t.test('device lifecycle commands and interview retries, end to end', async (t) 
     await t.test('the failed interview', async (t) => {
       await stack.waitForCloud(eventOf('device_interview', plug, (e) => e.status === 'failed'), 90_000);
       // The cloud's events come from the SQLite outbox: the failure was stored before the retry.
-      t.ok(dropped, 'the first interview lost its simple descriptor answer');
+      t.ok(lost.has(plug), 'the first interview lost its simple descriptor answer');
       await stack.waitForCloud(eventOf('device_interview', plug, (e) => e.status === 'successful'), 90_000);
       t.match(row(stack, plug), { interview: 'successful', model: 'ZNCZ02LM', supported: 1 }, 'successful in SQLite');
       t.ok(stack.daemon.lines.some((l) => l.msg === 'retrying interview' && l.ieee === plug && l.attempt === 1), 'by the daemon retrying it');
@@ -209,6 +214,18 @@ t.test('device lifecycle commands and interview retries, end to end', async (t) 
       await stack.waitForCloud(eventOf('device_interview', lamp, (e) => e.status === 'successful' && e.device?.model === 'LED1545G12'), 90_000);
       t.match(row(stack, lamp), { interview: 'successful', model: 'LED1545G12', model_id: 'TRADFRI bulb E27 WS opal 980lm', supported: 1 });
       t.ok(stack.daemon.lines.some((l) => l.msg === 'retrying interview' && l.ieee === lamp), 'by the daemon retrying it');
+    });
+
+    await t.test('a sleepy device is retried when it next speaks', async (t) => {
+      await stack.waitForCloud(eventOf('device_interview', weather, (e) => e.status === 'failed'), 90_000);
+      t.ok(lost.has(weather), 'the first interview lost its simple descriptor answer');
+      // Its delay passes while it sleeps: nothing is sent to it until it speaks.
+      await stack.daemon.waitForLog((l) => l.msg.startsWith('interview retry due') && l.ieee === weather);
+      t.notOk(stack.daemon.lines.some((l) => l.msg === 'retrying interview' && l.ieee === weather), 'not retried while asleep');
+      stack.coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 1975 });
+      await stack.waitForCloud(eventOf('device_interview', weather, (e) => e.status === 'successful'), 90_000);
+      t.match(row(stack, weather), { interview: 'successful', model: 'WSDCGQ11LM', supported: 1 }, 'successful in SQLite');
+      t.ok(stack.daemon.lines.some((l) => l.msg === 'retrying interview' && l.ieee === weather), 'by the daemon retrying it');
     });
   });
 });
