@@ -3,6 +3,10 @@
 // or a person can drive the platform side. Requests (an optional "ref" is echoed back):
 //   {"op":"command","gateway":"gw-1","command":{"kind":"set_state","ieee":"0x...","state":{"state":"ON"}}}
 //   {"op":"command","gateway":"gw-1","command":{"kind":"permit_join","seconds":60},"timeoutMs":20000}
+//   {"op":"command","gateway":"gw-1","command":{"kind":"rename_device","ieee":"0x...","name":"Kitchen lamp"}}
+//   {"op":"command","gateway":"gw-1","command":{"kind":"set_room","ieee":"0x...","room":"Kitchen"}}   (room null: out of it)
+//   {"op":"command","gateway":"gw-1","command":{"kind":"reinterview_device","ieee":"0x..."}}          (also reconfigure_device)
+//   {"op":"command","gateway":"gw-1","command":{"kind":"remove_device","ieee":"0x...","force":true}}
 //   {"op":"events","gateway":"gw-1","afterSeq":0}
 //   {"op":"gateways"}
 //   {"op":"acking","enabled":false}
