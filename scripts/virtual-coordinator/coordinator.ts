@@ -200,16 +200,34 @@ export class VirtualCoordinator extends EventEmitter<VirtualCoordinatorEvents> {
     return this.node(ieee).device;
   }
 
-  report(ieee: string, endpoint: number, cluster: string | number, attributes?: Array<string | number>): void {
+  /**
+   * Send an attribute report now. `attributes`: names/ids to report with their current
+   * values, or name/id -> value to store first (reported even when unchanged); all of the
+   * cluster's attributes when omitted.
+   */
+  report(ieee: string, endpoint: number, cluster: string | number, attributes?: Array<string | number> | Record<string, ZclValue>): void {
     const clusterId = resolveCluster(cluster);
-    this.node(ieee).device.report(endpoint, clusterId, attributes?.map((a) => resolveAttribute(clusterId, a)));
+    const device = this.node(ieee).device;
+    if (attributes === undefined || Array.isArray(attributes)) {
+      device.report(endpoint, clusterId, attributes?.map((a) => resolveAttribute(clusterId, a)));
+      return;
+    }
+    const values = this.attributeValues(clusterId, attributes);
+    device.set(endpoint, clusterId, values, 'configured');
+    device.report(endpoint, clusterId, Object.keys(values).map(Number));
   }
 
+  /** Change attribute values (name/id -> value) the way the device's sensors would; it reports them. */
   set(ieee: string, endpoint: number, cluster: string | number, values: Record<string, ZclValue>): void {
     const clusterId = resolveCluster(cluster);
+    this.node(ieee).device.set(endpoint, clusterId, this.attributeValues(clusterId, values));
+  }
+
+  private attributeValues(clusterId: number, values: Record<string, ZclValue>): Record<number, ZclValue> {
+    if (!values || typeof values !== 'object') throw new Error('attribute values must be an object of name or id -> value');
     const byId: Record<number, ZclValue> = {};
     for (const [name, value] of Object.entries(values)) byId[resolveAttribute(clusterId, /^\d+$/.test(name) ? Number(name) : name)] = value;
-    this.node(ieee).device.set(endpoint, clusterId, byId);
+    return byId;
   }
 
   press(ieee: string, action: string): void {

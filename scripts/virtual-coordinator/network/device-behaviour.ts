@@ -11,7 +11,8 @@ export interface DeviceBehaviour {
   readonly definition: DeviceDefinition;
   receive(frame: ZclFrame): void;
   report(endpoint: number, cluster: number, attributes?: number[]): void;
-  set(endpoint: number, cluster: number, values: Record<number, ZclValue>): void;
+  /** mode 'immediate' (default) reports the change at once; 'configured' only as configured reporting says. */
+  set(endpoint: number, cluster: number, values: Record<number, ZclValue>, mode?: 'immediate' | 'configured'): void;
   press(action: string): void;
   start(): void;
   stop(): void;
