@@ -13,6 +13,7 @@ import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
+import { releaseAdapterTimers } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import {
@@ -160,6 +161,7 @@ export class ZigbeeNetwork {
     try {
       await controller.stop();
     } finally {
+      releaseAdapterTimers(controller);
       this.log.info('zigbee network stopped');
     }
   }
