@@ -1,10 +1,13 @@
 // Runs a definition's `configure` (bindings, attribute reporting) once per device and
 // definition version, and records success in herdsman's device meta so a restart does not
 // redo it. Sleepy end devices only listen right after they spoke, so a failed attempt is
-// retried when the device's next message arrives, up to a bounded number of attempts.
+// retried when the device's next message arrives, up to a bounded number of attempts. A
+// device that listens all the time is also retried after a delay: a router whose reporting
+// is not configured may never send the message that would trigger the retry.
+import { listensAllTheTime } from './device-description.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint } from './herdsman-types.js';
-import type { ZigbeeLogger } from './types.js';
+import type { Timers, ZigbeeLogger } from './types.js';
 
 export interface ConfigureReport {
   ieee: string;
@@ -16,6 +19,9 @@ export interface ConfigureReport {
 export interface DeviceConfigurerOptions {
   coordinatorEndpoint: () => HerdsmanEndpoint;
   maxAttempts: number;
+  /** Wait before the timed retry after failed attempt n (the last entry repeats). */
+  retryDelaysMs: readonly number[];
+  timers: Timers;
   log: ZigbeeLogger;
   onReport: (report: ConfigureReport) => void;
 }
@@ -23,6 +29,7 @@ export interface DeviceConfigurerOptions {
 export class DeviceConfigurer {
   private readonly attempts = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
+  private readonly retryTimers = new Map<string, unknown>();
 
   constructor(private readonly options: DeviceConfigurerOptions) {}
 
@@ -53,6 +60,7 @@ export class DeviceConfigurer {
     } else if (!this.needsConfigure(device, definition)) {
       return Promise.resolve();
     }
+    this.cancelRetry(ieee);
     const run = this.attempt(device, definition).finally(() => this.running.delete(ieee));
     this.running.set(ieee, run);
     return run;
@@ -60,6 +68,29 @@ export class DeviceConfigurer {
 
   forget(ieee: string): void {
     this.attempts.delete(ieee);
+    this.cancelRetry(ieee);
+  }
+
+  /** Cancels the timed retries (the network stops). */
+  stop(): void {
+    for (const ieee of [...this.retryTimers.keys()]) this.cancelRetry(ieee);
+  }
+
+  private cancelRetry(ieee: string): void {
+    const timer = this.retryTimers.get(ieee);
+    if (timer !== undefined) this.options.timers.clearTimeout(timer);
+    this.retryTimers.delete(ieee);
+  }
+
+  private retryLater(device: HerdsmanDevice, definition: ConverterDefinition, attempt: number): number {
+    const delays = this.options.retryDelaysMs;
+    const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 0;
+    const timer = this.options.timers.setTimeout(() => {
+      this.retryTimers.delete(device.ieeeAddr);
+      this.onDeviceAwake(device, definition);
+    }, delay);
+    this.retryTimers.set(device.ieeeAddr, timer);
+    return delay;
   }
 
   private async attempt(device: HerdsmanDevice, definition: ConverterDefinition): Promise<void> {
@@ -73,11 +104,13 @@ export class DeviceConfigurer {
     } catch (error) {
       const reason = describeError(error);
       const last = attempt >= this.options.maxAttempts;
+      const inMs = !last && listensAllTheTime(device) ? this.retryLater(device, definition, attempt) : undefined;
       log.warn(last ? 'configure failed, giving up for this session' : 'configure failed, will retry', {
         ieee,
         model: definition.model,
         attempt,
         error: reason,
+        ...(inMs !== undefined ? { inMs } : { when: 'on its next message' }),
       });
       this.options.onReport({ ieee, ok: false, attempt, error: reason });
       throw new ZigbeeError('device_error', `configure of ${ieee} failed: ${reason}`, { cause: error });

@@ -55,3 +55,10 @@ function deviceTypeOf(device: HerdsmanDevice): DeviceDescription['type'] {
       return 'Unknown';
   }
 }
+
+/** Routers and mains-powered devices hear a request at any time; sleepy end devices do not. */
+export function listensAllTheTime(device: HerdsmanDevice | undefined): boolean {
+  if (!device) return false;
+  if (device.type !== 'EndDevice') return true;
+  return /mains/i.test(String(device.powerSource ?? ''));
+}

@@ -4,7 +4,7 @@
 // daemon sees the same device_interview events whoever started the interview.
 import type { DeviceDescription, Ieee } from '../domain/events.js';
 import type { DefinitionCache } from './definition-cache.js';
-import { describeDevice, interviewStatusOf } from './device-description.js';
+import { describeDevice, interviewStatusOf, listensAllTheTime } from './device-description.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import type { HerdsmanDevice } from './herdsman-types.js';
@@ -123,11 +123,4 @@ export class DeviceInterviewer {
     await translator.onInterview(device, 'successful');
     return describeDevice(device, this.o.definitions.get(device.ieeeAddr));
   }
-}
-
-/** Routers and mains-powered devices hear a request at any time; sleepy end devices do not. */
-function listensAllTheTime(device: HerdsmanDevice | undefined): boolean {
-  if (!device) return false;
-  if (device.type !== 'EndDevice') return true;
-  return /mains/i.test(String(device.powerSource ?? ''));
 }

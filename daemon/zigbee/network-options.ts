@@ -9,6 +9,8 @@ export const DEFAULT_MAX_CONFIGURE_ATTEMPTS = 3;
 export const DEFAULT_INTERVIEW_RETRIES = 3;
 /** A busy or briefly unreachable device is retried soon; one that stays away, less and less often. */
 export const DEFAULT_INTERVIEW_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000, 120_000];
+/** Timed configure retries of devices that listen all the time (others retry when they speak). */
+export const CONFIGURE_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000];
 
 export function validateOptions(options: ZigbeeNetworkOptions): void {
   const fail = (message: string): never => {

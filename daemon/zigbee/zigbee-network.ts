@@ -17,6 +17,7 @@ import { releaseAdapterTimers } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import {
+  CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
   DEFAULT_INTERVIEW_RETRIES,
   DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
@@ -70,9 +71,12 @@ export class ZigbeeNetwork {
       deviceOptions: options.deviceOptions,
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
+    const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
+      retryDelaysMs: CONFIGURE_RETRY_DELAYS_MS,
+      timers,
       log: this.log,
       onReport: (report) => this.events.emit('device_configured', report),
     });
@@ -83,7 +87,7 @@ export class ZigbeeNetwork {
       maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
       retryDelaysMs: options.interviewRetry?.delaysMs ?? DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
       clock: this.clock,
-      timers: options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      timers,
       log: this.log,
     });
     // Every interview's end (herdsman's at join, ours) and every sign of life drive the retries.
@@ -151,6 +155,7 @@ export class ZigbeeNetwork {
     if (!controller) return;
     this.controller = undefined;
     this.interviewer.stop();
+    this.configurer.stop();
     this.translator?.detach();
     await this.translator?.idle();
     this.translator = undefined;

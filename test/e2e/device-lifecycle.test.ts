@@ -11,7 +11,7 @@ import type { StoredEvent } from '../../scripts/reference-cloud/event-store.js';
 import type { CommandRequest } from '../../scripts/reference-cloud/server.js';
 import { cluster, endpoint } from '../../scripts/virtual-coordinator/devices/definition-builder.js';
 import type { DeviceDefinition } from '../../scripts/virtual-coordinator/devices/definition.js';
-import { isConfigureReporting, parseHostRequest, recordHostRequests } from './host-requests.js';
+import { isConfigureReporting, parseHostRequest, recordHostRequests, type HostRequestKind } from './host-requests.js';
 import { GATEWAY, joinDevices, startStack, type Stack } from './stack.js';
 
 interface DeviceRow {
@@ -175,27 +175,30 @@ t.test('device lifecycle commands and interview retries, end to end', async (t) 
     t.notOk(herdsmanDb.includes(door), "gone from herdsman's database");
   });
 
-  await t.test('interviews that fail or miss the model id are retried until they succeed', async (t) => {
+  await t.test('interviews and configures that fail are retried until they succeed', async (t) => {
     await command(stack, { kind: 'permit_join', seconds: 120 });
-    // The simple descriptor answers of the plug (a router) and the weather sensor (a sleepy
-    // end device) are lost: herdsman's interview of each fails after its timeout.
-    const loseSimpleDescriptor = new Map<number, string>();
+    // The answer to the first request of one kind to a device is lost: herdsman's request
+    // times out. All devices join at once, so their timeouts run side by side.
+    const toLose = new Map<number, { ieee: string; kind: HostRequestKind }>();
     const lost = new Set<string>();
     stack.coordinator.on('frame', (direction, frame) => {
       const request = direction === 'rx' ? parseHostRequest(frame) : undefined;
-      const ieee = request?.kind === 'simpleDesc' ? loseSimpleDescriptor.get(request.nwk) : undefined;
-      if (!ieee || lost.has(ieee)) return;
-      lost.add(ieee);
-      stack.coordinator.fault({ type: 'drop', ieee, count: 1 });
+      const target = request && toLose.get(request.nwk);
+      if (!target || target.kind !== request.kind || lost.has(target.ieee)) return;
+      lost.add(target.ieee);
+      stack.coordinator.fault({ type: 'drop', ieee: target.ieee, count: 1 });
     });
-    const joinLosing = (id: string) => {
-      const joined = stack.coordinator.join(id);
-      loseSimpleDescriptor.set(joined.nwk, joined.ieee);
+    const joinLosing = (device: string | DeviceDefinition, kind: HostRequestKind) => {
+      const joined = stack.coordinator.join(device);
+      toLose.set(joined.nwk, { ieee: joined.ieee, kind });
       return joined.ieee;
     };
-    const plug = joinLosing('aqara-plug');
-    const weather = joinLosing('aqara-weather');
-    // The lamp's two reads of its model id fail at once (herdsman tries twice); the rest answers.
+    // A router and a sleepy end device whose interviews fail (no simple descriptor) ...
+    const plug = joinLosing('aqara-plug', 'simpleDesc');
+    const weather = joinLosing('aqara-weather', 'simpleDesc');
+    // ... a router whose configure fails (no answer to its first bind request) ...
+    const gadget = joinLosing({ ...MYSTERY_DEVICE, id: 'acme-mystery-2' }, 'bind');
+    // ... and a lamp whose two reads of its model id fail at once (herdsman tries twice); the rest answers.
     const lamp = stack.coordinator.join('ikea-bulb').ieee;
     stack.coordinator.fault({ type: 'dataConfirm', ieee: lamp, status: APS_NO_ACK, count: 2 });
 
@@ -226,6 +229,14 @@ t.test('device lifecycle commands and interview retries, end to end', async (t) 
       await stack.waitForCloud(eventOf('device_interview', weather, (e) => e.status === 'successful'), 90_000);
       t.match(row(stack, weather), { interview: 'successful', model: 'WSDCGQ11LM', supported: 1 }, 'successful in SQLite');
       t.ok(stack.daemon.lines.some((l) => l.msg === 'retrying interview' && l.ieee === weather), 'by the daemon retrying it');
+    });
+
+    await t.test('a router whose configure failed is configured again after a delay', async (t) => {
+      const failed = await stack.daemon.waitForLog((l) => l.msg.startsWith('configure failed') && l.ieee === gadget, 90_000);
+      t.ok(lost.has(gadget), 'its first bind request went unanswered');
+      t.type(failed.inMs, 'number', 'a timed retry is scheduled (it may never send a message that would trigger one)');
+      const configured = await stack.daemon.waitForLog((l) => l.msg === 'device configured' && l.ieee === gadget, 90_000);
+      t.equal(configured.attempt, 2, 'configured on the second attempt');
     });
   });
 });
