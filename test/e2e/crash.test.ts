@@ -82,6 +82,9 @@ t.test('SIGKILL during report bursts: nothing committed is lost, nothing corrupt
     }
     const committed = cloudTemperatures().filter((r) => r.seq <= atKill.lastSeq);
     t.equal(lastOf(committed), storedCenti, `round ${rounds}: the last committed temperature reached the cloud and equals the stored one`);
+    const running = readDbSnapshot(dbFile);
+    t.equal(running.integrity, 'ok', `round ${rounds}: integrity_check with the restarted daemon running`);
+    t.equal(hundredths(running.state(weather, 'temperature')), storedCenti, `round ${rounds}: the restart kept the stored temperature`);
   }
   t.ok(rounds >= 3, `${rounds} kill rounds ran within the budget`);
 
