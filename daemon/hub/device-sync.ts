@@ -14,7 +14,7 @@ export interface DeviceSyncCounters {
 export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Logger): { stop(): void; counters: DeviceSyncCounters } {
   const counters: DeviceSyncCounters = { stateChanges: 0, rejected: 0 };
   const ensureKnown = (ieee: Ieee, nwk?: number): void => {
-    if (store.devices.get(ieee)) return;
+    if (store.devices.has(ieee)) return;
     // A device can talk before its interview finishes (or after our database was rebuilt):
     // record what the radio knows so its state has a row to belong to.
     const known = network.devices().find((d) => d.ieee === ieee);
@@ -53,7 +53,7 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
       if (linkquality !== undefined) store.devices.markSeen(ieee, { linkquality });
     }),
     network.on('seen', ({ ieee, linkquality, at }) => {
-      if (!store.devices.get(ieee)) return;
+      if (!store.devices.has(ieee)) return;
       store.devices.markSeen(ieee, { at, ...(linkquality !== undefined ? { linkquality } : {}) });
       store.devices.setAvailability(ieee, true);
     }),

@@ -53,6 +53,9 @@ export class Devices implements DeviceStore {
       power_source = @power_source, endpoints = @endpoints, interview = @interview`;
     this.stmts = {
       get: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE ieee = ?'),
+      // has() and setAvailability run for every frame a device sends: no whole row for them.
+      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM devices WHERE ieee = ?'),
+      available: db.prepare<[string], { available: number }>('SELECT available FROM devices WHERE ieee = ?'),
       getByName: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE name = ?'),
       list: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY name'),
       insert: db.prepare(
@@ -111,6 +114,10 @@ export class Devices implements DeviceStore {
   get(ieee: Ieee): DeviceRecord | undefined {
     const row = this.stmts.get.get(ieee);
     return row && toRecord(row);
+  }
+
+  has(ieee: Ieee): boolean {
+    return this.stmts.exists.get(ieee) !== undefined;
   }
 
   getByName(name: string): DeviceRecord | undefined {
@@ -174,7 +181,8 @@ export class Devices implements DeviceStore {
 
   setAvailability(ieee: Ieee, available: boolean): boolean {
     return this.batch.run(() => {
-      const row = this.requireRow(ieee);
+      const row = this.stmts.available.get(ieee);
+      if (!row) throw new UnknownDeviceError(ieee);
       if ((row.available === 1) === available) return false;
       this.stmts.setAvailable.run(available ? 1 : 0, ieee);
       this.outbox.insert({ kind: 'availability_changed', ieee, available });

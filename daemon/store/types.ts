@@ -85,6 +85,8 @@ export interface DeviceStore {
   /** Insert or update from the zigbee edge. Queues device_joined / device_interview as needed. */
   upsert(desc: DeviceDescription): UpsertResult;
   get(ieee: Ieee): DeviceRecord | undefined;
+  /** Whether the table has the device (also one that left); much cheaper than get(). */
+  has(ieee: Ieee): boolean;
   getByName(name: string): DeviceRecord | undefined;
   list(): DeviceRecord[];
   /** Throws NameTakenError if another device has the name; queues device_renamed. */

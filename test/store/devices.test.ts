@@ -180,6 +180,19 @@ t.test('availability changes produce events only on change; markSeen is silent',
   t.same(await newEvents(store, path, start), [{ kind: 'availability_changed', ieee: a, available: false }]);
 });
 
+t.test('has: known devices, also after they left, not after removal', async (t) => {
+  const { store } = setup(t);
+  const a = device(1).ieee;
+  t.equal(store.devices.has(a), false);
+  store.devices.upsert(device(1));
+  t.equal(store.devices.has(a), true, 'visible before the commit, like get()');
+  store.devices.markLeft(a);
+  t.equal(store.devices.has(a), true, 'a device that left keeps its row');
+  store.devices.remove(a);
+  t.equal(store.devices.has(a), false);
+  t.throws(() => store.devices.setAvailability(a, false), UnknownDeviceError);
+});
+
 t.test('invalid ieee is refused', async (t) => {
   const { store } = setup(t);
   t.throws(() => store.devices.upsert(device(1, { ieee: '0x00158D0001234567' })), { code: 'invalid_argument' });
