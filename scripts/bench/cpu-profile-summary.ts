@@ -3,9 +3,11 @@
 // and by node internals, plus the costliest functions. Run on the file end-to-end.ts --profile
 // leaves behind:
 //
-//   npx tsx scripts/bench/cpu-profile-summary.ts DIR/CPU.*.cpuprofile [--reports N] [--top 25] [--json]
+//   npx tsx scripts/bench/cpu-profile-summary.ts DIR/CPU.*.cpuprofile [--from US --to US] [--reports N] [--top 25] [--json]
 //
-// With --reports (how many reports the profiled daemon handled) times are also given per report.
+// --from/--to cut the profile to the measured window (end-to-end.ts prints them: CLOCK_MONOTONIC
+// µs, the clock of the profile's timestamps). With --reports (how many reports the daemon handled
+// in that window) times are also given per report.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -14,6 +16,7 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 interface CpuProfile {
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -30,12 +33,16 @@ export function category(url: string, functionName: string): string {
   return url;
 }
 
-export function summarize(profile: CpuProfile): { totalMs: number; byCategory: Map<string, number>; byFunction: Map<string, number> } {
+/** Self time by category and by function; only samples taken within [fromUs, toUs] when given. */
+export function summarize(profile: CpuProfile, fromUs = -Infinity, toUs = Infinity): { totalMs: number; byCategory: Map<string, number>; byFunction: Map<string, number> } {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
   const byCategory = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let totalMs = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromUs || at > toUs) continue;
     const node = nodes.get(profile.samples[i]!)!;
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
     const { url, functionName, lineNumber } = node.callFrame;
@@ -52,10 +59,17 @@ export function summarize(profile: CpuProfile): { totalMs: number; byCategory: M
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { reports: { type: 'string' }, top: { type: 'string', default: '25' }, json: { type: 'boolean', default: false } },
+    options: {
+      reports: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      top: { type: 'string', default: '25' },
+      json: { type: 'boolean', default: false },
+    },
   });
-  if (positionals.length !== 1) throw new Error('usage: cpu-profile-summary.ts FILE.cpuprofile [--reports N] [--top 25] [--json]');
-  const { totalMs, byCategory, byFunction } = summarize(JSON.parse(fs.readFileSync(positionals[0]!, 'utf8')) as CpuProfile);
+  if (positionals.length !== 1) throw new Error('usage: cpu-profile-summary.ts FILE.cpuprofile [--from US --to US] [--reports N] [--top 25] [--json]');
+  const profile = JSON.parse(fs.readFileSync(positionals[0]!, 'utf8')) as CpuProfile;
+  const { totalMs, byCategory, byFunction } = summarize(profile, Number(values.from ?? -Infinity), Number(values.to ?? Infinity));
   const reports = values.reports === undefined ? undefined : Number(values.reports);
   const rows = (map: Map<string, number>, top: number) =>
     [...map.entries()]

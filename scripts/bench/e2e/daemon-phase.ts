@@ -10,6 +10,7 @@ import { quantile } from './stats.js';
 
 export interface PhaseFigures {
   phase: string;
+  daemonPid: number;
   reports: number;
   seconds: number;
   /** Reports whose state change reached the cloud, per second. */
@@ -20,18 +21,24 @@ export interface PhaseFigures {
   commitsPerSec: number;
   writesPerCommit: number;
   maxCommitMs: number;
+  /** Share of the busy time the daemon's event loop spent blocked in COMMIT (fsync, checkpoints). */
+  commitBlockedPct: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
   /** Daemon CPU (all threads) per report, and in cores while busy. */
   daemonCpuUsPerReport: number;
   daemonCores: number;
+  /** CPU of this process (emulator, reference cloud, bench) in cores: near 1, the sender is the limit. */
+  benchCores: number;
   daemonRssMaxMiB: number;
   daemonPeakRssMiB: number;
   /** Daemon log lines per 1000 reports (0 at info level: nothing is logged per message). */
   logLinesPer1000: number;
   lost: number;
   unmatched: number;
+  /** The measured window on the monotonic clock V8 profiles use (µs), to cut a CPU profile to it. */
+  windowUs: [number, number];
 }
 
 export interface PhaseRun {
@@ -53,7 +60,11 @@ export async function runDaemonPhase(stack: BenchStack, tracker: ReportTracker, 
   const seqBefore = stack.lastCommittedSeq();
   const cpuBefore = sampleProcess(pid);
   const linesBefore = daemon.lines.length;
+  const benchCpuBefore = process.cpuUsage();
+  const windowStart = monotonicUs();
   const result = await run.measure();
+  const windowEnd = monotonicUs();
+  const benchCpu = process.cpuUsage(benchCpuBefore);
   const cpuAfter = sampleProcess(pid);
   const seqAfter = stack.lastCommittedSeq();
   const busySeconds = (performance.now() - busyStart) / 1000;
@@ -69,6 +80,7 @@ export async function runDaemonPhase(stack: BenchStack, tracker: ReportTracker, 
   const lat = tracker.latencies;
   return {
     phase,
+    daemonPid: pid,
     reports: result.sent,
     seconds: result.seconds,
     reportsPerSec: arrived / result.seconds,
@@ -76,15 +88,23 @@ export async function runDaemonPhase(stack: BenchStack, tracker: ReportTracker, 
     commitsPerSec: commits / busySeconds,
     writesPerCommit: writes / commits,
     maxCommitMs: Number(closed?.commitMsMax ?? NaN),
+    commitBlockedPct: Number(closed?.commitMsTotal ?? NaN) / 10 / busySeconds,
     latencyP50Ms: quantile(lat, 0.5),
     latencyP99Ms: quantile(lat, 0.99),
     latencyMaxMs: quantile(lat, 1),
     daemonCpuUsPerReport: (cpuMs * 1000) / Math.max(arrived, 1),
     daemonCores: cpuMs / 1000 / result.seconds,
+    benchCores: (benchCpu.user + benchCpu.system) / 1e6 / result.seconds,
     daemonRssMaxMiB: rssMax,
     daemonPeakRssMiB: cpuAfter?.peakRssMiB ?? NaN,
     logLinesPer1000: (logLines * 1000) / Math.max(result.sent, 1),
     lost: result.lost,
     unmatched: tracker.unmatched - unmatchedBefore,
+    windowUs: [windowStart, windowEnd],
   };
+}
+
+/** CLOCK_MONOTONIC in µs: the clock of V8 CPU profile timestamps (startTime, timeDeltas). */
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }

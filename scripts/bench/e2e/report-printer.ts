@@ -1,5 +1,8 @@
-// The end-to-end benchmark's human-readable output.
+// The end-to-end benchmark's output: a table per phase and the headline figures with their
+// ratios, and the rows `npm run bench` puts in its summary.
 import type { PhaseFigures } from './daemon-phase.js';
+import type { ProfileShare } from './profile-report.js';
+import { range, round } from './stats.js';
 
 export interface EndToEndResult {
   bench: 'end-to-end';
@@ -8,31 +11,75 @@ export interface EndToEndResult {
   baselines: { frameBytes: number; serialCeilingPerSec: number; emulatorAlonePerSec: number; sqliteRawPerSec: number; sqliteRawBatch: number };
   ratios: { timesSerialCeiling: number; ofEmulatorAlone: number; ofSqliteRaw: number; pacedTimesSerialCeiling: number };
   target: { reportsPerSec: number; maxCommitsPerSec: number; met: boolean };
+  profile?: { file: string; shares: ProfileShare[] } | undefined;
+}
+
+/** One line of the `npm run bench` summary table. */
+export interface SummaryRow {
+  metric: string;
+  value: string;
+  /** The same machine's figure this is compared with, and the ratio. */
+  versus?: string;
+}
+
+const unpacedPhases = (r: EndToEndResult) => r.phases.filter((p) => p.phase.startsWith('unpaced'));
+const pacedPhase = (r: EndToEndResult) => r.phases.find((p) => p.phase.startsWith('paced'))!;
+
+export function summaryRows(r: EndToEndResult): SummaryRow[] {
+  const u = unpacedPhases(r);
+  const p = pacedPhase(r);
+  const b = r.baselines;
+  const of = (pick: (f: PhaseFigures) => number, digits = 0) => range(u.map(pick), digits);
+  return [
+    {
+      metric: 'e2e reports/s committed + at cloud (unpaced)',
+      value: of((f) => f.reportsPerSec),
+      versus: `${r.ratios.timesSerialCeiling}x serial ceiling (${b.serialCeilingPerSec}/s); ${r.ratios.ofEmulatorAlone} of emulator alone (${b.emulatorAlonePerSec}/s); ${r.ratios.ofSqliteRaw} of raw SQLite (${b.sqliteRawPerSec}/s)`,
+    },
+    { metric: 'e2e commits (fsyncs)/s at that load', value: of((f) => f.commitsPerSec, 1), versus: `target < ${r.target.maxCommitsPerSec}` },
+    { metric: 'e2e daemon CPU µs/report (unpaced)', value: of((f) => f.daemonCpuUsPerReport) },
+    { metric: 'e2e daemon peak RSS MiB', value: range([...u, p].map((f) => f.daemonPeakRssMiB)) },
+    { metric: `e2e latency p50/p99 ms at ${p.phase.replace('paced ', '')}`, value: `${p.latencyP50Ms} / ${p.latencyP99Ms}`, versus: `${r.ratios.pacedTimesSerialCeiling}x serial ceiling` },
+    { metric: `e2e commits/s at ${p.phase.replace('paced ', '')}`, value: String(p.commitsPerSec) },
+    { metric: 'e2e target (>= 5000/s, < 100 commits/s)', value: r.target.met ? 'met' : 'MISSED' },
+  ];
 }
 
 export function printReport(r: EndToEndResult): void {
-  const [unpaced, paced] = r.phases as [PhaseFigures, PhaseFigures];
   const b = r.baselines;
-  console.log(`end-to-end: ${r.devices} simulated devices -> virtual CC2652 (TCP) -> zigbee-herdsman -> daemon -> SQLite -> reference cloud`);
-  console.table(r.phases.map(({ phase, reports, seconds, reportsPerSec, committedEventsPerSec, commitsPerSec, latencyP50Ms, latencyP99Ms, daemonCpuUsPerReport, daemonCores, daemonPeakRssMiB, lost }) => ({
-    phase, reports, seconds, reportsPerSec, committedEventsPerSec, commitsPerSec, latencyP50Ms, latencyP99Ms, daemonCpuUsPerReport, daemonCores, daemonPeakRssMiB, lost,
-  })));
-  console.log(
-    `unpaced: ${unpaced.reportsPerSec} reports/s committed and at the cloud, ${unpaced.commitsPerSec} commits (fsyncs)/s ` +
-      `(${unpaced.writesPerCommit} writes per commit, worst commit ${unpaced.maxCommitMs} ms), ${unpaced.daemonCpuUsPerReport} µs daemon CPU per report`,
+  console.log(`end-to-end: ${r.devices} simulated devices -> virtual CC2652 (TCP) -> zigbee-herdsman -> daemon process -> SQLite -> reference cloud`);
+  console.table(
+    r.phases.map((f) => ({
+      phase: f.phase,
+      reports: f.reports,
+      'reports/s': f.reportsPerSec,
+      'committed/s': f.committedEventsPerSec,
+      'commits/s': f.commitsPerSec,
+      'in COMMIT %': f.commitBlockedPct,
+      'worst commit ms': f.maxCommitMs,
+      'p50 ms': f.latencyP50Ms,
+      'p99 ms': f.latencyP99Ms,
+      'CPU µs/report': f.daemonCpuUsPerReport,
+      cores: f.daemonCores,
+      'bench cores': f.benchCores,
+      'peak RSS MiB': f.daemonPeakRssMiB,
+      lost: f.lost,
+    })),
   );
-  console.log(`paced ${paced.phase.replace('paced ', '')}: latency device -> cloud p50 ${paced.latencyP50Ms} ms, p99 ${paced.latencyP99Ms} ms, ${paced.commitsPerSec} commits/s`);
   console.log(
-    `serial ceiling: a report is a ${b.frameBytes}-byte MT frame; 115200 baud carries ${b.serialCeilingPerSec}/s -> ` +
-      `end to end is ${r.ratios.timesSerialCeiling}x the serial ceiling (paced phase: ${r.ratios.pacedTimesSerialCeiling}x)`,
+    `a report is a ${b.frameBytes}-byte MT frame: 115200 baud carries ${b.serialCeilingPerSec}/s; ` +
+      `emulator alone ${b.emulatorAlonePerSec}/s; raw better-sqlite3 ${b.sqliteRawPerSec}/s at ${b.sqliteRawBatch} per transaction`,
   );
-  console.log(
-    `same machine: emulator alone ${b.emulatorAlonePerSec} reports/s (end to end = ${r.ratios.ofEmulatorAlone} of it); ` +
-      `raw better-sqlite3 ${b.sqliteRawPerSec} reports/s at ${b.sqliteRawBatch} per transaction (end to end = ${r.ratios.ofSqliteRaw} of it)`,
-  );
-  console.log(
-    r.target.met
-      ? `target met: >= ${r.target.reportsPerSec} reports/s with < ${r.target.maxCommitsPerSec} commits/s`
-      : `TARGET MISSED: want >= ${r.target.reportsPerSec} reports/s with < ${r.target.maxCommitsPerSec} commits/s and nothing lost`,
-  );
+  if (r.profile) {
+    const first = r.phases[0]!;
+    console.log(`daemon CPU by part in the measured window of ${first.phase} (time blocked in fsync counts too):`);
+    console.table(r.profile.shares);
+    console.log(
+      `by function: npx tsx scripts/bench/cpu-profile-summary.ts ${r.profile.file} ` +
+        `--from ${first.windowUs[0]} --to ${first.windowUs[1]} --reports ${first.reports}`,
+    );
+  }
+  console.table(summaryRows(r));
+  const latency = unpacedPhases(r).map((f) => round(f.latencyP50Ms, 0));
+  console.log(`(unpaced latency is queueing behind the window of reports in flight: p50 ${range(latency)} ms; the paced phase shows the latency of the pipeline itself)`);
 }
