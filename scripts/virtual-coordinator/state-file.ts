@@ -14,12 +14,13 @@ export interface EmulatorState {
   devices: PersistedNode[];
 }
 
-// Device definitions hold ZCL values: bigint and Buffer need a JSON form.
-function replacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return { $bigint: value.toString() };
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
-    return { $buffer: Buffer.from((value as { data: number[] }).data).toString('hex') };
-  }
+// Device definitions hold ZCL values: bigint and Buffer need a JSON form. The replacer looks
+// at the holder's raw value because toJSON runs first, and some libraries loaded in the same
+// process (zigbee-herdsman) install a BigInt.prototype.toJSON that turns bigints into strings.
+function replacer(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  if (typeof raw === 'bigint') return { $bigint: raw.toString() };
+  if (Buffer.isBuffer(raw)) return { $buffer: raw.toString('hex') };
   return value;
 }
 
