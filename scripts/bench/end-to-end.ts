@@ -3,7 +3,7 @@
 // process), which converts them, commits them to SQLite and streams them to the reference
 // cloud. Not a test; `npm run bench` runs it, or by hand:
 //
-//   npx tsx scripts/bench/end-to-end.ts [--reports 30000] [--repeat 2] [--window 2000]
+//   npx tsx scripts/bench/end-to-end.ts [--reports 30000] [--repeat 3] [--window 2000]
 //     [--rate 1000] [--paced-seconds 5] [--weather 4] [--plugs 2] [--commit-interval-ms N]
 //     [--log-level info] [--profile DIR] [--json]
 //
@@ -29,7 +29,7 @@ import { median, round } from './e2e/stats.js';
 const { values: args } = parseArgs({
   options: {
     reports: { type: 'string', default: '30000' },
-    repeat: { type: 'string', default: '2' },
+    repeat: { type: 'string', default: '3' },
     window: { type: 'string', default: '2000' },
     rate: { type: 'string', default: '1000' },
     'paced-seconds': { type: 'string', default: '5' },
