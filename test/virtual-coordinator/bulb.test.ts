@@ -52,6 +52,13 @@ t.test('bulb: configure, then on/off, brightness and colour temperature', async 
   await endpoint.command('genOnOff', 'on', {});
   t.match(await stateFromMessage((await report)[0]), { state: 'ON' });
 
+  // Group commands: herdsman adds the bulb to group 5 (genGroups add), then switches the group.
+  const group = controller.createGroup(5);
+  await endpoint.addToGroup(group);
+  report = reportOf('genOnOff');
+  await group.command('genOnOff', 'off', {});
+  t.match(await stateFromMessage((await report)[0]), { state: 'OFF' }, 'a group command reaches the member');
+
   // A read through herdsman gets the device's current values.
   const read = await endpoint.read('genLevelCtrl', ['currentLevel']);
   t.equal(read.currentLevel, 128);
