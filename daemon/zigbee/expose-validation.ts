@@ -38,11 +38,15 @@ export function exposedProperties(definition: ConverterDefinition, device: Herds
   return byProperty;
 }
 
+export function isSettable(expose: ExposeLike): boolean {
+  return expose.access === undefined || (expose.access & ACCESS_SET) !== 0;
+}
+
 /** A reason the value cannot be set, or undefined when it looks fine. */
 export function valueProblem(key: string, value: unknown, expose: ExposeLike | undefined): string | undefined {
   if (value === undefined || value === null) return `'${key}' needs a value`;
   if (!expose) return undefined; // not described: the converter judges
-  if (expose.access !== undefined && (expose.access & ACCESS_SET) === 0) return `'${key}' is read-only`;
+  if (!isSettable(expose)) return `'${key}' is read-only`;
   switch (expose.type) {
     case 'binary': {
       const allowed = [expose.value_on, expose.value_off, expose.value_toggle].filter((v) => v !== undefined);

@@ -3,7 +3,7 @@
 // when any key or value is refused. Returns the state the converters report back.
 import type { DeviceState } from '../domain/events.js';
 import { describeError, ZigbeeError } from './errors.js';
-import { exposedProperties, valueProblem } from './expose-validation.js';
+import { exposedProperties, isSettable, valueProblem } from './expose-validation.js';
 import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint } from './herdsman-types.js';
 
 type ToZigbee = ConverterDefinition['toZigbee'][number];
@@ -28,7 +28,7 @@ export async function applyState(request: DeviceState, context: SetStateContext)
   for (const key of orderKeys(request)) {
     const converter = definition.toZigbee.find((c) => c.convertSet && c.key?.includes(key));
     if (!converter) {
-      const settable = settableKeys(definition).join(', ') || 'none';
+      const settable = settableKeys(definition, exposes).join(', ') || 'none';
       throw new ZigbeeError('unsupported_key', `${definition.model} cannot set '${key}' (settable: ${settable})`);
     }
     const problem = valueProblem(key, request[key], exposes.get(key));
@@ -78,8 +78,13 @@ function orderKeys(request: DeviceState): string[] {
   return turningOff ? [...rest, ...power] : [...power, ...rest];
 }
 
-function settableKeys(definition: ConverterDefinition): string[] {
-  return [...new Set(definition.toZigbee.filter((c) => c.convertSet).flatMap((c) => c.key ?? []))];
+/**
+ * Keys worth naming in an error: exposed as settable and backed by a converter. (Every
+ * definition also carries generic raw converters, read/write/command/scene_*, left unnamed.)
+ */
+function settableKeys(definition: ConverterDefinition, exposes: ReturnType<typeof exposedProperties>): string[] {
+  const converted = new Set(definition.toZigbee.filter((c) => c.convertSet).flatMap((c) => c.key ?? []));
+  return [...exposes].filter(([property, expose]) => converted.has(property) && isSettable(expose)).map(([property]) => property);
 }
 
 function defaultEndpoint(device: HerdsmanDevice, definition: ConverterDefinition): HerdsmanEndpoint {
