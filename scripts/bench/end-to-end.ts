@@ -11,8 +11,8 @@
 // its commit counters are its own: unpaced --repeat times (as fast as the pipeline takes them,
 // at most --window reports in flight; a warm-up at the same load first) and paced (--rate
 // reports/s: latency at a steady load). Then baselines on the same machine: the emulator alone
-// into a counting sink, and raw better-sqlite3 inserts. --profile DIR adds a V8 CPU profile of
-// the first unpaced daemon, cut to its measured window.
+// into a counting sink, and raw better-sqlite3 inserts. --profile DIR adds V8 CPU profiles of the
+// first unpaced and the paced daemon, cut to their measured windows.
 import { parseArgs } from 'node:util';
 import { BenchStack } from './e2e/bench-stack.js';
 import { runDaemonPhase, type PhaseFigures } from './e2e/daemon-phase.js';
@@ -82,7 +82,7 @@ try {
   const paced = await runDaemonPhase(stack, tracker, `paced ${RATE}/s`, {
     warmUp: () => sendPaced(tracker, RATE, 1),
     measure: () => sendPaced(tracker, RATE, PACED_SECONDS),
-  });
+  }, args.profile !== undefined);
 
   progress('baselines: emulator alone into a counting sink; raw better-sqlite3');
   const emulator = await measureEmulatorAlone(stack.coordinator, devices, REPORTS, WINDOW);
@@ -114,7 +114,7 @@ try {
       maxCommitsPerSec: 100,
       met: typical >= 5000 && unpaced.every((p) => p.commitsPerSec < 100 && p.lost === 0),
     },
-    ...(args.profile ? { profile: profileOfPhase(args.profile, unpaced[0]!) } : {}),
+    ...(args.profile ? { profiles: [unpaced[0]!, paced].flatMap((phase) => profileOfPhase(args.profile!, phase) ?? []) } : {}),
   };
   if (args.json) console.log(JSON.stringify({ ...result, summary: summaryRows(result) }));
   else printReport(result);

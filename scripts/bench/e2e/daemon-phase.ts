@@ -31,6 +31,8 @@ export interface PhaseFigures {
   daemonCores: number;
   /** CPU of this process (emulator, reference cloud, bench) in cores: near 1, the sender is the limit. */
   benchCores: number;
+  /** Resident memory when the daemon was ready, and the most seen while the phase ran. */
+  daemonRssStartMiB: number;
   daemonRssMaxMiB: number;
   daemonPeakRssMiB: number;
   /** Daemon log lines per 1000 reports (0 at info level: nothing is logged per message). */
@@ -50,6 +52,7 @@ export interface PhaseRun {
 export async function runDaemonPhase(stack: BenchStack, tracker: ReportTracker, phase: string, run: PhaseRun, profile = false): Promise<PhaseFigures> {
   const daemon = await stack.startDaemon(profile);
   const pid = daemon.child.pid!;
+  const rssStart = sampleProcess(pid)?.rssMiB ?? NaN;
   const rss = new RssWatcher(pid).start();
   const busyStart = performance.now();
   if (run.warmUp) await run.warmUp();
@@ -95,6 +98,7 @@ export async function runDaemonPhase(stack: BenchStack, tracker: ReportTracker, 
     daemonCpuUsPerReport: (cpuMs * 1000) / Math.max(arrived, 1),
     daemonCores: cpuMs / 1000 / result.seconds,
     benchCores: (benchCpu.user + benchCpu.system) / 1e6 / result.seconds,
+    daemonRssStartMiB: rssStart,
     daemonRssMaxMiB: rssMax,
     daemonPeakRssMiB: cpuAfter?.peakRssMiB ?? NaN,
     logLinesPer1000: (logLines * 1000) / Math.max(result.sent, 1),

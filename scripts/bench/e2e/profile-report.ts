@@ -12,7 +12,16 @@ export interface ProfileShare {
   percent: number;
 }
 
-export function profileOfPhase(dir: string, phase: PhaseFigures, top = 12): { file: string; shares: ProfileShare[] } | undefined {
+export interface PhaseProfile {
+  phase: string;
+  file: string;
+  /** The measured window on the profile's clock, and the reports in it: for cpu-profile-summary.ts. */
+  windowUs: [number, number];
+  reports: number;
+  shares: ProfileShare[];
+}
+
+export function profileOfPhase(dir: string, phase: PhaseFigures, top = 12): PhaseProfile | undefined {
   // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
   const file = fs.readdirSync(dir).find((f) => f.startsWith('CPU.') && f.includes(`.${phase.daemonPid}.0.`));
   if (!file) return undefined;
@@ -26,5 +35,5 @@ export function profileOfPhase(dir: string, phase: PhaseFigures, top = 12): { fi
       usPerReport: Math.round(((ms * 1000) / Math.max(phase.reports, 1)) * 10) / 10,
       percent: Math.round((ms / totalMs) * 1000) / 10,
     }));
-  return { file: path.join(dir, file), shares };
+  return { phase: phase.phase, file: path.join(dir, file), windowUs: phase.windowUs, reports: phase.reports, shares };
 }

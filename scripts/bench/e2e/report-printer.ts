@@ -1,7 +1,7 @@
 // The end-to-end benchmark's output: a table per phase and the headline figures with their
 // ratios, and the rows `npm run bench` puts in its summary.
 import type { PhaseFigures } from './daemon-phase.js';
-import type { ProfileShare } from './profile-report.js';
+import type { PhaseProfile } from './profile-report.js';
 import { range, round } from './stats.js';
 
 export interface EndToEndResult {
@@ -11,7 +11,7 @@ export interface EndToEndResult {
   baselines: { frameBytes: number; serialCeilingPerSec: number; emulatorAlonePerSec: number; sqliteRawPerSec: number; sqliteRawBatch: number };
   ratios: { timesSerialCeiling: number; ofEmulatorAlone: number; ofSqliteRaw: number; pacedTimesSerialCeiling: number };
   target: { reportsPerSec: number; maxCommitsPerSec: number; met: boolean };
-  profile?: { file: string; shares: ProfileShare[] } | undefined;
+  profiles?: PhaseProfile[];
 }
 
 /** One line of the `npm run bench` summary table. */
@@ -37,8 +37,16 @@ export function summaryRows(r: EndToEndResult): SummaryRow[] {
       versus: `${r.ratios.timesSerialCeiling}x serial ceiling (${b.serialCeilingPerSec}/s); ${r.ratios.ofEmulatorAlone} of emulator alone (${b.emulatorAlonePerSec}/s); ${r.ratios.ofSqliteRaw} of raw SQLite (${b.sqliteRawPerSec}/s)`,
     },
     { metric: 'e2e commits (fsyncs)/s at that load', value: of((f) => f.commitsPerSec, 1), versus: `target < ${r.target.maxCommitsPerSec}` },
-    { metric: 'e2e daemon CPU µs/report (unpaced)', value: of((f) => f.daemonCpuUsPerReport) },
-    { metric: 'e2e daemon peak RSS MiB', value: range([...u, p].map((f) => f.daemonPeakRssMiB)) },
+    {
+      metric: 'e2e daemon CPU µs/report (unpaced)',
+      value: of((f) => f.daemonCpuUsPerReport),
+      versus: `one core's worth: ${of((f) => 1e6 / f.daemonCpuUsPerReport)} reports/s`,
+    },
+    {
+      metric: 'e2e daemon RSS MiB: ready -> max in phase',
+      value: `${range(u.map((f) => f.daemonRssStartMiB))} -> ${range(u.map((f) => f.daemonRssMaxMiB))}`,
+      versus: `peak ever (VmHWM) ${range([...u, p].map((f) => f.daemonPeakRssMiB))}`,
+    },
     { metric: `e2e latency p50/p99 ms at ${p.phase.replace('paced ', '')}`, value: `${p.latencyP50Ms} / ${p.latencyP99Ms}`, versus: `${r.ratios.pacedTimesSerialCeiling}x serial ceiling` },
     { metric: `e2e commits/s at ${p.phase.replace('paced ', '')}`, value: String(p.commitsPerSec) },
     { metric: 'e2e target (>= 5000/s, < 100 commits/s)', value: r.target.met ? 'met' : 'MISSED' },
@@ -62,7 +70,7 @@ export function printReport(r: EndToEndResult): void {
       'CPU µs/report': f.daemonCpuUsPerReport,
       cores: f.daemonCores,
       'bench cores': f.benchCores,
-      'peak RSS MiB': f.daemonPeakRssMiB,
+      'RSS ready/max MiB': `${f.daemonRssStartMiB}/${f.daemonRssMaxMiB}`,
       lost: f.lost,
     })),
   );
@@ -70,13 +78,12 @@ export function printReport(r: EndToEndResult): void {
     `a report is a ${b.frameBytes}-byte MT frame: 115200 baud carries ${b.serialCeilingPerSec}/s; ` +
       `emulator alone ${b.emulatorAlonePerSec}/s; raw better-sqlite3 ${b.sqliteRawPerSec}/s at ${b.sqliteRawBatch} per transaction`,
   );
-  if (r.profile) {
-    const first = r.phases[0]!;
-    console.log(`daemon CPU by part in the measured window of ${first.phase} (time blocked in fsync counts too):`);
-    console.table(r.profile.shares);
+  for (const profile of r.profiles ?? []) {
+    console.log(`daemon CPU by part in the measured window of ${profile.phase} (time blocked in fsync counts too):`);
+    console.table(profile.shares);
     console.log(
-      `by function: npx tsx scripts/bench/cpu-profile-summary.ts ${r.profile.file} ` +
-        `--from ${first.windowUs[0]} --to ${first.windowUs[1]} --reports ${first.reports}`,
+      `by function: npx tsx scripts/bench/cpu-profile-summary.ts ${profile.file} ` +
+        `--from ${profile.windowUs[0]} --to ${profile.windowUs[1]} --reports ${profile.reports}`,
     );
   }
   console.table(summaryRows(r));
