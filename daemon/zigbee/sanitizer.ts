@@ -1,9 +1,12 @@
 // Refuses values that devices send when they have no real measurement (ZCL "invalid"
 // sentinels such as 0x8000 for a signed temperature) and values no sensor can mean
 // (NaN, humidity 140 %). Two data-driven layers:
-//  - attribute sentinels, checked on the raw ZCL attributes before any converter sees them
-//    (some converters silently drop them, others would turn 0x8000 into -327.68 °C);
+//  - attribute sentinels and ranges, checked on the raw ZCL attributes before any converter
+//    sees them (some converters silently drop such values, others would turn 0x8000 into
+//    -327.68 °C): either way the device's bad input must be reported, not lost;
 //  - state rules, checked on the converted state, whatever converter produced it.
+// The plausible ranges live in STATE_RULES only; raw attributes are scaled and checked
+// against the same rule, so both layers give the same reason for the same value.
 import type { DeviceState } from '../domain/events.js';
 
 export interface AttributeSentinel {
@@ -12,16 +15,18 @@ export interface AttributeSentinel {
   /** Values as herdsman decodes them (signed types arrive signed: 0x8000 int16 = -32768). */
   values: readonly number[];
   reason: string;
+  /** Also check raw / scale against STATE_RULES[stateKey] (e.g. humidity 14000 / 100 > 100). */
+  plausible?: { stateKey: string; scale: number };
 }
 
 /** ZCL "invalid value" sentinels of the measurement attributes we turn into state. */
 export const ATTRIBUTE_SENTINELS: readonly AttributeSentinel[] = [
-  { cluster: 'msTemperatureMeasurement', attribute: 'measuredValue', values: [-0x8000, 0x8000], reason: 'temperature 0x8000 (invalid measurement)' },
-  { cluster: 'msRelativeHumidity', attribute: 'measuredValue', values: [0xffff], reason: 'humidity 0xffff (invalid measurement)' },
+  { cluster: 'msTemperatureMeasurement', attribute: 'measuredValue', values: [-0x8000, 0x8000], reason: 'temperature 0x8000 (invalid measurement)', plausible: { stateKey: 'temperature', scale: 100 } },
+  { cluster: 'msRelativeHumidity', attribute: 'measuredValue', values: [0xffff], reason: 'humidity 0xffff (invalid measurement)', plausible: { stateKey: 'humidity', scale: 100 } },
   { cluster: 'msPressureMeasurement', attribute: 'measuredValue', values: [-0x8000, 0x8000], reason: 'pressure 0x8000 (invalid measurement)' },
   { cluster: 'msIlluminanceMeasurement', attribute: 'measuredValue', values: [0xffff], reason: 'illuminance 0xffff (invalid measurement)' },
-  { cluster: 'genDeviceTempCfg', attribute: 'currentTemperature', values: [-0x8000, 0x8000], reason: 'device temperature 0x8000 (invalid measurement)' },
-  { cluster: 'genPowerCfg', attribute: 'batteryPercentageRemaining', values: [0xff], reason: 'battery percentage 0xff (invalid)' },
+  { cluster: 'genDeviceTempCfg', attribute: 'currentTemperature', values: [-0x8000, 0x8000], reason: 'device temperature 0x8000 (invalid measurement)', plausible: { stateKey: 'device_temperature', scale: 1 } },
+  { cluster: 'genPowerCfg', attribute: 'batteryPercentageRemaining', values: [0xff], reason: 'battery percentage 0xff (invalid)', plausible: { stateKey: 'battery', scale: 2 } },
   { cluster: 'genPowerCfg', attribute: 'batteryVoltage', values: [0xff], reason: 'battery voltage 0xff (invalid)' },
 ];
 
@@ -58,11 +63,12 @@ export function screenAttributes(
   cluster: string,
   attributes: Record<string, unknown>,
   sentinels: readonly AttributeSentinel[] = ATTRIBUTE_SENTINELS,
+  rules: readonly StateRule[] = STATE_RULES,
 ): { accepted: Record<string, unknown>; rejected: Rejection[] } {
   const accepted: Record<string, unknown> = {};
   const rejected: Rejection[] = [];
   for (const [attribute, value] of Object.entries(attributes)) {
-    const reason = attributeProblem(cluster, attribute, value, sentinels);
+    const reason = attributeProblem(cluster, attribute, value, sentinels, rules);
     if (reason) rejected.push({ key: attribute, reason });
     else accepted[attribute] = value;
   }
@@ -74,13 +80,14 @@ function attributeProblem(
   attribute: string,
   value: unknown,
   sentinels: readonly AttributeSentinel[],
+  rules: readonly StateRule[],
 ): string | undefined {
-  if (typeof value === 'number' && !Number.isFinite(value)) return `${cluster}.${attribute} is ${value}`;
-  for (const s of sentinels) {
-    if (s.cluster === cluster && s.attribute === attribute && typeof value === 'number' && s.values.includes(value)) {
-      return s.reason;
-    }
-  }
+  if (typeof value !== 'number') return undefined;
+  const sentinel = sentinels.find((s) => s.cluster === cluster && s.attribute === attribute);
+  // herdsman decodes the ZCL "non-value" of unsigned types (0xffff for uint16) as NaN.
+  if (sentinel && (sentinel.values.includes(value) || Number.isNaN(value))) return sentinel.reason;
+  if (!Number.isFinite(value)) return `${cluster}.${attribute} is ${value}`;
+  if (sentinel?.plausible) return stateProblem(sentinel.plausible.stateKey, value / sentinel.plausible.scale, rules);
   return undefined;
 }
 

@@ -21,6 +21,20 @@ t.test('the same raw value on another cluster is not a sentinel', async (t) => {
   t.equal(screenAttributes('msRelativeHumidity', { measuredValue: 0xffff }).rejected.length, 1);
 });
 
+t.test('raw values outside the plausible range are refused before converters drop them silently', async (t) => {
+  t.same(screenAttributes('msRelativeHumidity', { measuredValue: 14000 }).rejected, [{ key: 'measuredValue', reason: 'humidity 140 is above 100' }]);
+  t.same(screenAttributes('msTemperatureMeasurement', { measuredValue: 20000 }).rejected, [{ key: 'measuredValue', reason: 'temperature 200 is above 150' }]);
+  t.same(screenAttributes('genPowerCfg', { batteryPercentageRemaining: 202 }).rejected, [{ key: 'batteryPercentageRemaining', reason: 'battery 101 is above 100' }]);
+  t.same(screenAttributes('msRelativeHumidity', { measuredValue: 10000 }).rejected, [], '100 % is fine');
+  t.same(screenAttributes('msTemperatureMeasurement', { measuredValue: -4000 }).rejected, [], '-40 °C is fine');
+});
+
+t.test('NaN where a sentinel is known gets the sentinel reason (herdsman decodes 0xffff as NaN)', async (t) => {
+  t.same(screenAttributes('msRelativeHumidity', { measuredValue: Number.NaN }).rejected, [
+    { key: 'measuredValue', reason: 'humidity 0xffff (invalid measurement)' },
+  ]);
+});
+
 t.test('NaN and Infinity attributes are refused on any cluster', async (t) => {
   const { accepted, rejected } = screenAttributes('genAnalogInput', { presentValue: Number.NaN, description: 'x' });
   t.same(accepted, { description: 'x' });
