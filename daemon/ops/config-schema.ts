@@ -131,7 +131,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
 
   const storeIn = top.section('store');
   const store: HubConfig['store'] = {
-    commitIntervalMs: storeIn.integer('commit_interval_ms', 5, { min: 0, max: 1000 }),
+    commitIntervalMs: storeIn.integer('commit_interval_ms', 20, { min: 0, max: 1000 }),
     backupKeep: storeIn.integer('backup_keep', 7, { min: 1, max: 1000 }),
   };
   storeIn.rejectUnknownKeys();

@@ -49,7 +49,7 @@ t.test('an empty object gives every default', async (t) => {
     },
     log: { level: 'info', format: 'auto' },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
-    store: { commitIntervalMs: 5, backupKeep: 7 },
+    store: { commitIntervalMs: 20, backupKeep: 7 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
   t.equal(defaultConfig().source, '(defaults)');
