@@ -75,6 +75,7 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
         outbox: store.outbox,
         commands: new HubCommandExecutor(network, store),
         emit: (event) => store.events.append(event),
+        seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
       cloud.start();

@@ -38,6 +38,7 @@ export type {
   OutboxReader,
   OutboxStats,
   RecoveryReport,
+  SeenCommandsStore,
   SettingsStore,
   StateStore,
   Store,

@@ -9,6 +9,7 @@ import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { ensureEpoch, Outbox } from './outbox.js';
+import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
 import { WriteBatch } from './write-batch.js';
@@ -68,6 +69,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const states = new DeviceStates(db, batch, outbox, now);
   const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
   const settings = new Settings(db, batch, now);
+  const seenCommands = new SeenCommands(db, batch, now);
   const flush = () => batch.flush();
 
   const backupOptions = options.backup;
@@ -118,6 +120,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     events: { append: (event) => outbox.append(event) },
     outbox,
     settings,
+    seenCommands,
     flush,
     backupNow: () => {
       if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));

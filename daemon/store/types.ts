@@ -142,6 +142,12 @@ export interface OutboxReader {
   epoch(): string;
 }
 
+/** Ids of commands already accepted from the cloud (bounded; the oldest are forgotten first). */
+export interface SeenCommandsStore {
+  has(id: string): boolean;
+  add(id: string): void;
+}
+
 export interface SettingsStore {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
@@ -166,6 +172,7 @@ export interface Store {
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;
+  readonly seenCommands: SeenCommandsStore;
   /** Resolves when every write queued so far is durable (shares the next group commit). */
   flush(): Promise<void>;
   /** Online backup of everything durable; resolves with the backup file's path. */
