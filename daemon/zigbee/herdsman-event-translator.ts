@@ -29,6 +29,8 @@ type InterviewPhase = Events.DeviceInterviewPayload['status'];
 export class HerdsmanEventTranslator {
   private readonly queue = new KeyedSerialQueue();
   private readonly detachers: Array<() => void> = [];
+  /** Devices with a leave request of ours under way. */
+  private readonly removing = new Set<Ieee>();
 
   constructor(private readonly o: HerdsmanEventTranslatorOptions) {}
 
@@ -60,8 +62,10 @@ export class HerdsmanEventTranslator {
       void this.guard('deviceNetworkAddressChanged', () => this.notify('deviceNetworkAddressChanged', device));
     });
     on('deviceLeave', ({ ieeeAddr }: Events.DeviceLeavePayload) => {
-      this.o.log.info('device left the network', { ieee: ieeeAddr });
       this.forgetDevice(ieeeAddr);
+      // A device we asked to leave announces it too: remove() reports that one, once.
+      if (this.removing.has(ieeeAddr)) return;
+      this.o.log.info('device left the network', { ieee: ieeeAddr });
       this.o.emit('device_left', { ieee: ieeeAddr, reason: 'left' });
     });
     on('lastSeenChanged', ({ device }: Events.LastSeenChangedPayload) => {
@@ -130,6 +134,16 @@ export class HerdsmanEventTranslator {
     this.o.emit('device_interview', { ieee, status: 'successful', device: description });
     await notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee));
     if (definition) this.o.configurer.onDeviceAwake(device, definition);
+  }
+
+  /** Runs our leave request; the device's own leave indication meanwhile is not a second event. */
+  async whileRemoving<T>(ieee: Ieee, task: () => Promise<T>): Promise<T> {
+    this.removing.add(ieee);
+    try {
+      return await task();
+    } finally {
+      this.removing.delete(ieee);
+    }
   }
 
   forgetDevice(ieee: Ieee): void {

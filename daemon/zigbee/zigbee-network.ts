@@ -232,10 +232,16 @@ export class ZigbeeNetwork {
     if (options.force) {
       device.removeFromDatabase();
     } else {
+      const controller = this.started();
+      const translator = this.translator!;
       try {
-        await device.removeFromNetwork();
+        await translator.whileRemoving(ieee, () => device.removeFromNetwork());
       } catch (error) {
-        throw new ZigbeeError('device_error', `${ieee} did not confirm the leave request (${describeError(error)}); remove it with force if it is gone`, { cause: error });
+        // The answer may be lost although the device did leave (herdsman saw its leave
+        // indication and forgot it): that is a removal, not an error.
+        if (controller.getDeviceByIeeeAddr(ieee)) {
+          throw new ZigbeeError('device_error', `${ieee} did not confirm the leave request (${describeError(error)}); remove it with force if it is gone`, { cause: error });
+        }
       }
     }
     this.translator?.forgetDevice(ieee);
