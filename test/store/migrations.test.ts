@@ -6,6 +6,11 @@ import { defaultMigrationsDir, openStore, StoreError } from '../../daemon/store/
 import { device, rawOpen, recordingLog } from './helpers.js';
 
 const REPO_MIGRATIONS = join(import.meta.dirname, '..', '..', 'sqlite-migrations');
+/** The shipped migrations' versions, and the number the next one would take. */
+const SHIPPED = readdirSync(REPO_MIGRATIONS).filter((n) => n.endsWith('.sql')).map((n) => Number(n.slice(0, 4))).sort((a, b) => a - b);
+const LATEST = SHIPPED[SHIPPED.length - 1]!;
+const NEXT = LATEST + 1;
+const NEXT_PREFIX = String(NEXT).padStart(4, '0');
 
 /** A private copy of the real migrations that a test may change. */
 function setup(t: Test) {
@@ -50,18 +55,19 @@ t.test('applied once, recording version and sha256 of the file', async (t) => {
   first.devices.upsert(device(1));
   await first.close();
   const rows = appliedRows(path);
-  const sha = createHash('sha256').update(readFileSync(join(migrationsDir, '0001_init.sql'))).digest('hex');
+  const shipped = readdirSync(migrationsDir).filter((n) => n.endsWith('.sql')).sort();
   t.same(
     rows.map((r) => [r.version, r.name, r.sha256]),
-    [[1, '0001_init.sql', sha]],
+    shipped.map((name) => [Number(name.slice(0, 4)), name, createHash('sha256').update(readFileSync(join(migrationsDir, name))).digest('hex')]),
   );
+  t.equal(rows[0]?.name, '0001_init.sql');
 
   const second = openStore({ path, migrationsDir, log: recordingLog() });
   t.equal(second.devices.list().length, 1, 'data kept, schema not re-created');
   await second.close();
   t.same(appliedRows(path), rows, 'nothing re-applied on the second open');
   const db = rawOpen(path);
-  t.equal(db.pragma('user_version', { simple: true }), 1, 'user_version mirrors the schema version');
+  t.equal(db.pragma('user_version', { simple: true }), LATEST, 'user_version mirrors the schema version');
   db.close();
 });
 
@@ -75,14 +81,14 @@ t.test('a migration file changed after it was applied is refused, naming it', as
 
 t.test('a database newer than the code is refused, naming the unknown versions', async (t) => {
   const { path, migrationsDir } = setup(t);
-  writeFileSync(join(migrationsDir, '0002_rooms_table.sql'), 'CREATE TABLE rooms (name TEXT PRIMARY KEY) STRICT;');
+  writeFileSync(join(migrationsDir, `${NEXT_PREFIX}_rooms_table.sql`), 'CREATE TABLE rooms (name TEXT PRIMARY KEY) STRICT;');
   await openStore({ path, migrationsDir, log: recordingLog() }).close();
-  t.same(appliedRows(path).map((r) => r.version), [1, 2]);
+  t.same(appliedRows(path).map((r) => r.version), [...SHIPPED, NEXT]);
 
   const olderBuild = join(path, '..', '..', 'older-migrations');
   cpSync(REPO_MIGRATIONS, olderBuild, { recursive: true });
   await expectStoreError(t, () => openStore({ path, migrationsDir: olderBuild, log: recordingLog() }), 'database_newer', [
-    '0002',
+    NEXT_PREFIX,
     'rooms_table',
     'newer',
   ]);
@@ -94,13 +100,13 @@ t.test('a failing migration rolls back entirely and leaves the database at the p
   store.devices.upsert(device(7));
   await store.close();
   writeFileSync(
-    join(migrationsDir, '0002_broken.sql'),
+    join(migrationsDir, `${NEXT_PREFIX}_broken.sql`),
     `CREATE TABLE half_done (x INTEGER) STRICT;
      ALTER TABLE devices ADD COLUMN firmware TEXT;
      INSERT INTO no_such_table VALUES (1);`,
   );
   await expectStoreError(t, () => openStore({ path, migrationsDir, log: recordingLog() }), 'migration_failed', [
-    '0002_broken.sql',
+    `${NEXT_PREFIX}_broken.sql`,
     'no_such_table',
   ]);
   const db = rawOpen(path);
@@ -108,16 +114,16 @@ t.test('a failing migration rolls back entirely and leaves the database at the p
   t.equal(halfDone.n, 0, 'table from the failed migration is gone');
   const cols = (db.prepare(`SELECT name FROM pragma_table_info('devices')`).all() as Array<{ name: string }>).map((c) => c.name);
   t.notOk(cols.includes('firmware'), 'column from the failed migration is gone');
-  t.equal(db.pragma('user_version', { simple: true }), 1);
+  t.equal(db.pragma('user_version', { simple: true }), LATEST);
   db.close();
-  t.same(appliedRows(path).map((r) => r.version), [1], 'version 2 not recorded');
+  t.same(appliedRows(path).map((r) => r.version), SHIPPED, `version ${NEXT} not recorded`);
 
   // Fix the migration: the next start applies it and the data is still there.
-  writeFileSync(join(migrationsDir, '0002_broken.sql'), 'ALTER TABLE devices ADD COLUMN firmware TEXT;');
+  writeFileSync(join(migrationsDir, `${NEXT_PREFIX}_broken.sql`), 'ALTER TABLE devices ADD COLUMN firmware TEXT;');
   const fixed = openStore({ path, migrationsDir, log: recordingLog() });
   t.equal(fixed.devices.list().length, 1);
   await fixed.close();
-  t.same(appliedRows(path).map((r) => r.version), [1, 2]);
+  t.same(appliedRows(path).map((r) => r.version), [...SHIPPED, NEXT]);
 });
 
 t.test('a .sql file not named NNNN_name.sql is refused rather than skipped', async (t) => {
