@@ -33,8 +33,11 @@ async function main(): Promise<void> {
       await coordinator?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     })());
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+  let poll: NodeJS.Timeout | undefined;
+  // Ctrl-C is the normal way to end the demo: exit 0, unless the walk-through had already failed.
+  const onSignal = (): void => void stopAll().then(() => process.exit(process.exitCode ?? 0));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   try {
     say(`== zigbee-hubd demo (data in ${dir})`);
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
         if (interesting(stored.event)) say(`   cloud <- ${formatEvent(stored)}`);
       }
     };
-    const poll = setInterval(printNew, 100);
+    poll = setInterval(printNew, 100);
 
     say('\n== cloud -> hub: permit join for 120 s');
     const permit = await cloud.sendCommand(GATEWAY, { kind: 'permit_join', seconds: 120 });
@@ -107,6 +110,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
     printNew();
     clearInterval(poll);
+    poll = undefined;
 
     if (values.exit) {
       await stopAll();
@@ -114,12 +118,13 @@ async function main(): Promise<void> {
       return;
     }
     say('\n== running: the daemon keeps going; press Ctrl-C to stop everything');
-    setInterval(printNew, 250);
+    poll = setInterval(printNew, 250);
   } catch (error) {
     say(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
     if (daemon) say(daemon.tail(15));
-    await stopAll();
     process.exitCode = 1;
+    clearInterval(poll);
+    await stopAll();
   }
 }
 
