@@ -9,7 +9,7 @@ import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCrede
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
 import type { CommandExecutor, EmitEvent, Logger, OutboxReader } from './types.js';
 import type * as grpc from '@grpc/grpc-js';
 

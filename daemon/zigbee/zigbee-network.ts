@@ -25,7 +25,7 @@ import {
   DEFAULT_MAX_PERMIT_JOIN_SECONDS,
   validateOptions,
 } from './network-options.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
 import type {
   Clock,

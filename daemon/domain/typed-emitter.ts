@@ -1,5 +1,6 @@
-// A small typed event emitter. Each listener runs isolated: one that throws is logged and
-// does not stop the others (or the herdsman callback that triggered the emit).
+// A small typed event emitter: one payload type per event name, `on` returns its own
+// unsubscribe, and each listener runs isolated: one that throws is reported through
+// onListenerError and does not stop the others (or the caller that emitted).
 
 type Listener<T> = (payload: T) => void;
 
@@ -32,9 +33,5 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown }> {
         this.onListenerError(kind, error);
       }
     }
-  }
-
-  removeAll(): void {
-    this.listeners.clear();
   }
 }
