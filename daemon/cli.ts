@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
 import { isJournalStream } from './ops/journal-stream.js';
+import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
 
@@ -48,8 +49,10 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 
   let config: HubConfig;
+  let cloudIdentity: CloudIdentity;
   try {
     config = args.config === undefined ? defaultConfig() : loadConfig(args.config);
+    cloudIdentity = readCloudIdentity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -72,7 +75,9 @@ export async function runCli(argv: string[]): Promise<void> {
     format: config.log.format,
     syslogPriorityPrefix: isJournalStream(1, process.env),
   });
-  log.info('zigbee-hubd starting', { version: readVersion(), config: config.source, node: process.version, pid: process.pid });
+  if (cloudIdentity.token !== undefined) log.addSecret(cloudIdentity.token);
+  const version = readVersion();
+  log.info('zigbee-hubd starting', { version, config: config.source, node: process.version, pid: process.pid });
   log.debug('effective config', { ...config });
 
   await superviseDaemon({
@@ -82,7 +87,7 @@ export async function runCli(argv: string[]): Promise<void> {
     start: async () => {
       // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
       const { startDaemon } = await import('./main.js');
-      return startDaemon(config, { log });
+      return startDaemon(config, { log, cloudIdentity, version });
     },
   });
 }

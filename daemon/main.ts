@@ -7,6 +7,7 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
+import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
@@ -17,7 +18,15 @@ export interface RunningDaemon {
   stop(): Promise<void>;
 }
 
-export async function startDaemon(config: HubConfig, deps: { log: Logger }): Promise<RunningDaemon> {
+export interface DaemonDeps {
+  log: Logger;
+  /** The cloud link's identity files, read and checked with the config (ops/cloud-identity.ts). */
+  cloudIdentity: CloudIdentity;
+  /** Reported to the cloud as the gateway's firmware version. */
+  version: string;
+}
+
+export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
@@ -70,8 +79,8 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
       cloud = new CloudLink({
         target: config.cloud.target!,
         gatewayId: config.cloud.gatewayId,
-        firmwareVersion: readVersion(),
-        credentials: cloudCredentials(config, log),
+        firmwareVersion: deps.version,
+        credentials: cloudCredentials(deps.cloudIdentity),
         outbox: store.outbox,
         commands: new HubCommandExecutor(network, store),
         emit: (event) => store.events.append(event),
@@ -102,24 +111,9 @@ export async function startDaemon(config: HubConfig, deps: { log: Logger }): Pro
   };
 }
 
-function cloudCredentials(config: HubConfig, log: Logger): CloudCredentials {
-  const read = (file: string | undefined) => (file === undefined ? undefined : fs.readFileSync(file));
-  const token = config.cloud.tokenFile === undefined ? undefined : fs.readFileSync(config.cloud.tokenFile, 'utf8').trim();
-  if (token !== undefined) log.addSecret(token);
-  if (config.cloud.insecure && token === undefined) return 'insecure-loopback';
-  const ca = read(config.cloud.caFile);
-  const cert = read(config.cloud.certFile);
-  const key = read(config.cloud.keyFile);
-  return {
-    ...(ca ? { ca } : {}),
-    ...(cert ? { cert } : {}),
-    ...(key ? { key } : {}),
-    ...(token !== undefined ? { token } : {}),
-    ...(config.cloud.insecure ? { insecureLoopback: true } : {}),
-  };
-}
-
-function readVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+/** No identity and plaintext allowed: the link's loopback development mode. */
+function cloudCredentials(identity: CloudIdentity): CloudCredentials {
+  const { insecureLoopback, ...files } = identity;
+  if (insecureLoopback && Object.keys(files).length === 0) return 'insecure-loopback';
+  return { ...files, ...(insecureLoopback ? { insecureLoopback: true } : {}) };
 }
