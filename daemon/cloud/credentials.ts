@@ -1,8 +1,8 @@
 // How the gateway proves who it is and protects the link: TLS always (optionally mTLS with a
 // client certificate) and an optional bearer token in call metadata. Plaintext exists only
 // for development against a loopback address and must be asked for explicitly.
-import { isIP } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { isLoopbackTarget } from '../domain/loopback.js';
 
 export type Pem = string | Buffer;
 
@@ -53,34 +53,4 @@ export function callMetadata(credentials: CloudCredentials): grpc.Metadata {
 function toBuffer(pem: Pem | undefined): Buffer | null {
   if (pem === undefined) return null;
   return typeof pem === 'string' ? Buffer.from(pem) : pem;
-}
-
-/**
- * True when every address in a gRPC target is on this machine: localhost, 127.0.0.0/8, ::1 or
- * a unix socket. Understands "host:port", "dns:[//authority/]host:port", "ipv4:a:p,b:p",
- * "ipv6:[::1]:port" and "unix:path".
- */
-export function isLoopbackTarget(target: string): boolean {
-  if (/^unix(-abstract)?:/.test(target)) return true;
-  let rest = target.replace(/^dns:(\/\/[^/]*\/)?/, '');
-  const scheme = /^(ipv4|ipv6):/.exec(rest);
-  if (scheme) rest = rest.slice(scheme[0].length);
-  const addresses = scheme ? rest.split(',') : [rest];
-  return addresses.length > 0 && addresses.every((address) => isLoopbackHost(hostOf(address)));
-}
-
-function hostOf(address: string): string {
-  if (address.startsWith('[')) return address.slice(1, address.indexOf(']'));
-  // A bare IPv6 address has several colons and no port.
-  if (isIP(address) === 6) return address;
-  const colon = address.lastIndexOf(':');
-  return colon === -1 ? address : address.slice(0, colon);
-}
-
-function isLoopbackHost(host: string): boolean {
-  const lower = host.toLowerCase();
-  if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
-  if (isIP(lower) === 4) return lower.startsWith('127.');
-  if (isIP(lower) === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
-  return false;
 }

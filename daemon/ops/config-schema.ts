@@ -2,6 +2,7 @@
 // The file format (snake_case JSON) is documented in daemon/ops/CONFIG.md; keep both in step.
 
 import path from 'node:path';
+import { isLoopbackTarget } from '../domain/loopback.js';
 import type { ConfigSection } from './config-reader.js';
 import type { LogLevel } from './logger.js';
 
@@ -167,8 +168,8 @@ function readCloud(
 
   if (cloud.enabled && cloud.target === undefined) cloudIn.report('target', 'required when cloud.enabled is true');
   if (cloud.insecure && cloud.target !== undefined) {
-    const parsed = parseHostPort(cloud.target);
-    if (typeof parsed !== 'string' && !isLoopbackHost(parsed.host)) {
+    // The same rule the cloud link applies when it starts (an unparsable target is reported above).
+    if (typeof parseHostPort(cloud.target) !== 'string' && !isLoopbackTarget(cloud.target)) {
       cloudIn.report('insecure', `plaintext is only allowed to a loopback target (localhost, 127.x.x.x, ::1), not "${cloud.target}"`);
     }
   }
@@ -198,10 +199,6 @@ export function parseHostPort(text: string): { host: string; port: number } | st
   const port = Number(match[3]);
   if (port < 1 || port > 65535) return `port must be between 1 and 65535, got ${port}`;
   return { host: (match[1] ?? match[2])!, port };
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 const GATEWAY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

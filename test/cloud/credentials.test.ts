@@ -1,20 +1,10 @@
 // Plaintext only to this machine; everything else must be TLS.
 import t from 'tap';
 import { CloudLink } from '../../daemon/cloud/link.js';
-import { CloudLinkConfigError, isLoopbackTarget } from '../../daemon/cloud/credentials.js';
+import { CloudLinkConfigError } from '../../daemon/cloud/credentials.js';
+import { ConfigError, parseConfig } from '../../daemon/ops/config.js';
 import { CaptureLog } from './helpers/capture-log.js';
 import { MemoryOutbox } from './helpers/memory-outbox.js';
-
-t.test('loopback targets are recognised in every gRPC target form', async (t) => {
-  for (const target of ['localhost:50051', '127.0.0.1:1', '127.8.9.10:1', '[::1]:50051', 'dns:localhost:1', 'dns:///localhost:1',
-    'ipv4:127.0.0.1:1,127.0.0.2:2', 'ipv6:[::1]:1', 'unix:/run/cloud.sock', 'unix:///run/cloud.sock', 'LOCALHOST:1']) {
-    t.ok(isLoopbackTarget(target), target);
-  }
-  for (const target of ['cloud.example.com:443', '10.0.0.1:50051', 'dns:///cloud.example.com:443', '[2001:db8::1]:443',
-    'ipv4:127.0.0.1:1,10.0.0.1:2', 'localhost.evil.com:1', '128.0.0.1:1', '0.0.0.0:1', '']) {
-    t.notOk(isLoopbackTarget(target), target);
-  }
-});
 
 function linkTo(target: string, credentials: ConstructorParameters<typeof CloudLink>[0]['credentials']) {
   return new CloudLink({
@@ -37,6 +27,27 @@ t.test('insecure credentials to a non-loopback target are refused with a clear e
   t.throws(() => linkTo('10.1.2.3:50051', { insecureLoopback: true, token: 'secret-abc' }), CloudLinkConfigError);
   t.doesNotThrow(() => linkTo('127.0.0.1:50051', 'insecure-loopback'));
   t.doesNotThrow(() => linkTo('cloud.example.com:443', { token: 't' }), 'TLS to a remote host is fine');
+});
+
+t.test('the config check and the link agree on which targets may be plaintext', async (t) => {
+  for (const target of ['localhost:1', 'LOCALHOST:1', '127.1.2.3:1', '[::1]:1', '[0:0:0:0:0:0:0:1]:1', '[::ffff:127.0.0.1]:1',
+    'foo.localhost:1', '127.999.0.1:1', '10.0.0.1:1', '[2001:db8::1]:1', 'cloud.example.com:443']) {
+    let configAccepts = true;
+    try {
+      parseConfig({ cloud: { target, insecure: true } }, '/c.json');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      configAccepts = false;
+    }
+    let linkAccepts = true;
+    try {
+      linkTo(target, 'insecure-loopback');
+    } catch (error) {
+      if (!(error instanceof CloudLinkConfigError)) throw error;
+      linkAccepts = false;
+    }
+    t.equal(configAccepts, linkAccepts, target);
+  }
 });
 
 t.test('half a client certificate is refused', async (t) => {
