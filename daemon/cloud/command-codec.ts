@@ -1,6 +1,7 @@
 // cloud.proto Command <-> domain HubCommand. Decoding is also validation: the platform may
 // send anything, and a command the gateway cannot understand must produce a clear error
 // result rather than reach the radio.
+import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
 import { fromStruct, toStruct } from './struct-codec.js';
 import type { WireCommand } from './wire.js';
@@ -10,15 +11,11 @@ export type DecodedCommand =
   /** id is '' when the command had none. */
   | { ok: false; id: string; error: string };
 
-const IEEE_PATTERN = /^0x[0-9a-f]{16}$/;
 const MAX_ID_LENGTH = 128;
 const MAX_STATE_KEYS = 64;
 const MAX_STATE_DEPTH = 4;
 /** Zigbee's permit-join window is 0..254 s (255 meant "forever" and is deprecated). */
 const MAX_PERMIT_JOIN_SECONDS = 254;
-/** As the device table stores them: 1-128 printable characters after trimming. */
-const MAX_LABEL_LENGTH = 128;
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 function invalid(id: string, reason: string): DecodedCommand {
   return { ok: false, id, error: `invalid: ${reason}` };
@@ -77,20 +74,6 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     return { ok: true, command: { kind: 'reconfigure_device', id, ieee, ...expiresAt } };
   }
   return invalid(id, 'unknown or missing command kind');
-}
-
-/** What is wrong with a name or room, or undefined when the device table would take it. */
-function labelProblem(label: string | undefined): string | undefined {
-  const clean = typeof label === 'string' ? label.trim() : '';
-  if (clean === '') return 'must not be empty';
-  if (clean.length > MAX_LABEL_LENGTH) return `is longer than ${MAX_LABEL_LENGTH} characters`;
-  if (CONTROL_CHARACTER.test(clean)) return 'contains control characters';
-  return undefined;
-}
-
-function normalizeIeee(ieee: string | undefined): string | undefined {
-  const lower = (ieee ?? '').toLowerCase();
-  return IEEE_PATTERN.test(lower) ? lower : undefined;
 }
 
 /** What is wrong with a state to set, or undefined when it is usable. */

@@ -1,14 +1,12 @@
 // The device table. Every change that the cloud must hear about queues its event in the same
 // transaction as the row change, through the outbox.
 import type Database from 'better-sqlite3';
+import { isIeee, labelProblem, MAX_LABEL_LENGTH } from '../domain/device-names.js';
 import type { DeviceDescription, Ieee } from '../domain/events.js';
 import { NameTakenError, StoreError, UnknownDeviceError } from './errors.js';
 import type { Outbox } from './outbox.js';
 import type { DeviceRecord, DeviceStore, UpsertResult } from './types.js';
 import type { WriteBatch } from './write-batch.js';
-
-const IEEE = /^0x[0-9a-f]{16}$/;
-const MAX_NAME = 128;
 
 interface DeviceRow {
   ieee: string;
@@ -33,8 +31,8 @@ interface DeviceRow {
   left_at: number | null;
 }
 
-export function assertIeee(ieee: string): void {
-  if (!IEEE.test(ieee)) throw new StoreError('invalid_argument', `not an ieee address (0x + 16 lower-case hex digits): ${JSON.stringify(ieee)}`);
+function assertIeee(ieee: string): void {
+  if (!isIeee(ieee)) throw new StoreError('invalid_argument', `not an ieee address (0x + 16 lower-case hex digits): ${JSON.stringify(ieee)}`);
 }
 
 export class Devices implements DeviceStore {
@@ -132,7 +130,7 @@ export class Devices implements DeviceStore {
   rename(ieee: Ieee, name: string): void {
     const clean = validName(name, 'name');
     // A name that looks like an ieee could collide with the default name of a future device.
-    if (IEEE.test(clean.toLowerCase()) && clean.toLowerCase() !== ieee) {
+    if (isIeee(clean.toLowerCase()) && clean.toLowerCase() !== ieee) {
       throw new StoreError('invalid_argument', `name "${clean}" looks like another device's ieee address`);
     }
     this.batch.run(() => {
@@ -198,11 +196,10 @@ export class Devices implements DeviceStore {
 }
 
 function validName(value: string, what: 'name' | 'room'): string {
-  const clean = typeof value === 'string' ? value.trim() : '';
-  if (clean.length === 0 || clean.length > MAX_NAME || /[\u0000-\u001f\u007f]/.test(clean)) {
-    throw new StoreError('invalid_argument', `${what} must be 1-${MAX_NAME} printable characters, got ${JSON.stringify(value)}`);
+  if (labelProblem(value) !== undefined) {
+    throw new StoreError('invalid_argument', `${what} must be 1-${MAX_LABEL_LENGTH} printable characters, got ${JSON.stringify(value)}`);
   }
-  return clean;
+  return value.trim();
 }
 
 /** The DeviceDescription fields only (callers may pass a whole DeviceRecord to upsert). */
