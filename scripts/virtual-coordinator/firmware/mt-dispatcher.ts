@@ -1,6 +1,7 @@
 // Routes MT requests to handlers and guarantees the ZNP contract: every SREQ gets exactly
 // one complete SRSP (a failure-shaped one when the request is malformed, unmodelled or its
-// handler throws), and AREQs a handler produces go out after that SRSP.
+// handler throws), and AREQs a handler produces go out after that SRSP. A throwing handler or
+// follow-up is logged; it never reaches the transport.
 import { ShortPayloadError } from './bytes.js';
 import { failureResponse } from './failure-responses.js';
 import { describeFrame, type MtFrame, MtType } from '../transport/unpi.js';
@@ -83,6 +84,13 @@ export class MtDispatcher {
       }
     }
     if (data !== null) this.send({ type: MtType.SRSP, subsystem: frame.subsystem, command: frame.command, data });
-    for (const fn of queued) fn();
+    // These run inside the TCP data handler: a throw would escape it and end the process.
+    for (const fn of queued) {
+      try {
+        fn();
+      } catch (error) {
+        this.log('warn', `SREQ ${describeFrame(frame)}: follow-up after the SRSP failed: ${(error as Error).message}`);
+      }
+    }
   }
 }
