@@ -1,7 +1,8 @@
 // The emulator's "flash chip" on disk: NV contents plus the devices that joined, as JSON,
-// written atomically (tmp + fsync + rename) so that a crash never leaves half a file.
+// written atomically (tmp + fsync + rename + fsync of the folder) so that a crash never leaves
+// half a file.
 import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileAtomic } from '../../daemon/ops/atomic-file.js';
 import type { NvSnapshot } from './firmware/nv-store.js';
 import type { PersistedNode } from './network/simulated-network.js';
 
@@ -49,13 +50,5 @@ export function readStateFile(file: string): EmulatorState | undefined {
 }
 
 export function writeStateFile(file: string, state: EmulatorState): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(state, replacer, 1));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(state, replacer, 1));
 }
