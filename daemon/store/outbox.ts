@@ -110,8 +110,10 @@ export class Outbox implements OutboxReader {
       this.saveCursor.run(CLOUD_STREAM, upto, this.now());
       this.events -= size.n;
       this.bytes -= size.bytes;
+      // Inside the write: if this write's own commit (a full group) fails, reload() restores
+      // the cursor from the database after this closure ran, and nothing overwrites it again.
+      this.acked = upto;
     });
-    this.acked = upto;
   }
 
   lastAcked(): number {
