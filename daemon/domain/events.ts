@@ -44,8 +44,6 @@ export type HubEvent =
    */
   | { kind: 'gap'; fromSeq: number; toSeq: number; dropped: number; reason: string };
 
-export type HubEventKind = HubEvent['kind'];
-
 /** An event as it sits in the outbox: numbered, timestamped, in commit order. */
 export interface SequencedEvent {
   seq: number;

@@ -2,7 +2,7 @@
 
 export { ConfigError, defaultConfig, loadConfig, parseConfig } from './config.js';
 export type { AdapterName, ConfigProblem, HubConfig, LogFormat } from './config.js';
-export { createLogger, silentLogger } from './logger.js';
+export { createLogger } from './logger.js';
 export type { LogFields, Logger, LoggerOptions, LogLevel, LogOutput, RootLogger } from './logger.js';
 export { REDACTED, isSensitiveKey } from './redaction.js';
 export { loadOrCreateNetworkCredentials, NetworkCredentialsError, NETWORK_FILE_NAME } from './network-credentials.js';

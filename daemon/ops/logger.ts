@@ -77,11 +77,6 @@ export function createLogger(options: LoggerOptions): RootLogger {
   return Object.assign(root, { setLevel: (level: LogLevel) => void (core.level = level) });
 }
 
-/** A logger that drops everything: for tests and tools that do not care. */
-export function silentLogger(): Logger {
-  return createLogger({ out: { write: () => undefined }, level: 'error', format: 'json' }).child('silent');
-}
-
 class NamespacedLogger implements Logger {
   constructor(
     private readonly core: LoggerCore,

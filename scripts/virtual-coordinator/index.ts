@@ -11,6 +11,5 @@ export {
 export { answerControlLine, startControlServer, type ControlServer } from './control-server.js';
 export type { FaultSpec } from './fault-injection.js';
 export type { DeviceBehaviour, DeviceFactory, DeviceIo } from './network/device-behaviour.js';
-export { ZdoOnlyDevice, zdoOnlyDeviceFactory } from './network/device-behaviour.js';
 export type { JoinOptions } from './network/simulated-network.js';
 export type { MtFrame } from './transport/unpi.js';

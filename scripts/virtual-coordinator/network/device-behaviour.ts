@@ -19,22 +19,3 @@ export interface DeviceBehaviour {
 }
 
 export type DeviceFactory = (definition: DeviceDefinition, io: DeviceIo) => DeviceBehaviour;
-
-/** A device that takes part in ZDO (join, interview, leave) but speaks no ZCL. */
-export class ZdoOnlyDevice implements DeviceBehaviour {
-  constructor(readonly definition: DeviceDefinition) {}
-  receive(): void {}
-  report(): void {
-    throw new Error(`device '${this.definition.id}' has no ZCL behaviour`);
-  }
-  set(): void {
-    throw new Error(`device '${this.definition.id}' has no ZCL behaviour`);
-  }
-  press(action: string): void {
-    throw new Error(`device '${this.definition.id}' has no action '${action}'`);
-  }
-  start(): void {}
-  stop(): void {}
-}
-
-export const zdoOnlyDeviceFactory: DeviceFactory = (definition) => new ZdoOnlyDevice(definition);

@@ -26,10 +26,6 @@ export function dataTypeName(type: number): string {
   return names.get(type) ?? `0x${type.toString(16).padStart(2, '0')}`;
 }
 
-export function isKnownDataType(type: number): boolean {
-  return names.has(type);
-}
-
 /** Integer-like types whose wire value is an unsigned little-endian number of `size` bytes. */
 export function unsignedSize(type: number): number | undefined {
   if (type >= DataType.data8 && type <= DataType.data64) return type - DataType.data8 + 1;

@@ -1,7 +1,7 @@
 // Public surface of the simulated devices' own ZCL codec (independent of zigbee-herdsman).
 
 export { ByteReader, ByteWriter } from './byte-reader.js';
-export { DataType, dataTypeName, isAnalogDataType, isKnownDataType, type DataTypeName } from './data-types.js';
+export { DataType, dataTypeName, isAnalogDataType, type DataTypeName } from './data-types.js';
 export { ZclDecodeError, ZclEncodeError } from './errors.js';
 export { decodeFrame, encodeFrame, type Direction, type FrameType, type ZclHeader, type ZclMessage } from './frame.js';
 export {
