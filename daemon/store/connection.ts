@@ -51,29 +51,46 @@ export function isCorruption(err: unknown): boolean {
  * Runs PRAGMA quick_check on an existing database through a read-only connection and throws
  * when it is damaged. Read-only on purpose: closing a read-write connection checkpoints the WAL
  * into the (damaged) main file and deletes -wal/-shm, destroying what we want to keep aside.
+ * A file that passes is returned with that connection still open: see openChecked.
  */
-function checkExisting(path: string): void {
-  if (!existsSync(path)) return;
+function checkExisting(path: string): Database.Database | undefined {
+  if (!existsSync(path)) return undefined;
   const reader = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const rows = reader.pragma('quick_check(20)') as Array<{ quick_check: string }>;
     const problems = rows.map((r) => r.quick_check).filter((msg) => msg !== 'ok');
     if (problems.length > 0) throw new IntegrityError(problems);
-  } finally {
+    return reader;
+  } catch (err) {
     reader.close();
+    throw err;
   }
 }
 
+export interface CheckedDatabase {
+  /** The writer, with our pragmas. */
+  db: Database.Database;
+  /**
+   * The read-only connection that checked the file (none for a new file), still open. While it
+   * is open the writer is not the last connection, so closing the writer - because damage
+   * showed up only later, e.g. in a migration - does not checkpoint the WAL into the main file
+   * and delete it. Close the writer first, then this (a read-only close never checkpoints).
+   */
+  checker: Database.Database | undefined;
+}
+
 /** Checks an existing database, then opens (creating if needed) the writer with our pragmas. */
-export function openChecked(path: string): Database.Database {
+export function openChecked(path: string): CheckedDatabase {
   mkdirSync(dirname(path), { recursive: true });
-  checkExisting(path);
-  const db = new Database(path);
+  const checker = checkExisting(path);
+  let db: Database.Database | undefined;
   try {
+    db = new Database(path);
     applyPragmas(db);
-    return db;
+    return { db, checker };
   } catch (err) {
-    db.close();
+    db?.close();
+    checker?.close();
     throw err;
   }
 }

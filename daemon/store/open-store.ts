@@ -132,14 +132,18 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
 }
 
 function openMigrated(path: string, migrations: MigrationFile[], now: () => number, log: StoreLog): Database.Database {
-  const db = openChecked(path);
+  const { db, checker } = openChecked(path);
   try {
     const applied = applyMigrations(db, migrations, now);
     if (applied.length > 0) log.info('store: migrations applied', { path, versions: applied });
     return db;
   } catch (err) {
+    // The checker is still open, so this close does not checkpoint a WAL into a file that may
+    // be damaged (and delete the -wal) before openRecovering moves the set aside.
     db.close();
     throw err;
+  } finally {
+    checker?.close();
   }
 }
 
