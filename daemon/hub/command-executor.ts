@@ -17,8 +17,9 @@ export class HubCommandExecutor implements CommandExecutor {
     try {
       switch (command.kind) {
         case 'set_state': {
-          const device = this.present(command.ieee);
+          const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
           const state = await this.network.setState(device.ieee, command.state);
           return { ok: true, state };
         }
@@ -45,8 +46,9 @@ export class HubCommandExecutor implements CommandExecutor {
           return { ok: true };
         }
         case 'reinterview_device': {
-          const device = this.present(command.ieee);
+          const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
           // The zigbee edge also emits the interview's events (stored by device-sync); the
           // upsert here makes the result independent of that subscription.
           const description = await this.network.reinterview(device.ieee);
@@ -54,8 +56,9 @@ export class HubCommandExecutor implements CommandExecutor {
           return { ok: true };
         }
         case 'reconfigure_device': {
-          const device = this.present(command.ieee);
+          const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
           await this.network.reconfigure(device.ieee);
           return { ok: true };
         }
@@ -87,14 +90,14 @@ export class HubCommandExecutor implements CommandExecutor {
   private find(ref: string): DeviceRecord | undefined {
     return this.store.devices.get(ref) ?? this.store.devices.getByName(ref);
   }
-
-  /** Like find, for commands that need the device on the network. */
-  private present(ref: string): DeviceRecord | undefined {
-    const device = this.find(ref);
-    return device && device.leftAt === undefined ? device : undefined;
-  }
 }
 
 function unknownDevice(ref: string): CommandExecution {
   return { ok: false, error: `unknown device ${JSON.stringify(ref)}` };
+}
+
+/** For commands that need the device on the network: it left by itself and kept its row. */
+function leftNetwork(device: DeviceRecord): CommandExecution {
+  const which = device.name === device.ieee ? device.ieee : `${JSON.stringify(device.name)} (${device.ieee})`;
+  return { ok: false, error: `device ${which} has left the network: pair it again to control it` };
 }

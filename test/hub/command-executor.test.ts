@@ -1,0 +1,55 @@
+// The command executor on the real store with a fake zigbee edge: which commands reach the
+// network, and what a refusal says.
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
+import { openStore } from '../../daemon/store/index.js';
+import type { ZigbeeNetwork } from '../../daemon/zigbee/index.js';
+import { device, FakeClock, recordingLog } from '../store/helpers.js';
+
+function setup(t: Test) {
+  const store = openStore({ path: join(t.testdir({}), 'hub.db'), clock: new FakeClock(), log: recordingLog() });
+  t.teardown(() => store.close());
+  const sent: Array<{ ieee: string; state: Record<string, unknown> }> = [];
+  const network = {
+    setState: async (ieee: string, state: Record<string, unknown>) => {
+      sent.push({ ieee, state });
+      return state;
+    },
+  } as unknown as ZigbeeNetwork;
+  return { store, sent, executor: new HubCommandExecutor(network, store) };
+}
+
+t.test('set_state reaches a present device by ieee or name', async (t) => {
+  const { store, sent, executor } = setup(t);
+  const bulb = device(1);
+  store.devices.upsert(bulb);
+  store.devices.rename(bulb.ieee, 'Hall');
+  t.same(await executor.execute({ kind: 'set_state', id: 'c1', ieee: 'Hall', state: { state: 'ON' } }), { ok: true, state: { state: 'ON' } });
+  t.same(sent, [{ ieee: bulb.ieee, state: { state: 'ON' } }]);
+});
+
+t.test('a device that left the network: set_state says so and how to get it back', async (t) => {
+  const { store, sent, executor } = setup(t);
+  const named = device(1);
+  const unnamed = device(2);
+  store.devices.upsert(named);
+  store.devices.upsert(unnamed);
+  store.devices.rename(named.ieee, 'Hall');
+  store.devices.markLeft(named.ieee);
+  store.devices.markLeft(unnamed.ieee);
+
+  const result = await executor.execute({ kind: 'set_state', id: 'c1', ieee: named.ieee, state: { state: 'ON' } });
+  t.same(result, { ok: false, error: `device "Hall" (${named.ieee}) has left the network: pair it again to control it` });
+  t.match(await executor.execute({ kind: 'set_state', id: 'c2', ieee: unnamed.ieee, state: { state: 'ON' } }), {
+    ok: false,
+    error: `device ${unnamed.ieee} has left the network: pair it again`,
+  });
+  t.same(sent, [], 'nothing was sent');
+
+  const unknown = '0x00124b00deadbeef';
+  t.same(await executor.execute({ kind: 'set_state', id: 'c3', ieee: unknown, state: { state: 'ON' } }), {
+    ok: false,
+    error: `unknown device "${unknown}"`,
+  });
+});
