@@ -29,8 +29,8 @@ export interface AvailabilityMonitorOptions extends AvailabilityTimeouts {
   network: { ping(ieee: Ieee): Promise<boolean> };
   clock: AvailabilityClock;
   log: AvailabilityLog;
-  /** Time between sweeps; default a tenth of the shorter timeout, between 1 s and 60 s. */
-  checkIntervalMs?: number;
+  /** Time between sweeps (the config's availability.check_interval_seconds, which has the default). */
+  checkIntervalMs: number;
   /** Pings per check before a device counts as not answering (one lost frame is no outage). Default 2. */
   pingAttempts?: number;
 }
@@ -41,10 +41,6 @@ export interface CheckSummary {
   answered: Ieee[];
   /** Devices this sweep changed to unavailable. */
   markedUnavailable: Ieee[];
-}
-
-export function defaultCheckIntervalMs(timeouts: AvailabilityTimeouts): number {
-  return Math.min(60_000, Math.max(1_000, Math.round(Math.min(timeouts.mainsTimeoutMs, timeouts.batteryTimeoutMs) / 10)));
 }
 
 export class AvailabilityMonitor {
@@ -58,7 +54,7 @@ export class AvailabilityMonitor {
   private stopped = false;
 
   constructor(private readonly o: AvailabilityMonitorOptions) {
-    this.intervalMs = o.checkIntervalMs ?? defaultCheckIntervalMs(o);
+    this.intervalMs = o.checkIntervalMs;
     this.attempts = Math.max(1, o.pingAttempts ?? 2);
   }
 

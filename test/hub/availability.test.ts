@@ -171,7 +171,15 @@ t.test('at start a device silent longer than its timeout is checked at once, not
   const { clock, store, pinger, log, bulb, sensor } = setup(t);
   pinger.answers.set(bulb, false);
   await clock.advance(BATTERY_MS + 1); // the daemon was off for longer than both timeouts
-  const monitor = new AvailabilityMonitor({ store, network: pinger, clock, log, mainsTimeoutMs: MAINS_MS, batteryTimeoutMs: BATTERY_MS });
+  const monitor = new AvailabilityMonitor({
+    store,
+    network: pinger,
+    clock,
+    log,
+    mainsTimeoutMs: MAINS_MS,
+    batteryTimeoutMs: BATTERY_MS,
+    checkIntervalMs: INTERVAL_MS,
+  });
   t.teardown(() => monitor.stop());
   monitor.start();
   await clock.advance(0);
