@@ -36,16 +36,18 @@ function setup(t: Test, over: Partial<AvailabilityMonitorOptions> = {}) {
   const store = openStore({ path: join(t.testdir({}), 'hub.db'), clock, log: recordingLog() });
   const pinger = new ScriptedPinger();
   const log = recordingLog();
-  const monitor = new AvailabilityMonitor({
-    store,
-    network: pinger,
-    clock,
-    log,
-    mainsTimeoutMs: MAINS_MS,
-    batteryTimeoutMs: BATTERY_MS,
-    checkIntervalMs: INTERVAL_MS,
-    ...over,
-  });
+  const createMonitor = () =>
+    new AvailabilityMonitor({
+      store,
+      network: pinger,
+      clock,
+      log,
+      mainsTimeoutMs: MAINS_MS,
+      batteryTimeoutMs: BATTERY_MS,
+      checkIntervalMs: INTERVAL_MS,
+      ...over,
+    });
+  const monitor = createMonitor();
   t.teardown(async () => {
     monitor.stop();
     await store.close();
@@ -54,7 +56,7 @@ function setup(t: Test, over: Partial<AvailabilityMonitorOptions> = {}) {
   const sensor = device(2); // Battery end device
   store.devices.upsert(bulb);
   store.devices.upsert(sensor);
-  return { clock, store, pinger, log, monitor, bulb: bulb.ieee, sensor: sensor.ieee };
+  return { clock, store, pinger, log, monitor, createMonitor, bulb: bulb.ieee, sensor: sensor.ieee };
 }
 
 /** Events committed from now on, read through the outbox as the cloud link reads them. */
@@ -168,18 +170,10 @@ t.test('devices that left are ignored', async (t) => {
 });
 
 t.test('at start a device silent longer than its timeout is checked at once, not after an interval', async (t) => {
-  const { clock, store, pinger, log, bulb, sensor } = setup(t);
+  const { clock, store, pinger, createMonitor, bulb, sensor } = setup(t);
   pinger.answers.set(bulb, false);
   await clock.advance(BATTERY_MS + 1); // the daemon was off for longer than both timeouts
-  const monitor = new AvailabilityMonitor({
-    store,
-    network: pinger,
-    clock,
-    log,
-    mainsTimeoutMs: MAINS_MS,
-    batteryTimeoutMs: BATTERY_MS,
-    checkIntervalMs: INTERVAL_MS,
-  });
+  const monitor = createMonitor();
   t.teardown(() => monitor.stop());
   monitor.start();
   await clock.advance(0);
