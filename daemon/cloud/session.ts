@@ -118,10 +118,23 @@ export class LinkSession {
   private onWelcome(lastSeqSeen: number): void {
     if (this.welcomedAt !== undefined) return;
     this.welcomedAt = this.options.clock.now();
+    const { outbox, log } = this.options;
+    const lastCommitted = outbox.lastCommittedSeq();
+    if (lastSeqSeen > lastCommitted) {
+      // The platform has seqs this hub never committed: its database lost its last commits or
+      // was restored by hand. Our next seqs would be ones the platform already has, and it
+      // would drop those events as duplicates. Nothing is acked or sent in this epoch: a new
+      // one starts above lastSeqSeen and the next stream re-sends everything unacknowledged.
+      const reason = `the platform had seen seq ${lastSeqSeen}, this hub's outbox only reached ${lastCommitted} (lost commits or a restored database)`;
+      const epoch = outbox.startNewEpoch(lastSeqSeen, reason);
+      log.error('cloud has seen events this hub does not have; new outbox epoch, resync requested', { lastSeqSeen, lastCommitted, epoch });
+      this.end(`outbox epoch restarted: ${reason}`);
+      return;
+    }
     const lastAcked = this.ackedUpTo;
     if (lastSeqSeen > lastAcked) {
       // The platform stored more than we saw acknowledged (an ack lost with a connection).
-      this.options.outbox.ack(lastSeqSeen);
+      outbox.ack(lastSeqSeen);
       this.ackedUpTo = this.sentUpTo = lastSeqSeen;
       this.options.onAcked(lastSeqSeen);
     } else if (lastSeqSeen < lastAcked) {

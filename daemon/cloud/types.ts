@@ -17,6 +17,15 @@ export interface OutboxReader {
    * change when the database is rebuilt and seqs restart. Optional: '' when absent.
    */
   epoch?(): string;
+  /** The highest seq committed (0 = none): no event the platform can have seen lies above it. */
+  lastCommittedSeq(): number;
+  /**
+   * The platform has seen seqs up to `aboveSeq` that this outbox does not have, so its next seqs
+   * would be ones the platform de-duplicates away. Starts a new epoch whose seqs lie above
+   * `aboveSeq`, keeping every unacknowledged event for the new epoch and queueing a
+   * resync_requested event with `reason`; durable before it returns. Returns the new epoch.
+   */
+  startNewEpoch(aboveSeq: number, reason: string): string;
 }
 
 export interface CommandExecution {

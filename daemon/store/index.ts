@@ -16,6 +16,8 @@
 // - The outbox only ever hands out durable events; seqs are never reused (also not after a
 //   corrupt database was replaced: the new one starts above the old seqs). outbox.epoch()
 //   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.
+//   outbox.startNewEpoch(n, reason) starts a new one above n, with a resync_requested event,
+//   when the cloud has seen seqs this database never committed (lost commits, restored file).
 // - Device events are produced by the store itself, in the transaction of the row change:
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,

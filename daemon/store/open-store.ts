@@ -8,7 +8,7 @@ import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
-import { ensureEpoch, Outbox } from './outbox.js';
+import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
@@ -165,11 +165,7 @@ function openRecovering(
     // The cloud de-duplicates by seq: new events must not reuse seqs the old database handed
     // out. Use the old high-water mark if it can be read, and at least a time-derived floor
     // (1000 per ms since the epoch, which no earlier database can have reached).
-    const floor = Math.max(lastSeq, now() * 1000);
-    // sqlite_sequence has no key on name: update the row if the table has one, else add it.
-    if (db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'outbox'`).run(floor).changes === 0) {
-      db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)`).run(floor);
-    }
+    raiseSeqFloor(db, Math.max(lastSeq, now() * 1000));
     return { db, recovered: { movedTo, reason } };
   }
 }

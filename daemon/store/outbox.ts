@@ -31,6 +31,14 @@ export function writeNewEpoch(db: Database.Database, now: number): string {
   return epoch;
 }
 
+/** The next outbox seq will be above `floor` (never lowers it). */
+export function raiseSeqFloor(db: Database.Database, floor: number): void {
+  // sqlite_sequence has no key on name: update the row if the table has one, else add it.
+  if (db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`).run(floor).changes === 0) {
+    db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)`).run(floor);
+  }
+}
+
 export class Outbox implements OutboxReader {
   /** Highest seq assigned, possibly not yet committed. */
   private lastSeq = 0;
@@ -50,15 +58,16 @@ export class Outbox implements OutboxReader {
   private readonly loadCursor: Database.Statement<[string], { acked_seq: number }>;
   private readonly loadSeq: Database.Statement<[], { seq: number }>;
   private readonly loadSize: Database.Statement<[], { n: number; bytes: number }>;
+  private readonly loadEpoch: Database.Statement<[string], { value: string }>;
   private readonly oldest: Database.Statement<[], { at: number }>;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly batch: WriteBatch,
     private readonly shedder: TelemetryShedder,
     private readonly now: () => number,
     private readonly log: StoreLog,
-    private readonly epochId: string,
+    private epochId: string,
   ) {
     this.insertStmt = db.prepare('INSERT INTO outbox (at, kind, class, payload, bytes) VALUES (?, ?, ?, ?, ?)');
     this.readStmt = db.prepare('SELECT seq, at, payload FROM outbox WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?');
@@ -71,6 +80,7 @@ export class Outbox implements OutboxReader {
     this.loadCursor = db.prepare('SELECT acked_seq FROM cloud_cursor WHERE stream = ?');
     this.loadSeq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'outbox'`);
     this.loadSize = db.prepare('SELECT count(*) AS n, total(bytes) AS bytes FROM outbox');
+    this.loadEpoch = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.oldest = db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1');
     this.reload();
     this.durableSeq = this.lastSeq;
@@ -121,6 +131,24 @@ export class Outbox implements OutboxReader {
   }
 
   epoch(): string {
+    return this.epochId;
+  }
+
+  lastCommittedSeq(): number {
+    return this.durableSeq;
+  }
+
+  startNewEpoch(aboveSeq: number, reason: string): string {
+    this.batch.run(() => {
+      this.epochId = writeNewEpoch(this.db, this.now());
+      raiseSeqFloor(this.db, Math.floor(aboveSeq));
+      // The cursor belongs to the old sequence: in the new one the platform has acked nothing.
+      this.saveCursor.run(CLOUD_STREAM, 0, this.now());
+      this.acked = 0;
+      this.insert({ kind: 'resync_requested', reason });
+    });
+    // At once: a Hello must never name an epoch that a crash could still take back.
+    this.batch.commit();
     return this.epochId;
   }
 
@@ -188,6 +216,7 @@ export class Outbox implements OutboxReader {
   reload(): void {
     this.lastSeq = this.loadSeq.get()?.seq ?? 0;
     this.acked = this.loadCursor.get(CLOUD_STREAM)?.acked_seq ?? 0;
+    this.epochId = this.loadEpoch.get(EPOCH_KEY)?.value ?? this.epochId;
     const size = this.loadSize.get()!;
     this.events = size.n;
     this.bytes = size.bytes;

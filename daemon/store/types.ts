@@ -140,6 +140,16 @@ export interface OutboxReader {
   onAppend(listener: (lastSeq: number) => void): () => void;
   /** Id of this outbox's seq sequence; different after a rebuild and in every backup copy. */
   epoch(): string;
+  /** Highest durable seq: the most readAfter can return (stats().lastSeq, without the query). */
+  lastCommittedSeq(): number;
+  /**
+   * The platform has seen seqs up to `aboveSeq` that this database never committed (it lost its
+   * last commits, or was restored by hand), so new events would reuse seqs it has de-duplicated.
+   * Starts a new epoch (the cloud cursor restarts at 0, events not yet acked are sent again in
+   * it) whose next seqs lie above `aboveSeq`, with a resync_requested event carrying `reason`.
+   * Committed before it returns; returns the new epoch.
+   */
+  startNewEpoch(aboveSeq: number, reason: string): string;
 }
 
 /** Ids of commands already accepted from the cloud (bounded; the oldest are forgotten first). */

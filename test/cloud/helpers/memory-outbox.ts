@@ -12,7 +12,7 @@ export class MemoryOutbox implements OutboxReader {
   /** Every ack call, in order, for assertions. */
   readonly acks: number[] = [];
 
-  constructor(private readonly epochId = 'test-epoch') {}
+  constructor(private epochId = 'test-epoch') {}
 
   append(event: HubEvent, at = Date.now()): number {
     const seq = this.nextSeq++;
@@ -57,6 +57,18 @@ export class MemoryOutbox implements OutboxReader {
   }
 
   epoch(): string {
+    return this.epochId;
+  }
+
+  lastCommittedSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  startNewEpoch(aboveSeq: number, reason: string): string {
+    this.epochId = `${this.epochId}+`;
+    this.nextSeq = Math.max(this.nextSeq, aboveSeq + 1);
+    this.acked = 0;
+    this.append({ kind: 'resync_requested', reason });
     return this.epochId;
   }
 
