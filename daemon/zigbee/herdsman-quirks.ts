@@ -6,14 +6,21 @@ interface Clearable {
 }
 
 /**
- * zigbee-herdsman 10.9.x (z-stack adapter) debounces a route discovery per end device that
- * announced itself, with a 60 s timer that stop() does not clear: the process then cannot
- * exit for up to a minute after a clean shutdown. The debouncer runs immediately, the timer
- * only re-arms it, so clearing it after stop loses nothing.
+ * Timers a stopped herdsman 10.9.x controller leaves running; each keeps the process (and a
+ * test) alive long after a clean shutdown, and none has work left to do:
+ *  - the z-stack adapter debounces a route discovery per end device that announced itself,
+ *    with a 60 s timer that stop() does not clear (the debouncer already ran at once; the
+ *    timer only re-arms it);
+ *  - after the adapter was lost, stop() skips permitJoin(0), which is what clears the
+ *    permit-join timer (up to 254 s; it would only emit "permit join closed" to nobody).
  */
-export function releaseAdapterTimers(controller: object): void {
-  const adapter = (controller as { adapter?: unknown }).adapter;
-  const debouncers = (adapter as { deviceAnnounceRouteDiscoveryDebouncers?: unknown } | undefined)
+export function releaseTimersAfterStop(controller: object): void {
+  const c = controller as { permitJoinTimer?: unknown; adapter?: unknown };
+  if (c.permitJoinTimer !== undefined) {
+    clearTimeout(c.permitJoinTimer as ReturnType<typeof setTimeout>);
+    c.permitJoinTimer = undefined;
+  }
+  const debouncers = (c.adapter as { deviceAnnounceRouteDiscoveryDebouncers?: unknown } | undefined)
     ?.deviceAnnounceRouteDiscoveryDebouncers;
   if (!(debouncers instanceof Map)) return;
   for (const debouncer of debouncers.values()) {

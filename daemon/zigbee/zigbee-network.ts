@@ -13,7 +13,7 @@ import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
-import { releaseAdapterTimers } from './herdsman-quirks.js';
+import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import {
@@ -166,7 +166,7 @@ export class ZigbeeNetwork {
     try {
       await controller.stop();
     } finally {
-      releaseAdapterTimers(controller);
+      releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
     }
   }
