@@ -30,6 +30,8 @@ export class DeviceConfigurer {
   private readonly attempts = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly retryTimers = new Map<string, unknown>();
+  /** Between stop() and start(): herdsman's device objects of the last session are stale. */
+  private stopped = false;
 
   constructor(private readonly options: DeviceConfigurerOptions) {}
 
@@ -39,7 +41,7 @@ export class DeviceConfigurer {
 
   /** Called on every message: retries a failed configure while the device is awake. */
   onDeviceAwake(device: HerdsmanDevice, definition: ConverterDefinition): void {
-    if (!this.needsConfigure(device, definition)) return;
+    if (this.stopped || !this.needsConfigure(device, definition)) return;
     if (this.running.has(device.ieeeAddr)) return;
     if ((this.attempts.get(device.ieeeAddr) ?? 0) >= this.options.maxAttempts) return;
     this.configure(device, definition).catch(() => {
@@ -71,8 +73,18 @@ export class DeviceConfigurer {
     this.cancelRetry(ieee);
   }
 
-  /** Cancels the timed retries (the network stops). */
+  /** A new session: attempt budgets start afresh. */
+  start(): void {
+    this.stopped = false;
+    this.attempts.clear();
+  }
+
+  /**
+   * The network stops: cancels the timed retries, and an attempt still in flight (it fails
+   * against the stopped controller) neither schedules a retry nor reports a failure.
+   */
   stop(): void {
+    this.stopped = true;
     for (const ieee of [...this.retryTimers.keys()]) this.cancelRetry(ieee);
   }
 
@@ -103,6 +115,10 @@ export class DeviceConfigurer {
       await definition.configure(device, this.options.coordinatorEndpoint(), definition);
     } catch (error) {
       const reason = describeError(error);
+      if (this.stopped) {
+        log.debug('configure cut short by stop', { ieee, error: reason });
+        throw new ZigbeeError('not_started', `configure of ${ieee} cut short: the network stopped`, { cause: error });
+      }
       const last = attempt >= this.options.maxAttempts;
       const inMs = !last && listensAllTheTime(device) ? this.retryLater(device, definition, attempt) : undefined;
       log.warn(last ? 'configure failed, giving up for this session' : 'configure failed, will retry', {

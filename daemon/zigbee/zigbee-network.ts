@@ -131,6 +131,7 @@ export class ZigbeeNetwork {
       log: this.log,
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
+    this.configurer.start();
     this.translator.attach();
     let result: StartResult;
     try {
