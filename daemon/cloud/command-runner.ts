@@ -2,14 +2,25 @@
 // time in arrival order (so "on" then "off" reach the device in that order), and report every
 // outcome as a command_result event through the outbox - never straight onto the stream, so
 // a result survives a disconnect and is delivered like any other event.
+//
+// An id is recorded in the (persistent) id log when its command starts, and marked answered
+// once its result is in the outbox. Until it starts it is only known here: a command still
+// waiting when the link stops is dropped unrecorded, and the platform, which has no result for
+// it, sends it again after the restart (see Command in cloud.proto).
 import type { HubCommand, HubEvent } from '../domain/events.js';
-import type { Clock } from './clock.js';
+import type { Clock, TimerHandle } from './clock.js';
 import { decodeCommand } from './command-codec.js';
 import type { CommandIdLog } from './recent-ids.js';
 import type { CommandExecution, CommandExecutor, EmitEvent, Logger } from './types.js';
 import type { WireCommand } from './wire.js';
 
-export type CommandOutcomeStatus = 'ok' | 'failed' | 'expired' | 'invalid' | 'duplicate' | 'timeout';
+/**
+ * 'interrupted': a re-send of a command that started before the hub restarted and has no
+ * recorded result. 'not_run': still waiting when the link stopped; nothing is reported.
+ */
+export type CommandOutcomeStatus = 'ok' | 'failed' | 'expired' | 'invalid' | 'duplicate' | 'timeout' | 'interrupted' | 'not_run';
+
+export const INTERRUPTED_ERROR = 'interrupted: the hub restarted while running this command';
 
 export interface CommandOutcome {
   commandId: string;
@@ -31,7 +42,14 @@ export interface CommandRunnerOptions {
 }
 
 export class CommandRunner {
-  private queue: Promise<void> = Promise.resolve();
+  /** Accepted and waiting for their turn, in arrival order. */
+  private readonly waiting: HubCommand[] = [];
+  /** Ids waiting or running here and not yet answered: a re-send of one is ignored. */
+  private readonly inProgress = new Set<string>();
+  /** Settles once the running command's result was handed to emit (at the latest after timeoutMs). */
+  private reported: Promise<void> = Promise.resolve();
+  private draining = false;
+  private stopped = false;
 
   constructor(private readonly options: CommandRunnerOptions) {}
 
@@ -39,57 +57,116 @@ export class CommandRunner {
   receive(wire: WireCommand): void {
     const decoded = decodeCommand(wire);
     const id = decoded.ok ? decoded.command.id : decoded.id;
-    if (id !== '' && this.options.seenIds.has(id)) {
-      // Already accepted once; its result is (or will be) in the outbox.
-      this.options.log.debug('cloud command ignored: id already seen', { commandId: id });
-      this.options.onOutcome({ commandId: id, status: 'duplicate' });
+    if (this.stopped) {
+      // Not recorded: the platform sends it again once the hub is back.
+      this.options.log.debug('cloud command ignored: link stopping', { commandId: id });
       return;
     }
-    if (id !== '') this.options.seenIds.add(id);
+    if (id !== '' && this.handledBefore(id)) return;
     if (!decoded.ok) {
       this.options.log.warn('cloud command rejected', { commandId: id, error: decoded.error });
+      if (id !== '') this.options.seenIds.add(id);
       void this.report({ commandId: id, status: 'invalid', error: decoded.error }, { ok: false, error: decoded.error });
       return;
     }
-    const command = decoded.command;
-    this.queue = this.queue.then(() => this.run(command));
+    this.inProgress.add(id);
+    this.waiting.push(decoded.command);
+    void this.drain();
   }
 
-  /** Resolves when every accepted command has run and its result was handed to emit. */
-  idle(): Promise<void> {
-    return this.queue;
+  /**
+   * Stops taking commands: those still waiting are dropped without a result and without being
+   * recorded (the platform re-sends them after the restart). Resolves when the running one, if
+   * any, has reported - at the latest after its timeout, even if its execution hangs on.
+   */
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      for (const command of this.waiting.splice(0)) {
+        this.inProgress.delete(command.id);
+        this.options.log.info('cloud command not run: the link is stopping', { commandId: command.id, kind: command.kind });
+        this.options.onOutcome({ commandId: command.id, status: 'not_run', command });
+      }
+    }
+    return this.reported;
   }
 
+  /** A re-sent id: ignored, or answered "interrupted" when it never got its result. */
+  private handledBefore(id: string): boolean {
+    const { log, seenIds, onOutcome } = this.options;
+    if (!this.inProgress.has(id)) {
+      const state = seenIds.state(id);
+      if (state === undefined) return false;
+      if (state === 'started') {
+        // It was running when the hub went down: whether it took effect is unknown, but the
+        // platform must not wait for an answer forever.
+        log.warn('cloud command re-sent after it was interrupted by a restart', { commandId: id });
+        void this.report({ commandId: id, status: 'interrupted', error: INTERRUPTED_ERROR }, { ok: false, error: INTERRUPTED_ERROR });
+        return true;
+      }
+    }
+    // Waiting or running here, or answered: its result is (or will be) in the outbox.
+    log.debug('cloud command ignored: id already seen', { commandId: id });
+    onOutcome({ commandId: id, status: 'duplicate' });
+    return true;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    for (let command = this.waiting.shift(); command && !this.stopped; command = this.waiting.shift()) {
+      await this.run(command);
+    }
+    this.draining = false;
+  }
+
+  /** Resolves when the command's execution has really ended, not merely timed out. */
   private async run(command: HubCommand): Promise<void> {
-    const { clock, log } = this.options;
+    const { clock, log, seenIds } = this.options;
+    // From here on it must never run again, also not after a restart.
+    try {
+      seenIds.add(command.id);
+    } catch (error) {
+      // Without the record a re-send after a restart would run it twice: do not run it.
+      const failure = `not run: could not record the command id: ${errorMessage(error)}`;
+      log.error('cloud command not run: its id could not be recorded', { commandId: command.id, error: errorMessage(error) });
+      this.reported = this.report({ commandId: command.id, status: 'failed', command, error: failure }, { ok: false, error: failure });
+      return this.reported;
+    }
     // Checked when the command's turn comes: it may have expired while queued.
     if (command.expiresAt !== undefined && clock.now() > command.expiresAt) {
       log.info('cloud command expired, not run', { commandId: command.id, kind: command.kind });
-      await this.report({ commandId: command.id, status: 'expired', command, error: 'expired' }, { ok: false, error: 'expired' });
-      return;
+      this.reported = this.report({ commandId: command.id, status: 'expired', command, error: 'expired' }, { ok: false, error: 'expired' });
+      return this.reported;
     }
-    const execution = await this.executeWithTimeout(command);
-    const status: CommandOutcomeStatus = execution.ok ? 'ok' : execution.error === 'timeout' ? 'timeout' : 'failed';
-    log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: execution.ok, error: execution.error });
-    await this.report({ commandId: command.id, status, command, ...(execution.error ? { error: execution.error } : {}) }, execution);
+    const execution = this.execute(command);
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<CommandExecution>((resolve) => {
+      timer = clock.setTimeout(() => resolve({ ok: false, error: 'timeout' }), this.options.timeoutMs);
+    });
+    const answer = Promise.race([execution, timeout]);
+    this.reported = answer.then((result) => {
+      clock.clearTimeout(timer);
+      const status: CommandOutcomeStatus = result.ok ? 'ok' : result.error === 'timeout' ? 'timeout' : 'failed';
+      log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: result.ok, error: result.error });
+      return this.report({ commandId: command.id, status, command, ...(result.error ? { error: result.error } : {}) }, result);
+    });
+    await this.reported;
+    // The timeout only answers early: the next command waits until this one has really ended,
+    // or a late "on" could reach the device after the "off" that followed it.
+    const ended = await execution;
+    if ((await answer) !== ended) {
+      log.warn('cloud command ended after it was reported as timed out', { commandId: command.id, kind: command.kind, ok: ended.ok, error: ended.error });
+    }
   }
 
-  private executeWithTimeout(command: HubCommand): Promise<CommandExecution> {
-    const { clock, executor, timeoutMs } = this.options;
-    return new Promise<CommandExecution>((resolve) => {
-      const timer = clock.setTimeout(() => resolve({ ok: false, error: 'timeout' }), timeoutMs);
-      const settle = (execution: CommandExecution) => {
-        clock.clearTimeout(timer);
-        resolve(execution);
-      };
-      let running: Promise<CommandExecution>;
-      try {
-        running = executor.execute(command);
-      } catch (error) {
-        running = Promise.reject(error);
-      }
-      running.then(settle, (error: unknown) => settle({ ok: false, error: errorMessage(error) }));
-    });
+  /** The executor's outcome; never rejects. */
+  private execute(command: HubCommand): Promise<CommandExecution> {
+    try {
+      return this.options.executor.execute(command).catch((error: unknown) => ({ ok: false, error: errorMessage(error) }));
+    } catch (error) {
+      return Promise.resolve({ ok: false, error: errorMessage(error) });
+    }
   }
 
   private async report(outcome: CommandOutcome, execution: CommandExecution): Promise<void> {
@@ -102,9 +179,13 @@ export class CommandRunner {
     };
     try {
       await this.options.emit(event);
+      // After the result: a crash in between leaves "started", and a re-send gets a second
+      // (ignored) answer rather than none. Normally both commit in the same group.
+      if (outcome.commandId !== '') this.options.seenIds.markAnswered(outcome.commandId);
     } catch (error) {
       this.options.log.error('could not record cloud command result', { commandId: outcome.commandId, error: errorMessage(error) });
     }
+    this.inProgress.delete(outcome.commandId);
     this.options.onOutcome(outcome);
   }
 }

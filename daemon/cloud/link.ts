@@ -55,7 +55,7 @@ export interface CloudLinkEvents {
   acked: { upToSeq: number };
   /** A stream ended; the link retries after retryInMs (absent when stopping). */
   disconnected: { reason: string; retryInMs?: number };
-  /** A command from the platform was handled (run, rejected, skipped or ignored). */
+  /** A command from the platform was handled (run, rejected, skipped, ignored or dropped at stop). */
   command: CommandOutcome;
 }
 
@@ -109,16 +109,22 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
     this.running = this.run();
   }
 
-  /** Ends the stream, stops reconnecting and waits for running commands to report. */
+  /**
+   * Ends the stream and stops reconnecting. Commands still waiting are not run (the platform
+   * re-sends them after the restart); the running one may finish, bounded by its timeout, so
+   * stopping fits the daemon's shutdown budget however many commands were queued.
+   */
   stop(): Promise<void> {
     if (!this.stopping) {
       this.state = 'stopped';
       this.clock.clearTimeout(this.retryTimer);
       this.wakeRetry?.();
       this.session?.close('link stopped');
+      // At once, not after the stream is down: no waiting command may start in between.
+      const commandsStopped = this.commandRunner.stop();
       this.stopping = (async () => {
         await this.running;
-        await this.commandRunner.idle();
+        await commandsStopped;
       })();
     }
     return this.stopping;

@@ -40,6 +40,7 @@ export type {
   OutboxReader,
   OutboxStats,
   RecoveryReport,
+  SeenCommandState,
   SeenCommandsStore,
   SettingsStore,
   StateStore,

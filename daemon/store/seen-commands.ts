@@ -1,16 +1,19 @@
-// Command ids the hub has already accepted, kept in the database so that "a command id seen
-// before is not run twice" also holds across restarts. Written through the group commit like
-// everything else: an id becomes durable with the command's result event, or earlier.
+// Command ids the hub has started (or answered at once), kept in the database so that "a command
+// id seen before is not run twice" also holds across restarts, and whether each was answered, so
+// a re-send of a command that was running when the hub died still gets an answer. Written
+// through the group commit like everything else; the runner marks an id answered right after
+// appending its result, so both normally commit together.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
-import type { SeenCommandsStore } from './types.js';
+import type { SeenCommandState, SeenCommandsStore } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 export const DEFAULT_SEEN_COMMANDS_CAPACITY = 10_000;
 
 export class SeenCommands implements SeenCommandsStore {
-  private readonly hasStmt: Database.Statement<[string], { one: number }>;
+  private readonly stateStmt: Database.Statement<[string], { answered_at: number | null }>;
   private readonly addStmt: Database.Statement<[string, number]>;
+  private readonly answeredStmt: Database.Statement<[number, string]>;
   private readonly trimStmt: Database.Statement<[number]>;
 
   constructor(
@@ -19,21 +22,33 @@ export class SeenCommands implements SeenCommandsStore {
     private readonly now: () => number,
     private readonly capacity = DEFAULT_SEEN_COMMANDS_CAPACITY,
   ) {
-    this.hasStmt = db.prepare('SELECT 1 AS one FROM seen_commands WHERE id = ?');
+    this.stateStmt = db.prepare('SELECT answered_at FROM seen_commands WHERE id = ?');
     this.addStmt = db.prepare('INSERT INTO seen_commands (id, seen_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING');
+    this.answeredStmt = db.prepare('UPDATE seen_commands SET answered_at = ? WHERE id = ? AND answered_at IS NULL');
     // Keeps the newest `capacity` ids; seq is monotonic, so this is oldest-first forgetting.
     this.trimStmt = db.prepare('DELETE FROM seen_commands WHERE seq <= (SELECT max(seq) FROM seen_commands) - ?');
   }
 
-  has(id: string): boolean {
-    return this.hasStmt.get(id) !== undefined;
+  state(id: string): SeenCommandState | undefined {
+    const row = this.stateStmt.get(id);
+    if (!row) return undefined;
+    return row.answered_at === null ? 'started' : 'answered';
   }
 
   add(id: string): void {
-    if (typeof id !== 'string' || id.length === 0) throw new StoreError('invalid_argument', 'a command id must be a non-empty string');
+    checkId(id);
     this.batch.run(() => {
       const { changes } = this.addStmt.run(id, this.now());
       if (changes > 0) this.trimStmt.run(this.capacity);
     });
   }
+
+  markAnswered(id: string): void {
+    checkId(id);
+    this.batch.run(() => this.answeredStmt.run(this.now(), id));
+  }
+}
+
+function checkId(id: string): void {
+  if (typeof id !== 'string' || id.length === 0) throw new StoreError('invalid_argument', 'a command id must be a non-empty string');
 }

@@ -152,10 +152,17 @@ export interface OutboxReader {
   startNewEpoch(aboveSeq: number, reason: string): string;
 }
 
-/** Ids of commands already accepted from the cloud (bounded; the oldest are forgotten first). */
+/** 'started': it began running (or was answered at once) but no result is recorded yet. */
+export type SeenCommandState = 'started' | 'answered';
+
+/** Ids of commands the hub started, and whether each was answered (bounded; oldest forgotten first). */
 export interface SeenCommandsStore {
-  has(id: string): boolean;
+  /** undefined: never seen (or long forgotten). */
+  state(id: string): SeenCommandState | undefined;
+  /** The command starts now: it must never run again. */
   add(id: string): void;
+  /** Its result is in the outbox. */
+  markAnswered(id: string): void;
 }
 
 export interface SettingsStore {

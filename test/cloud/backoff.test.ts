@@ -29,6 +29,9 @@ t.test('nonsense options are refused', async (t) => {
 t.test('RecentIds remembers the newest ids up to its capacity', async (t) => {
   const ids = new RecentIds(3);
   for (const id of ['a', 'b', 'c', 'a', 'd']) ids.add(id);
-  t.same(['a', 'b', 'c', 'd'].map((id) => ids.has(id)), [false, true, true, true]);
+  t.same(['a', 'b', 'c', 'd'].map((id) => ids.state(id)), [undefined, 'started', 'started', 'started']);
   t.equal(ids.size, 3);
+  ids.markAnswered('c');
+  ids.markAnswered('gone');
+  t.same(['b', 'c', 'gone'].map((id) => ids.state(id)), ['started', 'answered', undefined]);
 });

@@ -106,13 +106,36 @@ t.test('a command re-sent after a reconnect while still running is not run again
   t.equal(executed.length, 1, 'ran once');
 });
 
-t.test('a hung executor is reported as a timeout and does not block later commands', async (t) => {
+t.test('a command past its timeout is reported early, but the next one starts only when it has really ended', async (t) => {
+  const steps: string[] = [];
+  let release!: () => void;
   const { cloud } = await connectedLink(t, {
     commandTimeoutMs: 200,
-    execute: (command) => (command.id === 'hang' ? new Promise(() => undefined) : Promise.resolve({ ok: true })),
+    execute: (command) => {
+      steps.push(`${command.id} started`);
+      if (command.id !== 'slow-on') return Promise.resolve({ ok: true });
+      return new Promise((resolve) => (release = () => (steps.push('slow-on ended'), resolve({ ok: true }))));
+    },
   });
-  const hung = cloud.sendCommand('gw-test', { id: 'hang', kind: 'permit_join', seconds: 10 });
-  const next = cloud.sendCommand('gw-test', { id: 'after', kind: 'permit_join', seconds: 0 });
-  t.same(await hung, { kind: 'command_result', commandId: 'hang', ok: false, error: 'timeout' });
-  t.match(await next, { commandId: 'after', ok: true });
+  const slow = cloud.sendCommand('gw-test', { id: 'slow-on', kind: 'set_state', ieee: IEEE, state: { state: 'ON' } });
+  const next = cloud.sendCommand('gw-test', { id: 'then-off', kind: 'set_state', ieee: IEEE, state: { state: 'OFF' } });
+  t.same(await slow, { kind: 'command_result', commandId: 'slow-on', ok: false, error: 'timeout' }, 'the platform hears "timeout" in time');
+  // The "on" is still on its way to the device: the "off" must not overtake it.
+  release();
+  t.match(await next, { commandId: 'then-off', ok: true });
+  t.same(steps, ['slow-on started', 'slow-on ended', 'then-off started'], 'one at a time, in arrival order');
+});
+
+t.test('a command whose id cannot be recorded is not run (a re-send after a restart could run it twice)', async (t) => {
+  const broken = {
+    state: () => undefined,
+    add: () => {
+      throw new Error('database is locked');
+    },
+    markAnswered: () => undefined,
+  };
+  const { cloud, executed } = await connectedLink(t, { seenCommandIds: broken });
+  const result = await cloud.sendCommand('gw-test', { id: 'unrecorded', kind: 'permit_join', seconds: 10 });
+  t.same(result, { kind: 'command_result', commandId: 'unrecorded', ok: false, error: 'not run: could not record the command id: database is locked' });
+  t.same(executed, []);
 });
