@@ -36,6 +36,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     path: path.join(config.dataDir, 'hub.db'),
     log: log.child('store'),
     commitIntervalMs: config.store.commitIntervalMs,
+    outboxBounds: {
+      maxEvents: config.store.outboxMaxEvents,
+      maxBytes: config.store.outboxMaxMegabytes * 1024 * 1024,
+      maxAgeMs: config.store.outboxMaxAgeHours * 3600_000,
+    },
     backup: { dir: path.join(config.dataDir, 'backups'), keep: config.store.backupKeep },
   });
 

@@ -64,6 +64,9 @@ export interface HubConfig {
     commitIntervalMs: number;
     /** How many database/coordinator backups to keep. */
     backupKeep: number;
+    outboxMaxEvents: number;
+    outboxMaxMegabytes: number;
+    outboxMaxAgeHours: number;
   };
 }
 
@@ -134,6 +137,11 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   const store: HubConfig['store'] = {
     commitIntervalMs: storeIn.integer('commit_interval_ms', 20, { min: 0, max: 1000 }),
     backupKeep: storeIn.integer('backup_keep', 7, { min: 1, max: 1000 }),
+    // Offline bounds of the outbox: beyond any of them the oldest telemetry is dropped (with a gap
+    // event saying what), never join/leave/command results. Defaults keep a week of a busy home.
+    outboxMaxEvents: storeIn.integer('outbox_max_events', 500_000, { min: 1000, max: 100_000_000 }),
+    outboxMaxMegabytes: storeIn.integer('outbox_max_megabytes', 100, { min: 1, max: 100_000 }),
+    outboxMaxAgeHours: storeIn.integer('outbox_max_age_hours', 168, { min: 1, max: 24 * 365 }),
   };
   storeIn.rejectUnknownKeys();
 

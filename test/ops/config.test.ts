@@ -49,7 +49,7 @@ t.test('an empty object gives every default', async (t) => {
     },
     log: { level: 'info', format: 'auto' },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
-    store: { commitIntervalMs: 20, backupKeep: 7 },
+    store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
   t.equal(defaultConfig().source, '(defaults)');
@@ -67,7 +67,7 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
       cloud: { target: 'cloud.example.com:443', gateway_id: 'gw-1', ca_file: 'ca.pem', token_file: '/etc/hubd/token' },
       log: { level: 'debug', format: 'json' },
       availability: { mains_timeout_seconds: 300, battery_timeout_seconds: 7200 },
-      store: { commit_interval_ms: 0, backup_keep: 3 },
+      store: { commit_interval_ms: 0, backup_keep: 3, outbox_max_events: 20_000, outbox_max_megabytes: 5, outbox_max_age_hours: 48 },
       shutdown_timeout_seconds: 10,
     }),
   );
@@ -80,7 +80,8 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.equal(config.cloud.tokenFile, '/etc/hubd/token');
   t.equal(config.cloud.gatewayId, 'gw-1');
   t.same(config.log, { level: 'debug', format: 'json' });
-  t.same(config.store, { commitIntervalMs: 0, backupKeep: 3 });
+  t.same(config.store, { commitIntervalMs: 0, backupKeep: 3, outboxMaxEvents: 20_000, outboxMaxMegabytes: 5, outboxMaxAgeHours: 48 });
+  t.throws(() => parseConfig({ store: { outbox_max_events: 10 } }, '/c.json'), /store\.outbox_max_events: must be between 1000 and/);
   t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
   t.equal(config.shutdownTimeoutSeconds, 10);
 });
