@@ -2,9 +2,10 @@
 // the same ZigbeeNetwork can be stopped and started again in-process, resuming the network
 // with its devices, as the daemon does when the stick comes back.
 import t from 'tap';
-import { joinDevice, nextEvent, startFixture, tempDir } from './network-fixture.js';
+import { activeTimers, joinDevice, nextEvent, startFixture, tempDir } from './network-fixture.js';
 
 t.test('adapter loss, then stop and start again on the same instance', async (t) => {
+  const timersBefore = activeTimers();
   const fixture = await startFixture(t, { dataDir: tempDir(t) });
   const { network, coordinator: vc } = fixture;
   const weather = (await joinDevice(fixture, 'aqara-weather')).ieee;
@@ -19,4 +20,13 @@ t.test('adapter loss, then stop and start again on the same instance', async (t)
   const state = nextEvent(network, 'state', (e) => e.ieee === weather && 'temperature' in e.state);
   vc.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 1990 });
   t.same((await state).state, { temperature: 19.9 }, 'reports flow again');
+
+  // Permit join was open when the link dropped, and the sensor announced itself: herdsman
+  // leaves timers for both behind unless we clear them; the process could not exit.
+  await network.permitJoin(254);
+  const lostAgain = nextEvent(network, 'adapter_disconnected');
+  vc.fault({ type: 'disconnect' });
+  await lostAgain;
+  await fixture.stop();
+  t.equal(activeTimers(), timersBefore, 'no timer left running after stop');
 });

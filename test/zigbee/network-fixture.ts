@@ -129,6 +129,11 @@ export async function startFixture(t: TestLike, options: FixtureOptions): Promis
   return fixture;
 }
 
+/** Ref'd timers of this process: a stopped network must leave none behind (or exit hangs). */
+export function activeTimers(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+}
+
 /** Resolves with the first event of `kind` that passes `accept`; subscribe before acting. */
 export function nextEvent<K extends keyof ZigbeeNetworkEvents>(
   network: ZigbeeNetwork,

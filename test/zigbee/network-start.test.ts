@@ -5,12 +5,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { ZigbeeError } from '../../daemon/zigbee/errors.js';
-import { joinDevice, nextEvent, recordingLogger, startFixture, tempDir, TEST_CREDENTIALS } from './network-fixture.js';
+import { activeTimers, joinDevice, nextEvent, recordingLogger, startFixture, tempDir, TEST_CREDENTIALS } from './network-fixture.js';
 import { ZigbeeNetwork } from '../../daemon/zigbee/zigbee-network.js';
 
 const hex = (bytes: number[]) => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
 
 t.test('blank stick: reset with our credentials, then resumed with the same dir and NV', async (t) => {
+  const timersBefore = activeTimers();
   const dataDir = tempDir(t);
   const nvStateFile = path.join(dataDir, 'vc-state.json');
 
@@ -28,7 +29,9 @@ t.test('blank stick: reset with our credentials, then resumed with the same dir 
   }, 'the emulator formed the network we asked for');
   const plug = await joinDevice(first, 'aqara-plug');
   t.equal(plug.status, 'successful');
+  // Stopped right after the interview: the plug's configure is still in flight.
   await first.stop();
+  t.equal(activeTimers(), timersBefore, 'no timer left running after stop (no retry of the cut-short configure)');
 
   // herdsman took its coordinator backup on stop: same network, our key.
   const backup = JSON.parse(readFileSync(path.join(dataDir, 'coordinator_backup.json'), 'utf8'));
