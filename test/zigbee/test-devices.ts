@@ -40,3 +40,8 @@ export function unknownGadget(): DeviceDefinition {
     endpoints: [ep],
   };
 }
+
+/** The same unknown sensor as a sleepy, battery powered end device. */
+export function sleepyGadget(): DeviceDefinition {
+  return { ...unknownGadget(), id: 'acme-gadget-sleepy', logicalType: 'enddevice', powerSource: 'battery' };
+}
