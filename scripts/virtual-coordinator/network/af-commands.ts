@@ -100,8 +100,10 @@ export function registerAfCommands(net: SimulatedNetwork): AfStats {
     return Buffer.from([AfStatus.SUCCESS]);
   };
 
-  fw.dispatcher.onSreq(Subsystem.AF, 0x01, (data, reply) => {
-    // dataRequest: dstaddr, destEP, srcEP, cluster, transid, options, radius, len u8, data
+  // dataRequest and dataRequestSrcRtg share one layout; the source-routed one adds a relay list
+  // (ignored: the simulated network routes by itself) before the data.
+  const shortAddressed = (withRelays: boolean) => (data: Buffer, reply: Parameters<typeof handle>[1]) => {
+    // dstaddr, destEP, srcEP, cluster, transid, options, radius, [relay count u8, relays u16[]], len u8, data
     const r = new ByteReader(data);
     const address = r.u16();
     const dstEndpoint = r.u8();
@@ -110,9 +112,12 @@ export function registerAfCommands(net: SimulatedNetwork): AfStats {
     const transId = r.u8();
     r.u8();
     r.u8();
+    if (withRelays) r.bytes(r.u8() * 2);
     const payload = r.bytes(r.u8());
     return handle({ mode: AddrMode.NWK, address, dstEndpoint, srcEndpoint, clusterId, transId, data: payload }, reply);
-  });
+  };
+  fw.dispatcher.onSreq(Subsystem.AF, 0x01, shortAddressed(false));
+  fw.dispatcher.onSreq(Subsystem.AF, 0x03, shortAddressed(true));
 
   fw.dispatcher.onSreq(Subsystem.AF, 0x02, (data, reply) => {
     // dataRequestExt: mode, addr 8, destEP, panid, srcEP, cluster, transid, options, radius, len u16, data
@@ -129,21 +134,6 @@ export function registerAfCommands(net: SimulatedNetwork): AfStats {
     r.u8();
     const payload = r.bytes(r.u16());
     return handle({ mode, address, dstEndpoint, srcEndpoint, clusterId, transId, data: payload }, reply);
-  });
-
-  fw.dispatcher.onSreq(Subsystem.AF, 0x03, (data, reply) => {
-    // dataRequestSrcRtg: like dataRequest with a relay list before the data
-    const r = new ByteReader(data);
-    const address = r.u16();
-    const dstEndpoint = r.u8();
-    const srcEndpoint = r.u8();
-    const clusterId = r.u16();
-    const transId = r.u8();
-    r.u8();
-    r.u8();
-    r.bytes(r.u8() * 2);
-    const payload = r.bytes(r.u8());
-    return handle({ mode: AddrMode.NWK, address, dstEndpoint, srcEndpoint, clusterId, transId, data: payload }, reply);
   });
 
   return stats;
