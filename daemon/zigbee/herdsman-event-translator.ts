@@ -99,7 +99,7 @@ export class HerdsmanEventTranslator {
     for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
       await this.guard('start', async () => {
         const definition = await this.o.definitions.resolve(device);
-        await this.notify('start', device);
+        void this.notify('start', device);
         // Routers listen all the time; sleepy devices are configured when they next speak.
         if (definition && device.type === 'Router') this.o.configurer.onDeviceAwake(device, definition);
       });
@@ -132,7 +132,9 @@ export class HerdsmanEventTranslator {
       });
     }
     this.o.emit('device_interview', { ieee, status: 'successful', device: description });
-    await notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee));
+    // Not awaited: a quirk handler may talk to a sleepy device and wait long for it, and
+    // this runs in the device's queue, which must never wait on the device itself.
+    void notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee));
     if (definition) this.o.configurer.onDeviceAwake(device, definition);
   }
 

@@ -28,5 +28,6 @@ t.test('adapter loss, then stop and start again on the same instance', async (t)
   vc.fault({ type: 'disconnect' });
   await lostAgain;
   await fixture.stop();
-  t.equal(activeTimers(), timersBefore, 'no timer left running after stop');
+  const timersAfter = activeTimers();
+  t.ok(timersAfter <= timersBefore, `no timer left running after stop: ${timersAfter} ref'd timers, ${timersBefore} before start`);
 });

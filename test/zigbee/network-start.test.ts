@@ -31,7 +31,8 @@ t.test('blank stick: reset with our credentials, then resumed with the same dir 
   t.equal(plug.status, 'successful');
   // Stopped right after the interview: the plug's configure is still in flight.
   await first.stop();
-  t.equal(activeTimers(), timersBefore, 'no timer left running after stop (no retry of the cut-short configure)');
+  const timersAfter = activeTimers();
+  t.ok(timersAfter <= timersBefore, `no timer left running after stop (no retry of the cut-short configure): ${timersAfter} ref'd timers, ${timersBefore} before start`);
 
   // herdsman took its coordinator backup on stop: same network, our key.
   const backup = JSON.parse(readFileSync(path.join(dataDir, 'coordinator_backup.json'), 'utf8'));
