@@ -68,6 +68,11 @@ t.test('level control: moveToLevel, *WithOnOff, move and step', async (t) => {
   dev.receive(command('genLevelCtrl', 'moveToLevelWithOnOff', { level: 200, transtime: 5 }, { disableDefaultResponse: true }));
   t.equal(dev.get(1, 6, 0), true, 'raising the level with on/off switches on');
   t.equal(dev.get(1, 8, 0), 200);
+  dev.receive(command('genOnOff', 'off', {}, { disableDefaultResponse: true }));
+  dev.receive(command('genLevelCtrl', 'moveToLevelWithOnOff', { level: 80, transtime: 0 }, { disableDefaultResponse: true }));
+  t.equal(dev.get(1, 6, 0), true, 'a lower level with on/off also switches an off bulb on (on at 30%)');
+  t.equal(dev.get(1, 8, 0), 80);
+  dev.receive(command('genLevelCtrl', 'moveToLevel', { level: 200, transtime: 0, optionsMask: 0, optionsOverride: 0 }, { disableDefaultResponse: true }));
 
   dev.receive(command('genLevelCtrl', 'step', { stepmode: 1, stepsize: 50, transtime: 0 }, { disableDefaultResponse: true }));
   t.equal(dev.get(1, 8, 0), 150, 'step down');

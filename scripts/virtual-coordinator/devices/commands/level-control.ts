@@ -15,16 +15,17 @@ function level(state: EndpointState): number {
 }
 
 /**
- * Sets the level. The *WithOnOff variants switch on when the level goes up and off when it
- * goes down to the minimum (ZCL 3.10.2.1.1); level 0 means "off at minimum level".
+ * Sets the level. The *WithOnOff variants (ZCL 3.10.2.1.1) switch on before moving when the
+ * command is a move-to-level above the minimum or a move/step up, whatever the current level
+ * (so "on at 40%" works on a bulb that was off at 100%), and off when the minimum is reached;
+ * level 0 means "off at minimum level".
  */
-function moveTo(state: EndpointState, target: number, withOnOff: boolean): void {
-  const before = level(state);
+function moveTo(state: EndpointState, target: number, withOnOff: boolean, switchesOn: boolean): void {
   const clamped = Math.min(MAX_LEVEL, Math.max(MIN_LEVEL, target));
   state.set(LEVEL_CONTROL, ATTR_CURRENT_LEVEL, clamped);
   if (!withOnOff) return;
-  if (target > before || (target === before && target > MIN_LEVEL)) setOn(state, true);
-  else if (clamped === MIN_LEVEL) setOn(state, false);
+  if (clamped === MIN_LEVEL) setOn(state, false);
+  else if (switchesOn) setOn(state, true);
 }
 
 export const levelControlCommands: CommandHandler = (commandId, payload, state) => {
@@ -35,7 +36,7 @@ export const levelControlCommands: CommandHandler = (commandId, payload, state) 
       const target = payload.u8('level');
       payload.u16('transition time');
       if (target === 0xff) return { status: Status.INVALID_FIELD };
-      moveTo(state, target, withOnOff);
+      moveTo(state, target, withOnOff, target > MIN_LEVEL);
       return { status: Status.SUCCESS };
     }
     case 0x01:
@@ -43,7 +44,7 @@ export const levelControlCommands: CommandHandler = (commandId, payload, state) 
       const mode = payload.u8('move mode');
       payload.u8('rate');
       if (mode > 1) return { status: Status.INVALID_FIELD };
-      moveTo(state, mode === 0 ? MAX_LEVEL : MIN_LEVEL, withOnOff);
+      moveTo(state, mode === 0 ? MAX_LEVEL : MIN_LEVEL, withOnOff, mode === 0);
       return { status: Status.SUCCESS };
     }
     case 0x02:
@@ -52,7 +53,7 @@ export const levelControlCommands: CommandHandler = (commandId, payload, state) 
       const size = payload.u8('step size');
       payload.u16('transition time');
       if (mode > 1) return { status: Status.INVALID_FIELD };
-      moveTo(state, level(state) + (mode === 0 ? size : -size), withOnOff);
+      moveTo(state, level(state) + (mode === 0 ? size : -size), withOnOff, mode === 0);
       return { status: Status.SUCCESS };
     }
     case 0x03:
