@@ -41,7 +41,8 @@ t.test('bulb: configure, then on/off, brightness and colour temperature', async 
   t.equal(coordinator.device(bulb.ieee).definition.id, 'ikea-bulb');
 
   report = reportOf('genLevelCtrl');
-  await endpoint.command('genLevelCtrl', 'moveToLevelWithOnOff', { level: 128, transtime: 0 });
+  // Plain moveToLevel dims without switching on (moveToLevelWithOnOff would switch it on).
+  await endpoint.command('genLevelCtrl', 'moveToLevel', { level: 128, transtime: 0, optionsMask: 0, optionsOverride: 0 });
   t.match(await stateFromMessage((await report)[0]), { brightness: 128 });
 
   report = reportOf('lightingColorCtrl');
