@@ -24,7 +24,7 @@ t.test('a command re-sent after a hub restart is not run again', async (t) => {
   // The re-sent command is ignored by the hub (its first result already reached the cloud).
   void stack.cloud.sendCommand(GATEWAY, toggle, 2_000).catch(() => undefined);
   // Commands run in arrival order: once this one has its result, the re-sent one was handled.
-  const after = await stack.cloud.sendCommand(GATEWAY, { id: 'brightness-after', kind: 'set_state', ieee: bulb, state: { brightness: 100 } }, 30_000);
+  const after = await stack.cloud.sendCommand(GATEWAY, { id: 'colour-after', kind: 'set_state', ieee: bulb, state: { color_temp: 300 } }, 30_000);
   t.ok(after.ok, `the next command ran (${after.error ?? ''})`);
   t.equal(onOff(), !initial, 'the toggle did not run a second time');
   const results = stack.cloud.events(GATEWAY).filter((e) => e.event.kind === 'command_result' && e.event.commandId === 'toggle-once');
