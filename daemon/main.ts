@@ -5,6 +5,7 @@ import path from 'node:path';
 import { CloudLink, type CloudCredentials } from './cloud/index.js';
 import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
+import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
@@ -60,12 +61,19 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   let cloud: CloudLink | undefined;
   let availability: AvailabilityMonitor | undefined;
-  try {
-    const started = await network.start();
-    log.info('zigbee network started', { result: started });
-    for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
-    reconcileDevices(network.devices(), store, log.child('hub'));
-    availability = new AvailabilityMonitor({
+  // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
+  const supervisor = new CoordinatorSupervisor({
+    network,
+    log: log.child('coordinator'),
+    onDown: () => availability?.stop(),
+    // A fresh monitor: results of pings sent to the lost coordinator must not count.
+    onUp: () => {
+      availability = createAvailabilityMonitor();
+      availability.start();
+    },
+  });
+  const createAvailabilityMonitor = () =>
+    new AvailabilityMonitor({
       store,
       network,
       clock: systemClock,
@@ -74,7 +82,14 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       batteryTimeoutMs: config.availability.batteryTimeoutSeconds * 1000,
       checkIntervalMs: config.availability.checkIntervalSeconds * 1000,
     });
+  try {
+    const started = await network.start();
+    log.info('zigbee network started', { result: started });
+    for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
+    reconcileDevices(network.devices(), store, log.child('hub'));
+    availability = createAvailabilityMonitor();
     availability.start();
+    supervisor.start();
     if (store.recovered) {
       log.warn('database was corrupt and rebuilt from the coordinator; asking the cloud to resync', { movedTo: store.recovered.movedTo });
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
@@ -95,6 +110,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       cloud.start();
     }
   } catch (error) {
+    await supervisor.stop();
     availability?.stop();
     sync.stop();
     await network.stop().catch(() => undefined);
@@ -106,6 +122,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   return {
     async stop() {
       log.info('zigbee-hubd stopping');
+      await supervisor.stop();
       availability?.stop();
       await cloud?.stop();
       sync.stop();

@@ -64,9 +64,6 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
     network.on('permit_join_changed', ({ open, seconds }) => {
       store.events.append({ kind: 'permit_join_changed', open, seconds });
     }),
-    network.on('adapter_disconnected', () => {
-      log.error('coordinator disconnected');
-    }),
   ];
   return { stop: () => unsubscribe.forEach((off) => off()), counters };
 }

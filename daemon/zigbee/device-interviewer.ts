@@ -109,7 +109,7 @@ export class DeviceInterviewer {
 
   private async interviewNow(device: HerdsmanDevice, ignoreCache: boolean): Promise<DeviceDescription> {
     const translator = this.o.translator();
-    if (!translator) throw new ZigbeeError('not_started', 'the zigbee network is not started');
+    if (!translator) throw new ZigbeeError('not_started', 'the Zigbee coordinator is not available (not started yet, or lost and being reopened)');
     // Started before anything is awaited, so that herdsman sees the interview running at once.
     const interview = device.interview(ignoreCache);
     interview.catch(() => undefined); // handled below, after the 'started' event

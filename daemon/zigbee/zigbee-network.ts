@@ -281,7 +281,7 @@ export class ZigbeeNetwork {
   }
 
   private started(): Controller {
-    if (!this.controller) throw new ZigbeeError('not_started', 'the zigbee network is not started');
+    if (!this.controller) throw new ZigbeeError('not_started', 'the Zigbee coordinator is not available (not started yet, or lost and being reopened)');
     return this.controller;
   }
 

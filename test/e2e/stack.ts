@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await stack.daemon.stop();
       await cloud.stop();
-      await coordinator.stop();
+      await stack.coordinator.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
