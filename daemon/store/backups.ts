@@ -1,7 +1,7 @@
 // Online backups: a consistent copy of everything durable, taken through a separate read-only
 // connection (WAL readers never block the writer), checked, written under a temporary name,
 // fsynced and renamed into place, then the oldest beyond `keep` are deleted.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fsyncDir } from './connection.js';
@@ -56,11 +56,7 @@ export class Backups {
 
   /** Paths of existing backups, newest first. */
   list(): string[] {
-    return readdirSync(this.opts.dir)
-      .filter((name) => name.startsWith(this.prefix) && name.endsWith('.bak') && stampTime(name) !== undefined)
-      .sort()
-      .reverse()
-      .map((name) => join(this.opts.dir, name));
+    return listBackups(this.opts.dir, this.opts.dbPath);
   }
 
   backupNow(): Promise<string> {
@@ -139,6 +135,17 @@ export class Backups {
       if (!taken.has(path)) return path;
     }
   }
+}
+
+/** Paths of the backups of `dbPath` in `dir`, newest first; none when the dir does not exist. */
+export function listBackups(dir: string, dbPath: string): string[] {
+  if (!existsSync(dir)) return [];
+  const prefix = basename(dbPath) + '.';
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.bak') && stampTime(name) !== undefined)
+    .sort()
+    .reverse()
+    .map((name) => join(dir, name));
 }
 
 /** 20261124T213357-123Z: sorts in time order, safe in file names. */

@@ -18,6 +18,9 @@
 //   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.
 //   outbox.startNewEpoch(n, reason) starts a new one above n, with a resync_requested event,
 //   when the cloud has seen seqs this database never committed (lost commits, restored file).
+// - A corrupt database is moved aside and replaced; with a backup dir, devices (names, rooms)
+//   and device_state are copied from the newest backup passing quick_check (recovered.restoredFrom),
+//   never its outbox, settings or seen commands: the seq floor and new epoch stay as they are.
 // - Device events are produced by the store itself, in the transaction of the row change:
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,

@@ -9,6 +9,7 @@ import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
+import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
@@ -28,7 +29,7 @@ export function openStore(options: StoreOptions): Store {
   const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
   let opened: ReturnType<typeof openRecovering>;
   try {
-    opened = openRecovering(path, migrations, now, log);
+    opened = openRecovering(path, migrations, now, log, options.backup?.dir);
   } catch (err) {
     throw openFailed(path, err);
   }
@@ -152,6 +153,7 @@ function openRecovering(
   migrations: MigrationFile[],
   now: () => number,
   log: StoreLog,
+  backupDir: string | undefined,
 ): { db: Database.Database; recovered?: RecoveryReport } {
   try {
     return { db: openMigrated(path, migrations, now, log) };
@@ -166,7 +168,25 @@ function openRecovering(
     // out. Use the old high-water mark if it can be read, and at least a time-derived floor
     // (1000 per ms since the epoch, which no earlier database can have reached).
     raiseSeqFloor(db, Math.max(lastSeq, now() * 1000));
-    return { db, recovered: { movedTo, reason } };
+    // Names and rooms exist only in our database: take them from the newest usable backup.
+    let restored: ReturnType<typeof restoreFromBackup>;
+    try {
+      restored = backupDir === undefined ? undefined : restoreFromBackup(db, path, backupDir, log);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    if (!restored) return { db, recovered: { movedTo, reason } };
+    log.warn('store: devices, names, rooms and state restored from a backup', {
+      path,
+      from: restored.from,
+      devices: restored.devices,
+      states: restored.states,
+    });
+    return {
+      db,
+      recovered: { movedTo, reason, restoredFrom: restored.from, restoredDevices: restored.devices, restoredStates: restored.states },
+    };
   }
 }
 

@@ -59,6 +59,14 @@ export interface RecoveryReport {
   /** The corrupt file's new path (its -wal/-shm moved beside it under the same name). */
   movedTo: string;
   reason: string;
+  /**
+   * The backup whose devices (names, rooms) and latest device state were copied into the fresh
+   * database (never its outbox); unset when there was no usable backup (or none configured).
+   */
+  restoredFrom?: string;
+  /** Rows copied from restoredFrom. */
+  restoredDevices?: number;
+  restoredStates?: number;
 }
 
 /** A device as the hub knows it: the zigbee edge's description plus what the hub adds. */

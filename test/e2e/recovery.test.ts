@@ -31,6 +31,10 @@ t.test('corrupt database at start, and reconciliation with the coordinator', asy
   let temperature = 2000;
 
   const corruptAndRestart = async (t: Test, damage: () => void, variant: string) => {
+    // Names and rooms live only in our database: the backup taken at the clean stop carries them over.
+    const name = `Front door (${variant})`;
+    t.ok((await stack.cloud.sendCommand(GATEWAY, { kind: 'rename_device', ieee: door, name }, 60_000)).ok, 'door renamed');
+    t.ok((await stack.cloud.sendCommand(GATEWAY, { kind: 'set_room', ieee: door, room: 'Hall' }, 60_000)).ok, 'and put in a room');
     const epochBefore = currentEpoch(stack);
     const lastSeqBefore = Math.max(0, ...stack.cloud.events(GATEWAY).filter((e) => e.epoch === epochBefore).map((e) => e.seq));
     t.equal((await stack.daemon.stop()).code, 0, 'clean stop');
@@ -58,6 +62,9 @@ t.test('corrupt database at start, and reconciliation with the coordinator', asy
 
     // The rebuild was written before resync_requested, and the cloud only gets committed events.
     t.same(deviceRows(stack), devicesBefore, 'the device table was rebuilt from herdsman: same devices, models, interview');
+    t.same(stack.query('SELECT name, room FROM devices WHERE ieee = ?', door), [{ name, room: 'Hall' }], 'name and room restored from the backup');
+    const restored = daemon.lines.find((l) => l.msg === 'device names, rooms and state restored from a backup');
+    t.match(restored, { from: new RegExp(`${path.join(dataDir, 'backups')}/hub\\.db\\..*\\.bak$`), devices: 3 }, 'the daemon says which backup');
     t.equal(readDbSnapshot(dbFile).integrity, 'ok', 'the new database passes integrity_check');
 
     temperature += 13;
