@@ -129,23 +129,19 @@ export function registerZdoCommands(net: SimulatedNetwork): void {
   on(0x21, bindCommand(true));
   on(0x22, bindCommand(false));
 
-  on(0x31, (r, reply) => {
-    const dst = r.u16();
-    const start = r.u8();
-    answer(dst, reply, Z.ZdoCallback.mgmtLqiRsp, (node) => {
-      if (node && node.definition.logicalType !== 'router') return Z.statusRsp(dst, Z.ZdoStatus.NOT_SUPPORTED);
-      return Z.mgmtLqiRsp(dst, describeTopology(net).neighbors(node?.nwk ?? 0), start);
-    });
-  });
-
-  on(0x32, (r, reply) => {
-    const dst = r.u16();
-    const start = r.u8();
-    answer(dst, reply, Z.ZdoCallback.mgmtRtgRsp, (node) => {
-      if (node && node.definition.logicalType !== 'router') return Z.statusRsp(dst, Z.ZdoStatus.NOT_SUPPORTED);
-      return Z.mgmtRtgRsp(dst, describeTopology(net).routes(node?.nwk ?? 0), start);
-    });
-  });
+  // Neighbour (LQI) and routing tables: only routers keep them; end devices say NOT_SUPPORTED.
+  const routerTable =
+    (callback: typeof Z.ZdoCallback.mgmtLqiRsp | typeof Z.ZdoCallback.mgmtRtgRsp, table: (dst: number, nwk: number, start: number) => Buffer) =>
+    (r: Parameters<Parameters<typeof on>[1]>[0], reply: Parameters<Parameters<typeof on>[1]>[1]) => {
+      const dst = r.u16();
+      const start = r.u8();
+      answer(dst, reply, callback, (node) => {
+        if (node && node.definition.logicalType !== 'router') return Z.statusRsp(dst, Z.ZdoStatus.NOT_SUPPORTED);
+        return table(dst, node?.nwk ?? 0, start);
+      });
+    };
+  on(0x31, routerTable(Z.ZdoCallback.mgmtLqiRsp, (dst, nwk, start) => Z.mgmtLqiRsp(dst, describeTopology(net).neighbors(nwk), start)));
+  on(0x32, routerTable(Z.ZdoCallback.mgmtRtgRsp, (dst, nwk, start) => Z.mgmtRtgRsp(dst, describeTopology(net).routes(nwk), start)));
 
   on(0x33, (r, reply) => {
     const dst = r.u16();
