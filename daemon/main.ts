@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CloudLink, type CloudCredentials } from './cloud/index.js';
+import { HealthBoard } from './domain/health.js';
 import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
@@ -33,6 +34,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
   fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
 
+  // Every component reports its health here; each change is logged once and sent to the cloud.
+  const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
   const store = openStore({
     path: path.join(config.dataDir, 'hub.db'),
     log: log.child('store'),
@@ -58,6 +61,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
   });
   const sync = syncDevicesToStore(network, store, log.child('hub'));
+  health.on('changed', ({ component, status, reason }) => {
+    const line = status === 'ok' ? log.info : log.warn;
+    line.call(log, 'health changed', { component, status, ...(reason !== undefined ? { reason } : {}) });
+    store.events.append({ kind: 'health_changed', component, status, ...(reason !== undefined ? { reason } : {}) });
+  });
 
   let cloud: CloudLink | undefined;
   let availability: AvailabilityMonitor | undefined;

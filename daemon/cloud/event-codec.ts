@@ -79,6 +79,12 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
     case 'gap':
       wire.gap = { from_seq: event.fromSeq, to_seq: event.toSeq, dropped: event.dropped, reason: event.reason };
       break;
+    case 'health_changed':
+      wire.health_changed = { component: event.component, status: event.status, reason: event.reason };
+      break;
+    case 'device_quarantined':
+      wire.device_quarantined = { ieee: event.ieee, reason: event.reason, stage: event.stage };
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`cannot encode event kind ${(unknown as { kind: string }).kind}`);
@@ -159,6 +165,15 @@ function decodePayload(wire: WireEvent): HubEvent | undefined {
   if (wire.gap) {
     const { from_seq, to_seq, dropped, reason } = wire.gap;
     return { kind: 'gap', fromSeq: from_seq ?? 0, toSeq: to_seq ?? 0, dropped: dropped ?? 0, reason: reason ?? '' };
+  }
+  if (wire.health_changed) {
+    const { component, status, reason } = wire.health_changed;
+    const known = status === 'ok' || status === 'degraded' || status === 'bad' ? status : 'bad';
+    return { kind: 'health_changed', component: component ?? '', status: known, ...(reason !== undefined ? { reason } : {}) };
+  }
+  if (wire.device_quarantined) {
+    const { reason, stage } = wire.device_quarantined;
+    return { kind: 'device_quarantined', ieee: ieee(wire.device_quarantined), reason: reason ?? '', stage: stage ?? '' };
   }
   return undefined;
 }

@@ -76,6 +76,8 @@ export interface WireEventPayloads {
   command_result?: { command_id?: string; ok?: boolean; error?: string; state?: WireStruct | null };
   resync_requested?: { reason?: string };
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
+  health_changed?: { component?: string; status?: string; reason?: string };
+  device_quarantined?: { ieee?: string; reason?: string; stage?: string };
 }
 
 export type WireEventPayloadName = keyof WireEventPayloads;

@@ -42,7 +42,15 @@ export type HubEvent =
    * Telemetry was dropped from the outbox before delivery (offline bounds exceeded). Every
    * dropped seq lies in [fromSeq, toSeq]; `dropped` says how many. Never join/leave/results.
    */
-  | { kind: 'gap'; fromSeq: number; toSeq: number; dropped: number; reason: string };
+  | { kind: 'gap'; fromSeq: number; toSeq: number; dropped: number; reason: string }
+  /** A component of the hub changed health (see domain/health.ts). */
+  | { kind: 'health_changed'; component: string; status: 'ok' | 'degraded' | 'bad'; reason?: string }
+  /**
+   * A device is set aside: its data kept failing (or the hub died while handling it), so the
+   * hub ignores it until it is re-interviewed or removed. `stage` says where it failed
+   * ('interview', 'message', 'configure', 'start').
+   */
+  | { kind: 'device_quarantined'; ieee: Ieee; reason: string; stage: string };
 
 /** An event as it sits in the outbox: numbered, timestamped, in commit order. */
 export interface SequencedEvent {

@@ -33,5 +33,9 @@ function describe(event: HubEvent): string {
       return event.reason;
     case 'gap':
       return `dropped ${event.dropped} in seq ${event.fromSeq}..${event.toSeq}: ${event.reason}`;
+    case 'health_changed':
+      return `${event.component} ${event.status}${event.reason !== undefined ? `: ${event.reason}` : ''}`;
+    case 'device_quarantined':
+      return `${event.ieee} at ${event.stage}: ${event.reason}`;
   }
 }

@@ -68,6 +68,9 @@ const EVENTS: HubEvent[] = [
   { kind: 'command_result', commandId: 'c-2', ok: false, error: 'expired' },
   { kind: 'resync_requested', reason: 'database rebuilt after corruption' },
   { kind: 'gap', fromSeq: 10, toSeq: 5000, dropped: 4000, reason: 'outbox over 100000 events' },
+  { kind: 'health_changed', component: 'store', status: 'bad', reason: 'data dir is read-only' },
+  { kind: 'health_changed', component: 'coordinator', status: 'ok' },
+  { kind: 'device_quarantined', ieee: '0x00158d0001a2b3c4', reason: 'manufacturerName is a number', stage: 'interview' },
 ];
 
 t.test('every hub event round-trips through protobuf', async (t) => {
