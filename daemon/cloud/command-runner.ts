@@ -13,6 +13,7 @@ import { decodeCommand } from './command-codec.js';
 import type { CommandIdLog } from './recent-ids.js';
 import type { CommandExecution, CommandExecutor, EmitEvent, Logger } from './types.js';
 import type { WireCommand } from './wire.js';
+import { cutText, MAX_ERROR_CHARS } from './wire-limits.js';
 
 /**
  * 'interrupted': a re-send of a command that started before the hub restarted and has no
@@ -148,7 +149,8 @@ export class CommandRunner {
     this.reported = answer.then((result) => {
       clock.clearTimeout(timer);
       const status: CommandOutcomeStatus = result.ok ? 'ok' : result.error === 'timeout' ? 'timeout' : 'failed';
-      log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: result.ok, error: result.error });
+      const error = result.error === undefined ? undefined : cutText(String(result.error), MAX_ERROR_CHARS);
+      log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: result.ok, error });
       return this.report({ commandId: command.id, status, command, ...(result.error ? { error: result.error } : {}) }, result);
     });
     await this.reported;
@@ -170,11 +172,14 @@ export class CommandRunner {
   }
 
   private async report(outcome: CommandOutcome, execution: CommandExecution): Promise<void> {
+    // Errors may quote whatever the platform sent (a 1 MB value): cut before it reaches the outbox.
+    const error = execution.error === undefined ? undefined : cutText(String(execution.error), MAX_ERROR_CHARS);
+    if (outcome.error !== undefined) outcome = { ...outcome, error: cutText(outcome.error, MAX_ERROR_CHARS) };
     const event: HubEvent = {
       kind: 'command_result',
       commandId: outcome.commandId,
       ok: execution.ok,
-      ...(execution.error !== undefined ? { error: execution.error } : {}),
+      ...(error !== undefined ? { error } : {}),
       ...(execution.state !== undefined ? { state: execution.state } : {}),
     };
     try {

@@ -11,6 +11,7 @@ import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import type { CommandExecutor, EmitEvent, Logger, OutboxReader } from './types.js';
+import { DEFAULT_MAX_IN_FLIGHT_BYTES } from './wire-limits.js';
 import type * as grpc from '@grpc/grpc-js';
 
 export interface CloudLinkOptions {
@@ -32,6 +33,8 @@ export interface CloudLinkOptions {
   seenCommandIds?: CommandIdLog;
   /** Most events sent but not yet acknowledged (default 1000). */
   maxInFlight?: number;
+  /** Most bytes of events sent but not yet acknowledged (default DEFAULT_MAX_IN_FLIGHT_BYTES, 4 MiB). */
+  maxInFlightBytes?: number;
   /** Most events per EventBatch (default 200). */
   maxBatch?: number;
   /** Application ping interval (default 10 s). */
@@ -180,6 +183,7 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       clock: this.clock,
       log: options.log,
       maxInFlight: options.maxInFlight ?? 1000,
+      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES,
       maxBatch: options.maxBatch ?? 200,
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       watchdogMs: options.watchdogMs ?? 35_000,
