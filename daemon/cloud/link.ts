@@ -5,13 +5,14 @@
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { CommandRunner, type CommandOutcome } from './command-runner.js';
+import { decodeCloudMessage } from './cloud-message-decoder.js';
 import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCredentials } from './credentials.js';
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import type { CommandExecutor, EmitEvent, Logger, OutboxReader } from './types.js';
-import { DEFAULT_MAX_IN_FLIGHT_BYTES } from './wire-limits.js';
+import { DEFAULT_MAX_IN_FLIGHT_BYTES, MAX_RECEIVE_BYTES } from './wire-limits.js';
 import type * as grpc from '@grpc/grpc-js';
 
 export interface CloudLinkOptions {
@@ -167,11 +168,17 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
     this.state = 'connecting';
     // A fresh channel per attempt: after a black hole the old HTTP/2 connection may still look
     // alive, and a new call on it would go nowhere.
-    const client = createHubLinkClient(options.target, this.channelCredentials, {
-      'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
-      'grpc.keepalive_timeout_ms': 20_000,
-      ...options.channelOptions,
-    });
+    const client = createHubLinkClient(
+      options.target,
+      this.channelCredentials,
+      {
+        'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
+        'grpc.keepalive_timeout_ms': 20_000,
+        'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+        ...options.channelOptions,
+      },
+      decodeCloudMessage,
+    );
     const session = new LinkSession({
       call: client.Connect(callMetadata(options.credentials)),
       outbox: options.outbox,

@@ -118,6 +118,7 @@ export class LinkSession {
       else if (message.ack) this.onAck(message.ack.up_to_seq ?? 0);
       else if (message.command) this.options.onCommand(message.command);
       else if (message.pong) this.options.log.debug('cloud pong', { rttMs: this.lastHeardAt - (message.pong.sent_at_ms ?? 0) });
+      else if (message.undecodable) this.options.log.warn('cloud message ignored', { reason: message.undecodable });
       // Anything else is from a newer protocol revision; hearing it still proves liveness.
     } catch (error) {
       this.end(`outbox failure: ${error instanceof Error ? error.message : String(error)}`);

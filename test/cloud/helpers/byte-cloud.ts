@@ -64,6 +64,11 @@ export class ByteCloud {
     this.call?.write(command.message);
   }
 
+  /** Sends on the open stream only, never again. */
+  sendOnce(message: Buffer | CloudMessage): void {
+    this.call?.write(message);
+  }
+
   setAcking(enabled: boolean): void {
     this.acking = enabled;
     if (enabled) this.ackNow();
