@@ -110,7 +110,12 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
   start(): void {
     if (this.state !== 'idle') throw new Error(`cloud link cannot start from state ${this.state}`);
     this.options.log.info('cloud link starting', { target: this.options.target, gatewayId: this.options.gatewayId });
-    this.running = this.run();
+    // Observed here: an unobserved rejection would end the whole hub. run() catches what one
+    // attempt throws, so reaching this means the loop itself broke; say so rather than vanish.
+    this.running = this.run().catch((error: unknown) => {
+      this.state = 'stopped';
+      this.options.log.error('cloud link stopped by an unexpected error', { error: errorMessage(error) });
+    });
   }
 
   /**
@@ -145,22 +150,33 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
 
   private async run(): Promise<void> {
     while (this.state !== 'stopped') {
-      const end = await this.connectOnce();
-      this.disconnects++;
-      this.lastDisconnectReason = end.reason;
-      // stop() may have run while we awaited the session.
-      if ((this.state as CloudLinkState) === 'stopped') {
-        this.emit('disconnected', { reason: end.reason });
-        break;
+      try {
+        await this.attempt();
+      } catch (error) {
+        // A failing dependency (channel, metadata, outbox, logger) costs one attempt, never the link.
+        this.options.log.error('cloud link connection attempt failed', { error: errorMessage(error) });
+        if ((this.state as CloudLinkState) !== 'stopped') await this.waitBeforeRetry(this.backoff.next());
       }
-      if (end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs) {
-        this.backoff.reset();
-      }
-      const retryInMs = this.backoff.next();
-      this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
-      this.emit('disconnected', { reason: end.reason, retryInMs });
-      await this.waitBeforeRetry(retryInMs);
     }
+  }
+
+  /** One stream, then the wait before the next. */
+  private async attempt(): Promise<void> {
+    const end = await this.connectOnce();
+    this.disconnects++;
+    this.lastDisconnectReason = end.reason;
+    // stop() may have run while we awaited the session.
+    if ((this.state as CloudLinkState) === 'stopped') {
+      this.emit('disconnected', { reason: end.reason });
+      return;
+    }
+    if (end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs) {
+      this.backoff.reset();
+    }
+    const retryInMs = this.backoff.next();
+    this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
+    this.emit('disconnected', { reason: end.reason, retryInMs });
+    await this.waitBeforeRetry(retryInMs);
   }
 
   private async connectOnce(): Promise<SessionEnd> {
@@ -202,10 +218,12 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       onCommand: (command) => this.commandRunner.receive(command),
     });
     this.session = session;
-    session.start();
-    const end = await session.done;
-    client.close();
-    return end;
+    try {
+      session.start();
+      return await session.done;
+    } finally {
+      client.close();
+    }
   }
 
   private waitBeforeRetry(ms: number): Promise<void> {
@@ -218,4 +236,8 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       this.retryTimer = undefined;
     });
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

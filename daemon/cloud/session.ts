@@ -88,9 +88,13 @@ export class LinkSession {
       this.blockedOnDrain = false;
       this.schedulePump();
     });
-    this.unsubscribeAppend = outbox.onAppend(() => this.schedulePump());
-
-    this.ackedUpTo = this.sentUpTo = outbox.lastAcked();
+    try {
+      this.unsubscribeAppend = outbox.onAppend(() => this.schedulePump());
+      this.ackedUpTo = this.sentUpTo = outbox.lastAcked();
+    } catch (error) {
+      this.end(`outbox failure: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     this.write({ hello: { ...this.options.hello, last_acked_seq: this.ackedUpTo } });
     this.scheduleTick();
   }
