@@ -27,25 +27,27 @@ function assertBatchesBounded(t: Test, cloud: ByteCloud): void {
   t.ok(largest + GRPC_MESSAGE_HEADER_BYTES <= MAX_BATCH_BYTES, `largest batch ${largest} bytes (+ header) is within ${MAX_BATCH_BYTES}`);
 }
 
-t.test('five 1 MB bad commands with acks held back: every result arrives and telemetry keeps flowing', async (t) => {
+/**
+ * Fills the default in-flight window (1000 events) while the platform holds its acks back, sends
+ * five set_state commands whose state is `value`, lets the executor fail each with `error`,
+ * then releases the acks: every result and every later report must arrive, on one stream.
+ */
+async function fiveBadCommandsWithAcksHeld(t: Test, value: string, error: (value: unknown) => string): Promise<Map<string, string>> {
   const cloud = await byteCloud(t);
   cloud.setAcking(false);
-  // Like a converter or validator that quotes the whole bad value in its error.
   const { link, outbox } = createLink(cloud.port, {
-    execute: async (command) => ({ ok: false, error: `'state' must be one of 'ON', 'OFF', got '${(command as Extract<HubCommand, { kind: 'set_state' }>).state.state}'` }),
+    execute: async (command) => ({ ok: false, error: error(command.kind === 'set_state' ? command.state.state : undefined) }),
   });
   t.teardown(() => link.stop());
   const outcomes: CommandOutcome[] = [];
   link.on('command', (outcome) => outcomes.push(outcome));
   link.start();
-
-  // Fill the default in-flight window (1000 events) while the platform holds its acks back.
   for (let i = 0; i < 1000; i++) outbox.append(stateEvent(IEEE, i));
   await cloud.waitUntil('the window is full', () => link.status().inFlight === 1000);
 
   const ids = ['big-1', 'big-2', 'big-3', 'big-4', 'big-5'];
   for (const id of ids) {
-    const command: HubCommand = { kind: 'set_state', id, ieee: IEEE, state: { state: 'x'.repeat(MB) } };
+    const command: HubCommand = { kind: 'set_state', id, ieee: IEEE, state: { state: value } };
     cloud.sendCommand({ resultId: id, message: { command: encodeCommand(command) } });
   }
   await cloud.waitUntil('five commands handled', () => outcomes.length === 5);
@@ -53,13 +55,28 @@ t.test('five 1 MB bad commands with acks held back: every result arrives and tel
 
   cloud.setAcking(true);
   await cloud.waitUntil('every result and every report delivered', () => ids.every((id) => cloud.resultFor(id)) && telemetry(cloud) === 1020);
-  for (const id of ids) {
-    const result = cloud.resultFor(id)!.event;
-    t.match(result, { ok: false, error: /^'state' must be one of 'ON', 'OFF', got 'xxx.*\(cut, \d+ characters in all\)$/ }, `${id} answered`);
-    t.ok(result.kind === 'command_result' && result.error!.length <= MAX_ERROR_CHARS, 'error text within the documented length');
-  }
   assertBatchesBounded(t, cloud);
   t.equal(link.status().disconnects, 0, 'one stream the whole time');
+  const errors = new Map<string, string>();
+  for (const id of ids) {
+    const result = cloud.resultFor(id)!.event;
+    if (result.kind === 'command_result') errors.set(id, result.error ?? '');
+  }
+  return errors;
+}
+
+t.test('five 1 MB bad commands with acks held back: every result arrives and telemetry keeps flowing', async (t) => {
+  const errors = await fiveBadCommandsWithAcksHeld(t, 'x'.repeat(MB), (value) => `'state' must be one of 'ON', 'OFF', got '${String(value)}'`);
+  for (const [id, error] of errors) t.match(error, /^invalid: command of \d+ bytes is over the 65536-byte limit$/, `${id} refused at the door`);
+});
+
+t.test('five 1 MB error texts with acks held back: cut to the documented length, all delivered', async (t) => {
+  // A converter or validator that quotes a whole huge value in its error.
+  const errors = await fiveBadCommandsWithAcksHeld(t, 'BLINK', () => `'state' must be one of 'ON', 'OFF', got '${'x'.repeat(MB)}'`);
+  for (const [id, error] of errors) {
+    t.match(error, /^'state' must be one of 'ON', 'OFF', got 'xxx.*\(cut, \d+ characters in all\)$/, `${id} answered`);
+    t.ok(error.length <= MAX_ERROR_CHARS, `error text within the documented length (${error.length})`);
+  }
 });
 
 t.test('a state too large for any batch is reduced with a note, and the link goes on', async (t) => {
