@@ -57,6 +57,7 @@ t.test('a message over the receive limit ends the stream with RESOURCE_EXHAUSTED
   await new Promise((resolve) => setTimeout(resolve, 50));
   cloud.sendOnce(setStateCommand({ id: 'too-big', state: stringState('state', 'x'.repeat(MAX_RECEIVE_BYTES)) }));
   t.match(await disconnected, /RESOURCE_EXHAUSTED/);
+  await cloud.waitUntil('the platform saw the stream cancelled', () => cloud.cancelled === 1);
   outbox.append(stateEvent(IEEE, 1));
   await cloud.waitUntil('a report after the reconnect', () => cloud.events.length === 1);
   t.equal(cloud.streams, 2);

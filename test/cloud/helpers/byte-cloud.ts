@@ -26,6 +26,8 @@ export class ByteCloud {
   /** Sizes of the EventBatch messages received, in bytes. */
   readonly batchSizes: number[] = [];
   streams = 0;
+  /** Streams the gateway cancelled (what the platform sees when the gateway ends one). */
+  cancelled = 0;
   acking = true;
   private readonly pending: PendingCommand[] = [];
   private receivedUpTo = 0;
@@ -105,6 +107,10 @@ export class ByteCloud {
     this.call = call;
     call.on('data', (message: Received) => this.onMessage(call, message));
     call.on('error', () => undefined);
+    call.on('cancelled', () => {
+      this.cancelled++;
+      for (const watcher of [...this.watchers]) watcher();
+    });
     call.on('end', () => call.end());
   }
 
