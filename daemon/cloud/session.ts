@@ -1,7 +1,7 @@
 // One connection attempt of the cloud link: a single HubLink.Connect stream, from Hello to its
-// end. It streams the outbox in seq order with a bounded number of unacknowledged events in
-// flight (by count and by bytes) in batches under MAX_BATCH_BYTES, forwards acks to the outbox, hands commands to its owner, pings, and ends itself
-// when the platform goes silent (watchdog). It never reconnects: CloudLink does that by
+// end. It streams the outbox in seq order, in batches under MAX_BATCH_BYTES, with unacknowledged
+// events in flight bounded by count and by bytes, forwards acks to the outbox, hands commands to
+// its owner, pings, and ends itself when the platform goes silent (watchdog). It never reconnects: CloudLink does that by
 // starting a new session, which resumes from the outbox - at-least-once, nothing lost.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Clock, TimerHandle } from './clock.js';
