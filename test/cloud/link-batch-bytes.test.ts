@@ -99,6 +99,20 @@ t.test('a state too large for any batch is reduced with a note, and the link goe
   t.equal(link.status().disconnects, 0);
 });
 
+t.test('an event that cannot be reduced goes as a gap for its seq, and the link goes on', async (t) => {
+  const cloud = await byteCloud(t);
+  const { link, outbox } = createLink(cloud.port);
+  t.teardown(() => link.stop());
+  link.start();
+  const device = { ieee: IEEE, nwk: 1, type: 'Router' as const, supported: false, interview: 'successful' as const, endpoints: [], modelId: 'm'.repeat(2 * MB) };
+  const seq = outbox.append({ kind: 'device_interview', ieee: IEEE, status: 'successful', device });
+  outbox.append(stateEvent(IEEE, 22));
+  await cloud.waitUntil('both delivered', () => cloud.events.length === 2);
+  t.match(cloud.events[0], { seq, event: { kind: 'gap', fromSeq: seq, toSeq: seq, dropped: 1, reason: /device_interview event of \d+ bytes is over the 65536-byte event limit; not sent/ } });
+  t.same(cloud.events[1]!.event, stateEvent(IEEE, 22));
+  t.equal(link.status().disconnects, 0);
+});
+
 t.test('the in-flight window is bounded by bytes as well as by count', async (t) => {
   const cloud = await byteCloud(t);
   cloud.setAcking(false);
