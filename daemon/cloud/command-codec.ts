@@ -1,6 +1,7 @@
 // cloud.proto Command <-> domain HubCommand. Decoding is also validation: the platform may
 // send anything, and a command the gateway cannot understand must produce a clear error
 // result rather than reach the radio.
+import { createHash } from 'node:crypto';
 import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
 import { fromStruct, toStruct } from './struct-codec.js';
@@ -21,11 +22,28 @@ function invalid(id: string, reason: string): DecodedCommand {
   return { ok: false, id, error: `invalid: ${reason}` };
 }
 
+/**
+ * The command_id a result carries for a command with this id: the id itself, or for an id over
+ * MAX_ID_LENGTH characters "sha256:" + the hex SHA-256 of its UTF-8 bytes (see cloud.proto),
+ * so the platform can match even that answer while results stay small.
+ */
+export function resultIdFor(id: string): string {
+  if (id.length <= MAX_ID_LENGTH) return id;
+  return `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
 export function decodeCommand(wire: WireCommand): DecodedCommand {
   const id = typeof wire.id === 'string' ? wire.id : '';
+  if (wire.undecodable !== undefined) return invalid(resultIdFor(id), wire.undecodable);
   if (id === '') return invalid('', 'missing command id');
-  if (id.length > MAX_ID_LENGTH) return invalid(id.slice(0, MAX_ID_LENGTH), `command id longer than ${MAX_ID_LENGTH}`);
-  const expiresAt = wire.expires_at_ms && wire.expires_at_ms > 0 ? { expiresAt: wire.expires_at_ms } : {};
+  if (id.length > MAX_ID_LENGTH) {
+    return invalid(resultIdFor(id), `command id of ${id.length} characters is longer than ${MAX_ID_LENGTH} (command_id is its sha256)`);
+  }
+  const expires = wire.expires_at_ms ?? 0;
+  if (!Number.isSafeInteger(expires) || expires < 0) {
+    return invalid(id, `expires_at_ms must be 0 (no expiry) or milliseconds since the Unix epoch, got ${expires}`);
+  }
+  const expiresAt = expires > 0 ? { expiresAt: expires } : {};
 
   if (wire.set_state) {
     const ieee = normalizeIeee(wire.set_state.ieee);

@@ -110,6 +110,8 @@ export interface WireCommand extends WireCommandActions {
   id?: string;
   expires_at_ms?: number;
   action?: keyof WireCommandActions;
+  /** Never on the wire: set by the gateway's decoder for a command it would not or could not decode. */
+  undecodable?: string;
 }
 
 export interface CloudMessage {
@@ -118,4 +120,6 @@ export interface CloudMessage {
   command?: WireCommand;
   pong?: { sent_at_ms?: number };
   body?: 'welcome' | 'ack' | 'command' | 'pong';
+  /** Never on the wire: set by the gateway's decoder for a message that is no readable command. */
+  undecodable?: string;
 }

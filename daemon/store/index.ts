@@ -13,6 +13,8 @@
 // - Writes are synchronous and visible to reads at once; they become durable at the next group
 //   commit (<= commitIntervalMs, default 25 ms, or maxPendingWrites). flush() resolves when all
 //   writes queued so far are durable. A write and the events it causes commit together.
+//   One exception: seenCommands.add commits at once (with whatever is queued), because the
+//   command goes to the radio next; it throws when that commit fails.
 // - The outbox only ever hands out durable events; seqs are never reused (also not after a
 //   corrupt database was replaced: the new one starts above the old seqs). outbox.epoch()
 //   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.

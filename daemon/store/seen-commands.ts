@@ -1,8 +1,10 @@
 // Command ids the hub has started (or answered at once), kept in the database so that "a command
 // id seen before is not run twice" also holds across restarts, and whether each was answered, so
-// a re-send of a command that was running when the hub died still gets an answer. Written
-// through the group commit like everything else; the runner marks an id answered right after
-// appending its result, so both normally commit together.
+// a re-send of a command that was running when the hub died still gets an answer. A started
+// record is committed at once (the command reaches the radio next: committed a group-commit
+// window later, a crash in between would let a re-send run it twice). Answered marks go through
+// the group commit; the runner marks an id answered right after appending its result, so both
+// normally commit together.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import type { SeenCommandState, SeenCommandsStore } from './types.js';
@@ -35,12 +37,14 @@ export class SeenCommands implements SeenCommandsStore {
     return row.answered_at === null ? 'started' : 'answered';
   }
 
+  /** Durable when it returns; throws (StoreError) when it could not be made durable. */
   add(id: string): void {
     checkId(id);
     this.batch.run(() => {
       const { changes } = this.addStmt.run(id, this.now());
       if (changes > 0) this.trimStmt.run(this.capacity);
     });
+    this.batch.commitNow();
   }
 
   markAnswered(id: string): void {

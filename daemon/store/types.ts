@@ -167,7 +167,7 @@ export type SeenCommandState = 'started' | 'answered';
 export interface SeenCommandsStore {
   /** undefined: never seen (or long forgotten). */
   state(id: string): SeenCommandState | undefined;
-  /** The command starts now: it must never run again. */
+  /** The command starts now: it must never run again. Durable when it returns (commits at once). */
   add(id: string): void;
   /** Its result is in the outbox. */
   markAnswered(id: string): void;

@@ -77,8 +77,21 @@ export class WriteBatch {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Commits now (shutdown, before a backup). */
+  /** Commits now (shutdown, before a backup). A failure is logged and rejects flush() waiters. */
   commit(): void {
+    this.commitQueued();
+  }
+
+  /**
+   * Commits now and throws a StoreError when that fails: for a write that must be durable
+   * before the caller goes on (a command's started record, before the command reaches the radio).
+   */
+  commitNow(): void {
+    const failure = this.commitQueued();
+    if (failure) throw failure;
+  }
+
+  private commitQueued(): StoreError | undefined {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.db.inTransaction) return this.settle();
@@ -96,7 +109,9 @@ export class WriteBatch {
       this.log.error('store: commit failed; queued writes are lost', { err: String(err), writes: this.pending });
       this.pending = 0;
       this.hooks.afterRollback();
-      return this.settle(new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err }));
+      const failure = new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err });
+      this.settle(failure);
+      return failure;
     }
     // The event loop is blocked for this long (fsync, and now and then a WAL checkpoint).
     const took = performance.now() - started;
@@ -106,7 +121,7 @@ export class WriteBatch {
     this.stats.committedWrites += this.pending;
     this.pending = 0;
     this.hooks.afterCommit();
-    this.settle();
+    return this.settle();
   }
 
   close(): void {
@@ -134,7 +149,7 @@ export class WriteBatch {
     this.settle(new StoreError('commit_failed', 'transaction rolled back by SQLite'));
   }
 
-  private settle(err?: Error): void {
+  private settle(err?: Error): undefined {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) (err ? w.reject(err) : w.resolve());

@@ -44,33 +44,33 @@ export function isSettable(expose: ExposeLike): boolean {
 
 /** A reason the value cannot be set, or undefined when it looks fine. */
 export function valueProblem(key: string, value: unknown, expose: ExposeLike | undefined): string | undefined {
-  if (value === undefined || value === null) return `'${key}' needs a value`;
+  if (value === undefined || value === null) return `${quoteKey(key)} needs a value`;
   if (!expose) return undefined; // not described: the converter judges
-  if (!isSettable(expose)) return `'${key}' is read-only`;
+  if (!isSettable(expose)) return `${quoteKey(key)} is read-only`;
   switch (expose.type) {
     case 'binary': {
       const allowed = [expose.value_on, expose.value_off, expose.value_toggle].filter((v) => v !== undefined);
-      return sameAsOneOf(value, allowed) ? undefined : `'${key}' must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`;
+      return sameAsOneOf(value, allowed) ? undefined : `${quoteKey(key)} must be one of ${allowed.map(show).join(', ')}, got ${show(value)}`;
     }
     case 'numeric': {
       const presets = (expose.presets ?? []).map((p) => p.name);
       if (typeof value === 'string' && presets.includes(value)) return undefined;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         const hint = presets.length > 0 ? ` or one of ${presets.join(', ')}` : '';
-        return `'${key}' must be a number${hint}, got ${show(value)}`;
+        return `${quoteKey(key)} must be a number${hint}, got ${show(value)}`;
       }
-      if (expose.value_min !== undefined && value < expose.value_min) return `'${key}' ${value} is below ${expose.value_min}`;
-      if (expose.value_max !== undefined && value > expose.value_max) return `'${key}' ${value} is above ${expose.value_max}`;
+      if (expose.value_min !== undefined && value < expose.value_min) return `${quoteKey(key)} ${value} is below ${expose.value_min}`;
+      if (expose.value_max !== undefined && value > expose.value_max) return `${quoteKey(key)} ${value} is above ${expose.value_max}`;
       return undefined;
     }
     case 'enum':
-      return sameAsOneOf(value, expose.values ?? []) ? undefined : `'${key}' must be one of ${(expose.values ?? []).map(show).join(', ')}, got ${show(value)}`;
+      return sameAsOneOf(value, expose.values ?? []) ? undefined : `${quoteKey(key)} must be one of ${(expose.values ?? []).map(show).join(', ')}, got ${show(value)}`;
     case 'text':
-      return typeof value === 'string' ? undefined : `'${key}' must be text, got ${show(value)}`;
+      return typeof value === 'string' ? undefined : `${quoteKey(key)} must be text, got ${show(value)}`;
     case 'composite':
-      return typeof value === 'object' && !Array.isArray(value) ? undefined : `'${key}' must be an object, got ${show(value)}`;
+      return typeof value === 'object' && !Array.isArray(value) ? undefined : `${quoteKey(key)} must be an object, got ${show(value)}`;
     case 'list':
-      return Array.isArray(value) ? undefined : `'${key}' must be a list, got ${show(value)}`;
+      return Array.isArray(value) ? undefined : `${quoteKey(key)} must be a list, got ${show(value)}`;
     default:
       return undefined;
   }
@@ -83,6 +83,15 @@ function sameAsOneOf(value: unknown, allowed: unknown[]): boolean {
   );
 }
 
+/** Longest part of a value (or key) quoted in a message: errors travel to the cloud and the log. */
+const MAX_QUOTED_CHARS = 64;
+
 function show(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const quoted = text.length <= MAX_QUOTED_CHARS ? text : `${text.slice(0, MAX_QUOTED_CHARS)}... (${text.length} characters)`;
+  return typeof value === 'string' ? `'${quoted}'` : quoted;
+}
+
+function quoteKey(key: string): string {
+  return key.length <= MAX_QUOTED_CHARS ? `'${key}'` : `'${key.slice(0, MAX_QUOTED_CHARS)}...' (a ${key.length}-character key)`;
 }

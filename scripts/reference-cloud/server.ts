@@ -5,7 +5,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { HubCommand, HubEvent } from '../../daemon/domain/events.js';
-import { encodeCommand } from '../../daemon/cloud/command-codec.js';
+import { encodeCommand, resultIdFor } from '../../daemon/cloud/command-codec.js';
 import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
 import type { WireCommand } from '../../daemon/cloud/wire.js';
 import { CloudEventStore, type StoredEvent } from './event-store.js';
@@ -130,7 +130,8 @@ export class ReferenceCloud {
 
   /** Sends a command exactly as given (also malformed ones) and resolves with its result. */
   sendRawCommand(gatewayId: string, command: WireCommand, timeoutMs = 10_000): Promise<CommandResultEvent> {
-    const id = command.id ?? '';
+    // What the result's command_id will be (an id over 128 characters comes back as its sha256).
+    const id = resultIdFor(command.id ?? '');
     const result = this.waitForEvent(
       (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
       timeoutMs,

@@ -74,3 +74,14 @@ t.test('the table keeps only the newest ids', async (t) => {
   t.same(['a', 'b', 'c', 'd', 'e'].filter((id) => seen.state(id) !== undefined), ['c', 'd', 'e']);
   t.equal((db.prepare('SELECT count(*) AS n FROM seen_commands').get() as { n: number }).n, 3);
 });
+
+t.test('a started record is committed when add returns, whatever the group-commit window', async (t) => {
+  const file = path.join(tempDir(t), 'hub.db');
+  const store = openStore({ path: file, log: quiet, commitIntervalMs: 60_000 });
+  t.teardown(() => store.close());
+  store.seenCommands.add('at-once');
+  store.seenCommands.markAnswered('at-once-other'); // answered marks may wait for the group
+  const other = new Database(file, { readonly: true });
+  t.teardown(() => other.close());
+  t.same(other.prepare('SELECT id, answered_at FROM seen_commands').all(), [{ id: 'at-once', answered_at: null }], 'another connection sees it committed');
+});
