@@ -38,8 +38,9 @@ export function exposedProperties(definition: ConverterDefinition, device: Herds
   return byProperty;
 }
 
+/** An expose without an access field is not settable: only an explicit set bit counts. */
 export function isSettable(expose: ExposeLike): boolean {
-  return expose.access === undefined || (expose.access & ACCESS_SET) !== 0;
+  return expose.access !== undefined && (expose.access & ACCESS_SET) !== 0;
 }
 
 /** A reason the value cannot be set, or undefined when it looks fine. */

@@ -1,6 +1,12 @@
 // Runs the definition's toZigbee converters for a requested state, after checking that
 // every key has a converter and every value fits the definition's exposes. Nothing is sent
 // when any key or value is refused. Returns the state the converters report back.
+//
+// This is the command policy, for every front door (cloud, LAN): a key is settable only when
+// the definition exposes it with the set access bit and a converter backs it. Every definition
+// also carries the converters' generic raw-ZCL converters (read, write, command, zclcommand,
+// reset = genBasic resetFactDefault, scene_*): they are never reachable from here, and there is
+// no other path to them.
 import type { DeviceState } from '../domain/events.js';
 import { describeError, ZigbeeError } from './errors.js';
 import { exposedProperties, isSettable, valueProblem } from './expose-validation.js';
@@ -26,12 +32,13 @@ export async function applyState(request: DeviceState, context: SetStateContext)
   const exposes = exposedProperties(definition, device);
   const plan: Array<{ key: string; converter: ToZigbee }> = [];
   for (const key of orderKeys(request)) {
+    const expose = exposes.get(key);
     const converter = definition.toZigbee.find((c) => c.convertSet && c.key?.includes(key));
-    if (!converter) {
+    if (!converter || !expose || !isSettable(expose)) {
       const settable = settableKeys(definition, exposes).join(', ') || 'none';
       throw new ZigbeeError('unsupported_key', `${definition.model} cannot set '${key}' (settable: ${settable})`);
     }
-    const problem = valueProblem(key, request[key], exposes.get(key));
+    const problem = valueProblem(key, request[key], expose);
     if (problem) throw new ZigbeeError('invalid_value', `${definition.model}: ${problem}`);
     plan.push({ key, converter });
   }
@@ -78,10 +85,7 @@ function orderKeys(request: DeviceState): string[] {
   return turningOff ? [...rest, ...power] : [...power, ...rest];
 }
 
-/**
- * Keys worth naming in an error: exposed as settable and backed by a converter. (Every
- * definition also carries generic raw converters, read/write/command/scene_*, left unnamed.)
- */
+/** The keys the policy lets through: exposed as settable and backed by a converter. */
 function settableKeys(definition: ConverterDefinition, exposes: ReturnType<typeof exposedProperties>): string[] {
   const converted = new Set(definition.toZigbee.filter((c) => c.convertSet).flatMap((c) => c.key ?? []));
   return [...exposes].filter(([property, expose]) => converted.has(property) && isSettable(expose)).map(([property]) => property);
