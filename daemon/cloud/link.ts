@@ -5,7 +5,7 @@
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { CommandRunner, type CommandOutcome } from './command-runner.js';
-import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCredentials } from './credentials.js';
+import { callMetadata, channelCredentials, CloudLinkConfigError, credentialChannelOptions, type CloudCredentials } from './credentials.js';
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
@@ -168,6 +168,7 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
       'grpc.keepalive_timeout_ms': 20_000,
       ...options.channelOptions,
+      ...credentialChannelOptions(options.credentials),
     });
     const session = new LinkSession({
       call: client.Connect(callMetadata(options.credentials)),
