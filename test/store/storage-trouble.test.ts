@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { HealthBoard, type ComponentHealth } from '../../daemon/domain/health.js';
 import { openStore } from '../../daemon/store/index.js';
+import { describeStorageError } from '../../daemon/store/storage-trouble.js';
 import { mountSmallDisk } from '../e2e/start-failure.js';
 import { committedEvents, device, rawOpen, recordingLog } from './helpers.js';
 
@@ -79,3 +80,14 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+t.test('refused writes are named the way a person would look for them', async (t) => {
+  const sqlite = (code: string, message: string) => Object.assign(new Error(message), { code });
+  const wrapped = (cause: Error) => new Error('commit failed', { cause });
+  const db = '/var/lib/zigbee-hubd/hub.db';
+  t.equal(describeStorageError(wrapped(sqlite('SQLITE_FULL', 'database or disk is full')), db), `the disk holding ${db} is full`);
+  t.equal(describeStorageError(sqlite('SQLITE_READONLY_DBMOVED', 'attempt to write a readonly database'), db), `${db} is on a read-only filesystem or not writable`);
+  t.equal(describeStorageError(wrapped(sqlite('EROFS', 'read-only file system')), db), `${db} is on a read-only filesystem or not writable`);
+  t.match(describeStorageError(sqlite('SQLITE_IOERR_WRITE', 'disk I/O error'), db), /^I\/O error writing .*hub\.db/);
+  t.equal(describeStorageError(new Error('something else'), db), `writing ${db} failed: something else`);
+});
