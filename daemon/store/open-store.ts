@@ -12,7 +12,7 @@ import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
-import { StorageTrouble } from './storage-trouble.js';
+import { diskCondition, StorageTrouble } from './storage-trouble.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
 import { WriteBatch, type WriteBatchHooks } from './write-batch.js';
 
@@ -52,7 +52,10 @@ export function openStore(options: StoreOptions): Store {
 function openFailed(path: string, err: unknown): StoreError {
   const code = (err as { code?: unknown } | null)?.code;
   const detail = typeof code === 'string' && code.startsWith('SQLITE_') ? ` (${code})` : '';
-  const message = `cannot open database ${path}: ${err instanceof Error ? err.message : String(err)}${detail}`;
+  // "disk I/O error" on a full or read-only disk: say which it is.
+  const disk = isCorruption(err) ? undefined : diskCondition(path);
+  const hint = disk === 'full' ? ': the disk is full' : disk === 'read-only' ? ': the filesystem is read-only' : '';
+  const message = `cannot open database ${path}: ${err instanceof Error ? err.message : String(err)}${detail}${hint}`;
   return new StoreError(err instanceof StoreError ? err.code : 'open_failed', message, { cause: err });
 }
 

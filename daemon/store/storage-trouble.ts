@@ -5,6 +5,8 @@
 // telemetry and other writes that could not be kept are counted and announced by a gap event.
 // While in trouble a retry (a small settings write plus what is held) runs every retryMs, so
 // recovery is noticed even when nothing else writes.
+import { accessSync, constants, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { HubEvent } from '../domain/events.js';
 import type { StoreClock, StoreHealth, StoreLog } from './types.js';
 
@@ -135,8 +137,31 @@ export function describeStorageError(error: unknown, path: string): string {
   if (codes.some((c) => c === 'SQLITE_FULL' || c === 'ENOSPC')) return `the disk holding ${path} is full`;
   if (codes.some((c) => c.startsWith('SQLITE_READONLY') || c === 'EROFS')) return `${path} is on a read-only filesystem or not writable`;
   if (codes.some((c) => c === 'EACCES' || c === 'EPERM')) return `no permission to write ${path}`;
-  if (codes.some((c) => c.startsWith('SQLITE_IOERR') || c === 'EIO')) return `I/O error writing ${path} (failing disk or SD card?)`;
+  if (codes.some((c) => c.startsWith('SQLITE_IOERR') || c === 'EIO')) {
+    // A full disk often surfaces as an I/O error (growing the -shm, say): ask the filesystem.
+    const disk = diskCondition(path);
+    if (disk === 'full') return `the disk holding ${path} is full`;
+    if (disk === 'read-only') return `${path} is on a read-only filesystem or not writable`;
+    return `I/O error writing ${path} (failing disk or SD card?)`;
+  }
   return `writing ${path} failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** What the filesystem holding `path` says about itself; undefined when nothing is wrong or it cannot tell. */
+export function diskCondition(path: string): 'full' | 'read-only' | undefined {
+  const dir = dirname(path);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EROFS') return 'read-only';
+  }
+  try {
+    const stats = statfsSync(dir);
+    if (stats.bavail === 0) return 'full';
+  } catch {
+    // No answer: leave it to the caller's wording.
+  }
+  return undefined;
 }
 
 function errorCodes(error: unknown): string[] {
