@@ -5,8 +5,8 @@
 // telemetry and other writes that could not be kept are counted and announced by a gap event.
 // While in trouble a retry (a small settings write plus what is held) runs every retryMs, so
 // recovery is noticed even when nothing else writes.
-import { accessSync, constants, statfsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, closeSync, constants, openSync, rmSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { HubEvent } from '../domain/events.js';
 import type { StoreClock, StoreHealth, StoreLog } from './types.js';
 
@@ -147,19 +147,27 @@ export function describeStorageError(error: unknown, path: string): string {
   return `writing ${path} failed: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** What the filesystem holding `path` says about itself; undefined when nothing is wrong or it cannot tell. */
+/**
+ * What the filesystem holding `path` says about itself; undefined when nothing is wrong or it
+ * cannot tell. Only on error paths: it creates and removes a probe file, because a filesystem
+ * that went read-only after an error (ext4 errors=remount-ro) still passes access(W_OK).
+ */
 export function diskCondition(path: string): 'full' | 'read-only' | undefined {
   const dir = dirname(path);
   try {
-    accessSync(dir, constants.W_OK);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EROFS') return 'read-only';
-  }
-  try {
-    const stats = statfsSync(dir);
-    if (stats.bavail === 0) return 'full';
+    if (statfsSync(dir).bavail === 0) return 'full';
   } catch {
-    // No answer: leave it to the caller's wording.
+    // No answer: try the probe.
+  }
+  const probe = join(dir, `.write-probe-${process.pid}`);
+  try {
+    accessSync(dir, constants.W_OK);
+    closeSync(openSync(probe, 'w', 0o600));
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EROFS') return 'read-only';
+    if (code === 'ENOSPC') return 'full';
   }
   return undefined;
 }
