@@ -112,6 +112,8 @@ export function moveAside(path: string, nowMs: number): string {
     if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
   }
   if (existsSync(path)) renameSync(path, target);
+  // Still device data: private, also when an older version created it 0644.
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) chmodSync(target + suffix, PRIVATE_FILE_MODE);
   fsyncDir(dirname(path));
   return target;
 }

@@ -2,9 +2,11 @@
 // daemon's user (0600, backups dir 0700) whatever the umask, also for files an older version
 // created 0644. Checked in a child process under umask 022.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, statSync } from 'node:fs';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { openStore } from '../../daemon/store/index.js';
+import { recordingLog } from './helpers.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'umask-writer.ts');
 
@@ -34,4 +36,16 @@ t.test('files an older version created 0644 are made 0600 at open', async (t) =>
   t.same(modes.open, { 'hub.db': '0600', 'hub.db-wal': '0600', 'hub.db-shm': '0600' });
   t.equal((statSync(dbPath).mode & 0o777).toString(8), '600');
   t.equal(modes.backupDir, '0700');
+});
+
+t.test('a corrupt database moved aside stays private', async (t) => {
+  const dir = t.testdir({});
+  const dbPath = join(dir, 'hub.db');
+  writeFileSync(dbPath, 'this is not a database'.repeat(300));
+  chmodSync(dbPath, 0o644);
+  const store = openStore({ path: dbPath, log: recordingLog() });
+  const movedTo = store.recovered?.movedTo;
+  await store.close();
+  t.ok(movedTo, 'it was moved aside');
+  t.equal((statSync(movedTo!).mode & 0o777).toString(8), '600');
 });
