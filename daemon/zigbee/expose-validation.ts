@@ -8,6 +8,8 @@ interface ExposeLike {
   type: string;
   name?: string;
   property?: string;
+  /** Set on per-endpoint exposes (property "state_l2", endpoint "l2"). */
+  endpoint?: string;
   access?: number;
   features?: ExposeLike[];
   value_on?: unknown;

@@ -5,6 +5,7 @@
 import t from 'tap';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
 import { joinDevice, startFixture, tempDir } from './network-fixture.js';
+import { twoGangSwitch } from './test-devices.js';
 
 const ON_OFF = 0x0006;
 
@@ -41,4 +42,22 @@ t.test('raw ZCL and resets through set_state are refused and send nothing', asyn
   }
   t.equal(framesToBulb, before, 'the bulb received nothing');
   t.equal(lamp.get(1, ON_OFF, 0), true, 'and is still on');
+});
+
+t.test('per-endpoint exposes (state_2) are settable, on their own endpoint only', async (t) => {
+  const fixture = await startFixture(t, { dataDir: tempDir(t) });
+  const { network, coordinator: vc } = fixture;
+  const ieee = (await joinDevice(fixture, twoGangSwitch())).ieee;
+  const gang = (ep: number) => (vc.device(ieee) as SimulatedDevice).get(ep, ON_OFF, 0);
+
+  t.same(await network.setState(ieee, { state_2: 'ON' }), { state_2: 'ON' }, 'the state comes back under the endpoint key');
+  t.same([gang(1), gang(2)], [false, true], 'only gang 2 switched on');
+  t.same(await network.setState(ieee, { state_1: 'ON', state_2: 'OFF' }), { state_1: 'ON', state_2: 'OFF' });
+  t.same([gang(1), gang(2)], [true, false]);
+
+  await t.rejects(network.setState(ieee, { state: 'OFF' }), { code: 'unsupported_key', message: /cannot set 'state' \(settable: state_1, state_2/ }, 'the plain key is not exposed');
+  await t.rejects(network.setState(ieee, { state_3: 'OFF' }), { code: 'unsupported_key' });
+  await t.rejects(network.setState(ieee, { write: { cluster: 'genOnOff', payload: { onOff: 0 } } }), { code: 'unsupported_key' });
+  await t.rejects(network.setState(ieee, { state_1: 'MAYBE' }), { code: 'invalid_value', message: /'state_1' must be one of 'ON', 'OFF', 'TOGGLE'/ });
+  t.same([gang(1), gang(2)], [true, false], 'refusals sent nothing');
 });
