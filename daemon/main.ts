@@ -12,6 +12,7 @@ import { reconcileDevices } from './hub/reconcile.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
+import { prepareDataDir } from './ops/data-dir.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
@@ -30,6 +31,7 @@ export interface DaemonDeps {
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
+  prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
   fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
@@ -46,6 +48,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       maxAgeMs: config.store.outboxMaxAgeHours * 3600_000,
     },
     backup: { dir: path.join(config.dataDir, 'backups'), keep: config.store.backupKeep },
+    // While commits fail the health_changed event below cannot be stored either: the store
+    // holds it (and command results) in memory and stores them once commits work again.
+    health,
   });
 
   const network = new ZigbeeNetwork({
@@ -132,12 +137,23 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   return {
     async stop() {
       log.info('zigbee-hubd stopping');
-      await supervisor.stop();
+      // Every step runs even when one fails (a full disk can fail herdsman's files and the
+      // store): the database is closed whatever happened before; the failures are reported together.
+      const failures: string[] = [];
+      const step = async (what: string, run: () => Promise<void> | void) => {
+        try {
+          await run();
+        } catch (error) {
+          failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
+      await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
-      await cloud?.stop();
+      await step('cloud link', () => cloud?.stop());
       sync.stop();
-      await network.stop();
-      await store.close();
+      await step('zigbee network', () => network.stop());
+      await step('store', () => store.close());
+      if (failures.length > 0) throw new Error(`stopped, but not cleanly: ${failures.join('; ')}`);
       log.info('zigbee-hubd stopped');
     },
   };

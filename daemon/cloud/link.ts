@@ -6,7 +6,7 @@ import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { CommandRunner, type CommandOutcome } from './command-runner.js';
 import { decodeCloudMessage } from './cloud-message-decoder.js';
-import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCredentials } from './credentials.js';
+import { callMetadata, channelCredentials, CloudLinkConfigError, credentialChannelOptions, type CloudCredentials } from './credentials.js';
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
@@ -192,6 +192,7 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
         'grpc.keepalive_timeout_ms': 20_000,
         'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
         ...options.channelOptions,
+        ...credentialChannelOptions(options.credentials),
       },
       decodeCloudMessage,
     );

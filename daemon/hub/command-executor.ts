@@ -14,6 +14,9 @@ export class HubCommandExecutor implements CommandExecutor {
   ) {}
 
   async execute(command: HubCommand): Promise<CommandExecution> {
+    // Nothing it does could be recorded (state, names, results): refuse rather than act unrecorded.
+    const storage = this.store.storageProblem();
+    if (storage !== undefined) return { ok: false, error: `not run: the hub cannot store data right now: ${storage}` };
     try {
       switch (command.kind) {
         case 'set_state': {

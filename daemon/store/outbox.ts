@@ -49,6 +49,8 @@ export class Outbox implements OutboxReader {
   private bytes = 0;
   private droppedSinceOpen = 0;
   private overBoundsLogged = false;
+  /** Events inserted into the open group transaction: what a failed commit takes with it. */
+  private uncommitted: HubEvent[] = [];
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly insertStmt: Database.Statement<[number, string, string, string, number]>;
   private readonly readStmt: Database.Statement<[number, number, number], { seq: number; at: number; payload: string }>;
@@ -94,6 +96,7 @@ export class Outbox implements OutboxReader {
     this.lastSeq = seq;
     this.events++;
     this.bytes += bytes;
+    this.uncommitted.push(event);
     return seq;
   }
 
@@ -194,8 +197,25 @@ export class Outbox implements OutboxReader {
     });
   }
 
+  /** Mark before one write, so that undoing that write alone forgets its events. */
+  uncommittedMark(): number {
+    return this.uncommitted.length;
+  }
+
+  forgetUncommittedAfter(mark: number): void {
+    this.uncommitted.length = Math.min(mark, this.uncommitted.length);
+  }
+
+  /** The events the failed group transaction held (called once it was rolled back). */
+  takeUncommitted(): HubEvent[] {
+    const events = this.uncommitted;
+    this.uncommitted = [];
+    return events;
+  }
+
   /** After COMMIT: what was assigned is durable now; wake readers. */
   committed(): void {
+    this.uncommitted = [];
     if (this.lastSeq <= this.durableSeq) return;
     this.durableSeq = this.lastSeq;
     const lastSeq = this.durableSeq;

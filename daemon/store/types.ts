@@ -39,6 +39,11 @@ export interface BackupOptions {
   onClose?: boolean;
 }
 
+/** Where the store reports its own health (the hub's HealthBoard fits this shape). */
+export interface StoreHealth {
+  report(component: 'store', status: 'ok' | 'bad', reason?: string): void;
+}
+
 export interface StoreOptions {
   /** Path of the SQLite database file; its directory is created if missing. */
   path: string;
@@ -52,6 +57,10 @@ export interface StoreOptions {
   maxPendingWrites?: number;
   outboxBounds?: Partial<OutboxBounds>;
   backup?: BackupOptions;
+  /** Told 'bad' when commits start failing (disk full, read-only, I/O error) and 'ok' when they work again. */
+  health?: StoreHealth;
+  /** While commits fail, how often to try again to store what is held; default 5000 ms. */
+  storageRetryMs?: number;
 }
 
 /** Why and where a corrupt database was moved aside at open. */
@@ -203,6 +212,11 @@ export interface Store {
   /** Online backup of everything durable; resolves with the backup file's path. */
   backupNow(): Promise<string>;
   commitStats(): CommitStats;
-  /** Commits what is queued, backs up if configured, closes the database. */
+  /** Why commits are failing right now (disk full, read-only, ...), in words; undefined when they work. */
+  storageProblem(): string | undefined;
+  /**
+   * Commits what is queued, backs up if configured, closes the database. Rejects (after closing)
+   * when storage was failing and events could not be stored: the error says how many and why.
+   */
   close(): Promise<void>;
 }

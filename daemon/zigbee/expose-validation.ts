@@ -8,6 +8,8 @@ interface ExposeLike {
   type: string;
   name?: string;
   property?: string;
+  /** Set on per-endpoint exposes (property "state_l2", endpoint "l2"). */
+  endpoint?: string;
   access?: number;
   features?: ExposeLike[];
   value_on?: unknown;
@@ -38,8 +40,9 @@ export function exposedProperties(definition: ConverterDefinition, device: Herds
   return byProperty;
 }
 
+/** An expose without an access field is not settable: only an explicit set bit counts. */
 export function isSettable(expose: ExposeLike): boolean {
-  return expose.access === undefined || (expose.access & ACCESS_SET) !== 0;
+  return expose.access !== undefined && (expose.access & ACCESS_SET) !== 0;
 }
 
 /** A reason the value cannot be set, or undefined when it looks fine. */

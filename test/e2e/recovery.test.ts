@@ -186,6 +186,7 @@ t.test('a data dir that cannot be written ends the start with an error naming th
     const restart = await startExpectingFailure(dir, config(dataDir));
     t.equal(restart.code, 1, 'restart on a full disk: exit code 1');
     t.match(restart.error, path.join(dataDir, 'hub.db'), `the error names the database: ${restart.error}`);
+    t.match(restart.error, /the disk is full/, 'and says the disk is full, not only "disk I/O error"');
     t.same(fs.readdirSync(dataDir).filter((n) => n.includes('corrupt')), [], 'a full disk is not mistaken for corruption');
     t.equal(sha256(path.join(dataDir, 'hub.db')), dbHash, 'the database file is untouched');
 

@@ -45,3 +45,22 @@ export function unknownGadget(): DeviceDefinition {
 export function sleepyGadget(): DeviceDefinition {
   return { ...unknownGadget(), id: 'acme-gadget-sleepy', logicalType: 'enddevice', powerSource: 'battery' };
 }
+
+/**
+ * A two-gang switch with a made-up model id: the converters generate a definition whose
+ * exposes are per endpoint (state_1, state_2), set through the plain `state` converter.
+ */
+export function twoGangSwitch(): DeviceDefinition {
+  const gang = (id: number) =>
+    endpoint({
+      id,
+      deviceId: 0x0100,
+      inClusters: ['genBasic', 'genOnOff'],
+      outClusters: [],
+      attributes: [
+        cluster('genBasic', { zclVersion: 3, appVersion: 1, stackVersion: 2, hwVersion: 1, manufacturerName: 'Acme Test Labs', modelId: 'ACME-2GANG-NOT-REAL', powerSource: 1 }),
+        cluster('genOnOff', { onOff: false }),
+      ],
+    });
+  return { id: 'acme-2gang', description: 'A two-gang switch no converter knows', logicalType: 'router', manufacturerCode: 0x1234, powerSource: 'mains', endpoints: [gang(1), gang(2)] };
+}
