@@ -12,6 +12,8 @@ import { screenAttributes, screenState } from './sanitizer.js';
 export interface MessageRejection {
   reason: string;
   cluster: string;
+  /** A converter threw: a failure of ours or the converters', not only a bad value. */
+  failure?: boolean;
 }
 
 export interface ConversionContext {
@@ -44,8 +46,8 @@ export async function convertMessage(
 ): Promise<ConversionOutcome> {
   const cluster = String(message.cluster);
   const rejections: MessageRejection[] = [];
-  const reject = (reason: string): void => {
-    rejections.push({ reason, cluster });
+  const reject = (reason: string, failure = false): void => {
+    rejections.push(failure ? { reason, cluster, failure } : { reason, cluster });
   };
   // herdsman hands out a frame it could not parse as type 'raw' without ZCL header fields.
   const malformed = message.type === 'raw' && message.meta.frameControl === undefined;
@@ -74,14 +76,14 @@ export async function convertMessage(
       const converted = await converter.convert(definition, msg, context.publishLater, context.options, meta);
       if (converted && typeof converted === 'object') payload = { ...payload, ...converted };
     } catch (error) {
-      reject(`converter failed: ${describeError(error)}`);
+      reject(`converter failed: ${describeError(error)}`, true);
     }
   }
   if (Object.keys(payload).length > 0) {
     try {
       zhc.postProcessConvertedFromZigbeeMessage(definition, payload, context.options, message.device);
     } catch (error) {
-      reject(`post-processing failed: ${describeError(error)}`);
+      reject(`post-processing failed: ${describeError(error)}`, true);
     }
   }
 

@@ -14,12 +14,14 @@ export interface NetworkStateOptions {
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
 }
 
+type StateCounters = Pick<ZigbeeNetworkStats, 'messages' | 'states' | 'rejected' | 'rejectedByReason'>;
+
 /** Distinct reason categories kept in the counters; the rest count as "other". */
 const MAX_REASON_CATEGORIES = 100;
 
 export class NetworkState {
   private readonly states = new Map<Ieee, DeviceState>();
-  private readonly counters: ZigbeeNetworkStats = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
+  private readonly counters: StateCounters = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
   private stopped = false;
 
   constructor(private readonly options: NetworkStateOptions) {}
@@ -82,7 +84,7 @@ export class NetworkState {
     this.stopped = false;
   }
 
-  stats(): ZigbeeNetworkStats {
+  stats(): StateCounters {
     return { ...this.counters, rejectedByReason: { ...this.counters.rejectedByReason } };
   }
 }

@@ -45,3 +45,19 @@ export function unknownGadget(): DeviceDefinition {
 export function sleepyGadget(): DeviceDefinition {
   return { ...unknownGadget(), id: 'acme-gadget-sleepy', logicalType: 'enddevice', powerSource: 'battery' };
 }
+
+/** Basic cluster attribute ids (ZCL): the two that identify a device. */
+const MANUFACTURER_NAME = 0x0004;
+const MODEL_ID = 0x0005;
+
+/**
+ * The unknown sensor with an identity attribute of the wrong ZCL type, as cheap white-label
+ * devices send them: `manufacturerName` (or `modelId`) answered as a uint16 instead of a
+ * character string, so herdsman stores a number where everyone expects a string.
+ */
+export function oddTypedGadget(attribute: 'manufacturerName' | 'modelId', id = `acme-odd-${attribute}`): DeviceDefinition {
+  const gadget = unknownGadget();
+  const ep = gadget.endpoints[0]!;
+  ep.attributes![0x0000]![attribute === 'manufacturerName' ? MANUFACTURER_NAME : MODEL_ID] = { type: T.uint16, value: 0x1234 };
+  return { ...gadget, id, description: `A device whose ${attribute} is a uint16` };
+}
