@@ -49,8 +49,10 @@ export class HerdsmanEventTranslator {
     on('message', (m: HerdsmanMessage) => {
       if (m.device.type === 'Coordinator') return;
       // Synchronously, before herdsman's own handling of the frame (Device.onZclData) runs.
-      this.prepare(m.device);
       const ieee = m.device.ieeeAddr;
+      // herdsman's own handling of this frame (Device.onZclData) follows: pinned on the device.
+      this.o.faults.enter(ieee, 'message');
+      this.prepare(m.device);
       if (this.o.faults.isQuarantined(ieee)) {
         this.o.faults.countIgnored();
         return;
@@ -215,7 +217,11 @@ export class HerdsmanEventTranslator {
       this.o.log.warn('device sent text attributes of the wrong type; kept as text', { ieee, fields: repaired });
       device.save();
     }
-    containFrameHandling(device, (error) => this.o.faults.failed(ieee, 'message', `herdsman frame handling failed: ${describeError(error)}`));
+    containFrameHandling(
+      device,
+      (error) => this.o.faults.failed(ieee, 'message', `herdsman frame handling failed: ${describeError(error)}`),
+      () => this.o.faults.leave(ieee),
+    );
   }
 
   private async notify(type: LifecycleEvent | 'start', device: HerdsmanDevice): Promise<void> {

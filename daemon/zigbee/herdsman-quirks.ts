@@ -39,9 +39,10 @@ const CONTAINED = Symbol('zigbee-hubd.frame-handling-contained');
  * 'zclPayload' event starts without a catch: anything the device's data makes it throw becomes
  * an unhandled rejection, i.e. a process-wide failure for one device's frame. Wrapping the
  * method on the device object (not the prototype) turns that into a failure of this device,
- * reported to `onFailure`. Idempotent; does nothing if herdsman's shape changed.
+ * reported to `onFailure`; `onDone` runs after each frame either way. Idempotent; does nothing
+ * if herdsman's shape changed.
  */
-export function containFrameHandling(device: HerdsmanDevice, onFailure: (error: unknown) => void): void {
+export function containFrameHandling(device: HerdsmanDevice, onFailure: (error: unknown) => void, onDone: () => void = () => undefined): void {
   const target = device as unknown as Record<PropertyKey, unknown>;
   const original = target.onZclData;
   if (target[CONTAINED] === true || typeof original !== 'function') return;
@@ -51,6 +52,8 @@ export function containFrameHandling(device: HerdsmanDevice, onFailure: (error: 
       await (original as (...a: unknown[]) => Promise<void>).apply(this, args);
     } catch (error) {
       onFailure(error);
+    } finally {
+      onDone();
     }
   };
 }
