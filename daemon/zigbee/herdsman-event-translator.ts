@@ -192,6 +192,7 @@ export class HerdsmanEventTranslator {
       state: this.o.state.of(ieee),
       options: this.o.state.optionsOf(ieee),
       publishLater: (payload) => this.o.state.publish(ieee, payload),
+      ranges: this.o.state.rangesOf(ieee),
     });
     for (const r of outcome.rejections) this.o.state.reject(ieee, r.reason, r.cluster, definition.model);
     // A refused value is the device's mistake, handled; a converter that throws is a failure.

@@ -7,7 +7,7 @@ import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceState } from '../domain/events.js';
 import { describeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanMessage } from './herdsman-types.js';
-import { screenAttributes, screenState } from './sanitizer.js';
+import { screenAttributes, screenState, type ExposeRange } from './sanitizer.js';
 
 export interface MessageRejection {
   reason: string;
@@ -23,6 +23,8 @@ export interface ConversionContext {
   options: Record<string, unknown>;
   /** For converters that publish later (timers, e.g. occupancy false after 90 s). */
   publishLater: (payload: Record<string, unknown>) => void;
+  /** The definition's numeric expose ranges by state key (checked instead of the physical rule). */
+  ranges?: ReadonlyMap<string, ExposeRange>;
 }
 
 export interface ConversionOutcome {
@@ -87,7 +89,7 @@ export async function convertMessage(
     }
   }
 
-  const screened = screenState(payload);
+  const screened = screenState(payload, undefined, context.ranges);
   for (const r of screened.rejected) reject(r.reason);
   if (Object.keys(screened.accepted).length === 0 && rejections.length === 0) {
     if (malformed) reject('malformed ZCL frame');

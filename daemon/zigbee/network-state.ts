@@ -3,7 +3,7 @@
 // Also the single place where state and rejections are screened, counted and emitted, so
 // that a converter publishing late (a timer) goes through the same checks as a message.
 import type { DeviceState, Ieee } from '../domain/events.js';
-import { screenState } from './sanitizer.js';
+import { screenState, type ExposeRange } from './sanitizer.js';
 import type { ZigbeeLogger, ZigbeeNetworkEvents, ZigbeeNetworkStats } from './types.js';
 
 type Emit = <K extends 'state' | 'rejected'>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
@@ -12,6 +12,8 @@ export interface NetworkStateOptions {
   log: ZigbeeLogger;
   emit: Emit;
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
+  /** The value ranges the device's definition gives its numeric state, when known. */
+  rangesOf?: (ieee: Ieee) => ReadonlyMap<string, ExposeRange> | undefined;
 }
 
 type StateCounters = Pick<ZigbeeNetworkStats, 'messages' | 'states' | 'rejected' | 'rejectedByReason'>;
@@ -40,6 +42,10 @@ export class NetworkState {
     return this.options.deviceOptions?.(ieee) ?? {};
   }
 
+  rangesOf(ieee: Ieee): ReadonlyMap<string, ExposeRange> | undefined {
+    return this.options.rangesOf?.(ieee);
+  }
+
   seed(ieee: Ieee, state: DeviceState): void {
     Object.assign(this.of(ieee), state);
   }
@@ -51,7 +57,7 @@ export class NetworkState {
   /** Screens, remembers and emits converted state; implausible keys become rejections. */
   publish(ieee: Ieee, payload: DeviceState, linkquality?: number): void {
     if (this.stopped) return; // a converter's timer firing after stop
-    const { accepted, rejected } = screenState(payload);
+    const { accepted, rejected } = screenState(payload, undefined, this.rangesOf(ieee));
     for (const r of rejected) this.reject(ieee, r.reason);
     if (Object.keys(accepted).length === 0) return;
     Object.assign(this.of(ieee), accepted);
@@ -91,5 +97,5 @@ export class NetworkState {
 
 /** "humidity 140 is above 100" -> "humidity # is above #": a bounded set of counter keys. */
 function reasonCategory(reason: string): string {
-  return reason.replace(/0x[0-9a-f]+|-?\d+(\.\d+)?/gi, '#');
+  return reason.replace(/0x[0-9a-f]+|-?\d+(\.\d+)?(e[+-]?\d+)?/gi, '#');
 }

@@ -71,6 +71,7 @@ export class ZigbeeNetwork {
     this.state = new NetworkState({
       log: this.log,
       deviceOptions: options.deviceOptions,
+      rangesOf: (ieee) => this.definitions.rangesOf(ieee),
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
     this.faults = new DeviceFaults({ log: this.log, emit: (kind, payload) => this.events.emit(kind, payload) });
