@@ -1,5 +1,6 @@
 // Inline simulated devices for tests: things the catalogue does not have on purpose.
 import { cluster, endpoint } from '../../scripts/virtual-coordinator/devices/definition-builder.js';
+import { catalogueDevice } from '../../scripts/virtual-coordinator/devices/catalogue.js';
 import type { DeviceDefinition } from '../../scripts/virtual-coordinator/devices/definition.js';
 import { DataType as T } from '../../scripts/virtual-coordinator/devices/zcl/data-types.js';
 
@@ -61,3 +62,17 @@ export function oddTypedGadget(attribute: 'manufacturerName' | 'modelId', id = `
   ep.attributes![0x0000]![attribute === 'manufacturerName' ? MANUFACTURER_NAME : MODEL_ID] = { type: T.uint16, value: 0x1234 };
   return { ...gadget, id, description: `A device whose ${attribute} is a uint16` };
 }
+
+/**
+ * The Aqara weather sensor (resolved to the real WSDCGQ11LM definition) that also reports
+ * Basic attribute 0xFF02 as a plain uint16: Lumi's converter expects a struct there and
+ * throws (`value[1].elmVal` of a number) on every such report.
+ */
+export function weatherWithBrokenFf02(): DeviceDefinition {
+  const weather = catalogueDevice('aqara-weather');
+  const ep = weather.endpoints[0]!;
+  ep.attributes![0x0000] = { ...ep.attributes![0x0000], [LUMI_FF02]: { type: T.uint16, value: 7 } };
+  return { ...weather, id: 'aqara-weather-broken-ff02', description: 'An Aqara weather sensor with a broken 0xFF02 report' };
+}
+
+export const LUMI_FF02 = 0xff02;
