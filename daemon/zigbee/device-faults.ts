@@ -69,11 +69,23 @@ export class DeviceFaults {
     }
   }
 
+  /** A failure of the device's data: counted, logged once per reason; repeats quarantine it. */
   failed(ieee: Ieee, stage: DeviceStage, reason: string): void {
-    this.total++;
-    this.byStage[stage] = (this.byStage[stage] ?? 0) + 1;
     const inARow = (this.inARow.get(ieee) ?? 0) + 1;
     this.inARow.set(ieee, inARow);
+    this.noted(ieee, stage, reason, { inARow });
+    if (inARow >= (this.options.quarantineAfter ?? QUARANTINE_AFTER)) {
+      this.quarantine(ieee, `${inARow} failures in a row, last: ${reason}`, stage);
+    }
+  }
+
+  /**
+   * A failure that is counted and logged like any, but never quarantines by itself: e.g. a
+   * configure attempt, which a sleepy or distant device fails for reasons that are not its data.
+   */
+  noted(ieee: Ieee, stage: DeviceStage, reason: string, fields: Record<string, unknown> = {}): void {
+    this.total++;
+    this.byStage[stage] = (this.byStage[stage] ?? 0) + 1;
     let logged = this.loggedReasons.get(ieee);
     if (!logged) this.loggedReasons.set(ieee, (logged = new Set()));
     const firstTime = !logged.has(reason) && logged.size < MAX_LOGGED_REASONS;
@@ -83,11 +95,8 @@ export class DeviceFaults {
       ieee,
       stage,
       reason,
-      inARow,
+      ...fields,
     });
-    if (inARow >= (this.options.quarantineAfter ?? QUARANTINE_AFTER)) {
-      this.quarantine(ieee, `${inARow} failures in a row, last: ${reason}`, stage);
-    }
   }
 
   succeeded(ieee: Ieee): void {

@@ -111,6 +111,23 @@ function attributeProblem(
   return undefined;
 }
 
+/** State is stored and sent as JSON: text and structures of sane size, nothing JSON cannot hold. */
+function shapeProblem(key: string, value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value.length > MAX_STATE_TEXT ? `${key} is text of ${value.length} characters (at most ${MAX_STATE_TEXT})` : undefined;
+  }
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') return `${key} is a ${typeof value}, not a JSON value`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    return `${key} cannot be stored as JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (json !== undefined && json.length > MAX_STATE_JSON) return `${key} is ${json.length} bytes of JSON (at most ${MAX_STATE_JSON})`;
+  return undefined;
+}
+
 /** Splits converted state into plausible keys and rejections with a reason each. */
 export function screenState(
   state: DeviceState,
@@ -127,9 +144,14 @@ export function screenState(
   return { accepted, rejected };
 }
 
+/** Longest text state kept (action names, modes, versions are far shorter). */
+export const MAX_STATE_TEXT = 256;
+/** Largest object or list state kept, as JSON (a colour, a schedule). */
+export const MAX_STATE_JSON = 4096;
+
 function stateProblem(key: string, value: unknown, rules: readonly StateRule[], range?: ExposeRange): string | undefined {
   if (value === undefined) return `${key} is undefined`;
-  if (typeof value !== 'number') return undefined;
+  if (typeof value !== 'number') return shapeProblem(key, value);
   if (!Number.isFinite(value)) return `${key} is ${value}`;
   const rule = rules.find((r) => r.key === key);
   if (rule?.sentinels?.includes(value)) return `${key} ${value} is an invalid-measurement sentinel`;

@@ -83,6 +83,7 @@ export class ZigbeeNetwork {
       timers,
       log: this.log,
       onReport: (report) => this.events.emit('device_configured', report),
+      faults: this.faults,
     });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),

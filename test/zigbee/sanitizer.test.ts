@@ -87,3 +87,21 @@ t.test("the definition's expose range is the rule for that key on that device, t
   t.same(screenState({ co2: 6_000 }, undefined, ranges).rejected, [{ key: 'co2', reason: "co2 6000 is above the device's range 5000" }]);
   t.same(screenState({ power: Number.NaN }, undefined, ranges).rejected, [{ key: 'power', reason: 'power is NaN' }]);
 });
+
+t.test('state of the wrong shape: overlong text, huge structures, values JSON cannot hold', async (t) => {
+  const big = Array.from({ length: 2000 }, (_, i) => i);
+  const { accepted, rejected } = screenState({
+    action: 'single',
+    color: { x: 0.3, y: 0.3 },
+    version: 'x'.repeat(300),
+    schedule: big,
+    counter: 10n,
+    nested: { n: 10n },
+  });
+  t.same(accepted, { action: 'single', color: { x: 0.3, y: 0.3 } });
+  t.same(rejected.map((r) => r.key), ['version', 'schedule', 'counter', 'nested']);
+  t.match(rejected[0]!.reason, /version is text of 300 characters \(at most 256\)/);
+  t.match(rejected[1]!.reason, /schedule is \d+ bytes of JSON \(at most 4096\)/);
+  t.equal(rejected[2]!.reason, 'counter is a bigint, not a JSON value');
+  t.match(rejected[3]!.reason, /nested cannot be stored as JSON/);
+});
