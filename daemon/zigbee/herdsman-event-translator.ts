@@ -48,9 +48,9 @@ export class HerdsmanEventTranslator {
     };
     on('message', (m: HerdsmanMessage) => {
       if (m.device.type === 'Coordinator') return;
-      // Synchronously, before herdsman's own handling of the frame (Device.onZclData) runs.
+      // Synchronously: herdsman's own handling of this frame (Device.onZclData) runs right
+      // after this listener returns; it must find the device repaired, and is pinned on it.
       const ieee = m.device.ieeeAddr;
-      // herdsman's own handling of this frame (Device.onZclData) follows: pinned on the device.
       this.o.faults.enter(ieee, 'message');
       this.prepare(m.device);
       if (this.o.faults.isQuarantined(ieee)) {
