@@ -32,12 +32,12 @@ export interface ActivitySource {
 }
 
 /**
- * Code whose failures can be pinned on the device being handled: herdsman's device model and
- * the converters (both under node_modules/zigbee-herdsman*), and our zigbee edge. A failure
- * from anywhere else (the store, the cloud link) is the hub's own and is not a device's fault,
- * even if a device happened to be handled at that moment.
+ * Code whose failures can be pinned on the device being handled: herdsman's controller and
+ * device model (not its adapter: a failing radio is the coordinator supervisor's business),
+ * the converters, and our zigbee edge. A failure from anywhere else (the store, the cloud
+ * link) is the hub's own and not a device's fault, even if a device was being handled then.
  */
-const DEVICE_CODE = /zigbee-herdsman|[/\\]daemon[/\\]zigbee[/\\]/;
+const DEVICE_CODE = /zigbee-herdsman[/\\]dist[/\\]controller[/\\]|zigbee-herdsman-converters[/\\]|[/\\]daemon[/\\]zigbee[/\\]/;
 
 export class CrashRecorder {
   private source: ActivitySource | undefined;

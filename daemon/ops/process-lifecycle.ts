@@ -8,13 +8,14 @@
 //    with exit 1 (after such an error state is suspect, but closing the database and the
 //    serial port properly is still the best chance to keep data intact), with one exception:
 //  - per origin (the `crash` policy, ops/crash-marker.ts): an unhandled rejection whose stack
-//    lies in device-handling code (zigbee-herdsman's device model, the converters, our
-//    daemon/zigbee) while the zigbee edge is handling a device is that device's failure: it
-//    is logged, counted against the device (repeats quarantine it) and the hub keeps running,
-//    radio and store untouched. A rejection from anywhere else (store, cloud link, ops) and
-//    every uncaught exception still stop the process; when such a crash happens inside a
-//    device's handling, a crash marker names the device and the stage, and the next start
-//    quarantines that device instead of dying the same way again (no crash loop).
+//    lies in device-handling code (zigbee-herdsman's controller and device model, not its
+//    adapter; the converters; our daemon/zigbee) while the zigbee edge is handling a device
+//    is that device's failure: it is logged, counted against the device (repeats quarantine
+//    it) and the hub keeps running, radio and store untouched. A rejection from anywhere else
+//    (store, cloud link, ops, herdsman's adapter) and every uncaught exception still stop the
+//    process; when such a crash happens inside a device's handling, a crash marker names the
+//    device and the stage, and the next start quarantines that device instead of dying the
+//    same way again (no crash loop).
 // The process is a parameter so a test can run this in a real child process and signal it.
 
 import os from 'node:os';

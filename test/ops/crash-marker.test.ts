@@ -14,6 +14,8 @@ function errorFrom(file: string): Error {
 }
 const herdsmanError = errorFrom('/opt/zigbee-hubd/node_modules/zigbee-herdsman/dist/controller/model/device.js');
 const storeError = errorFrom('/opt/zigbee-hubd/daemon/store/outbox.ts');
+const adapterError = errorFrom('/opt/zigbee-hubd/node_modules/zigbee-herdsman/dist/adapter/z-stack/adapter/zStackAdapter.js');
+const converterError = errorFrom('/opt/zigbee-hubd/node_modules/zigbee-herdsman-converters/dist/lib/lumi.js');
 
 t.test('a device failure is recorded and taken once; a damaged marker is removed with a warning', async (t) => {
   const file = path.join(t.testdir({}), 'crash-marker.json');
@@ -25,6 +27,9 @@ t.test('a device failure is recorded and taken once; a damaged marker is removed
   t.equal(recorder.recordCrash(storeError), undefined, "the store's failure is not the device's, even while one is handled");
   t.notOk(fs.existsSync(file));
   t.equal(recorder.containRejection(storeError), undefined);
+  t.equal(recorder.containRejection(adapterError), undefined, "herdsman's adapter failing is the radio's problem, not the device's");
+  t.same(recorder.containRejection(converterError), DEVICE, "a converter's failure is the device's");
+  counted.length = 0;
   t.same(counted, []);
 
   t.same(recorder.containRejection(herdsmanError), DEVICE, "herdsman's failure in a device's handling is the device's");
