@@ -51,7 +51,8 @@ export class HerdsmanEventTranslator {
       // Synchronously: herdsman's own handling of this frame (Device.onZclData) runs right
       // after this listener returns; it must find the device repaired, and is pinned on it.
       const ieee = m.device.ieeeAddr;
-      this.o.faults.enter(ieee, 'message');
+      // (A frame herdsman could not parse arrives as 'raw' and gets no onZclData.)
+      if (m.type !== 'raw') this.o.faults.enter(ieee, 'message');
       this.prepare(m.device);
       if (this.o.faults.isQuarantined(ieee)) {
         this.o.faults.countIgnored();
@@ -86,6 +87,9 @@ export class HerdsmanEventTranslator {
     });
     on('lastSeenChanged', ({ device }: Events.LastSeenChangedPayload) => {
       if (device.type === 'Coordinator') return;
+      // Also emitted for frames that make no 'message' (a default response): herdsman's
+      // Device.onZclData still follows, so the device must be repaired here too.
+      this.prepare(device);
       const seen: ZigbeeNetworkEvents['seen'] = { ieee: device.ieeeAddr, at: this.o.clock.now() };
       if (device.linkquality !== undefined) seen.linkquality = device.linkquality;
       this.o.emit('seen', seen);
@@ -112,8 +116,10 @@ export class HerdsmanEventTranslator {
 
   /** After start: resolve every known device, let quirks run, configure what is due. */
   async onStarted(): Promise<void> {
+    // All at once, before the first await: devices loaded from herdsman's database may hold
+    // what herdsman saved before (a number where text belongs).
+    for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) this.prepare(device);
     for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      this.prepare(device);
       if (this.o.faults.isQuarantined(device.ieeeAddr)) continue;
       await this.o.faults.contain(device.ieeeAddr, 'start', async () => {
         const definition = await this.o.definitions.resolve(device);
