@@ -10,11 +10,12 @@ import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
+import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
 import { prepareDataDir } from './ops/data-dir.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
-import { openStore, systemClock } from './store/index.js';
+import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
 
 export interface RunningDaemon {
@@ -27,6 +28,8 @@ export interface DaemonDeps {
   cloudIdentity: CloudIdentity;
   /** Reported to the cloud as the gateway's firmware version. */
   version: string;
+  /** Crash marker of the last run (taken at start) and the device activity for the next one. */
+  crash?: CrashRecorder;
 }
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
@@ -66,6 +69,12 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
   });
   const sync = syncDevicesToStore(network, store, log.child('hub'));
+  quarantineBeforeStart(network, store, deps, log);
+  // From here on a crash inside a device's handling (also during start) is pinned on it.
+  deps.crash?.watch({
+    activity: () => network.deviceActivity(),
+    containFailure: (error) => void network.containEscapedFailure(error),
+  });
   health.on('changed', ({ component, status, reason }) => {
     const line = status === 'ok' ? log.info : log.warn;
     line.call(log, 'health changed', { component, status, ...(reason !== undefined ? { reason } : {}) });
@@ -125,6 +134,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       cloud.start();
     }
   } catch (error) {
+    deps.crash?.watch(undefined);
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -136,6 +146,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   return {
     async stop() {
+      deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
       // Every step runs even when one fails (a full disk can fail herdsman's files and the
       // store): the database is closed whatever happened before; the failures are reported together.
@@ -157,6 +168,22 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       log.info('zigbee-hubd stopped');
     },
   };
+}
+
+/**
+ * Before the radio starts (so none of their frames is handled): devices quarantined in our
+ * store stay so, and the device the last run died on (crash marker) is quarantined now.
+ */
+function quarantineBeforeStart(network: ZigbeeNetwork, store: Store, deps: DaemonDeps, log: Logger): void {
+  for (const device of store.devices.list()) {
+    if (device.quarantine) network.seedQuarantine(device.ieee, device.quarantine);
+  }
+  const taken = deps.crash?.take() ?? {};
+  if (taken.problem) log.warn(taken.problem);
+  const marker = taken.marker;
+  if (!marker) return;
+  log.warn('the hub stopped while handling this device last time: quarantined', { ieee: marker.ieee, stage: marker.stage, error: marker.error });
+  network.quarantine(marker.ieee, `the hub stopped while handling it: ${marker.error}`, marker.stage);
 }
 
 /** No identity and plaintext allowed: the link's loopback development mode. */

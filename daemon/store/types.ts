@@ -89,6 +89,16 @@ export interface DeviceRecord extends DeviceDescription {
   available: boolean;
   /** Set while the device has left the network; cleared when it joins again. */
   leftAt?: number;
+  /** Set while the hub ignores the device (its data kept failing); cleared by a re-interview or removal. */
+  quarantine?: DeviceQuarantine;
+}
+
+export interface DeviceQuarantine {
+  reason: string;
+  /** Where it failed: 'interview', 'message', 'configure', 'start'. */
+  stage: string;
+  /** Milliseconds since the epoch. */
+  at: number;
 }
 
 export interface UpsertResult {
@@ -118,6 +128,13 @@ export interface DeviceStore {
   markSeen(ieee: Ieee, seen?: { at?: number; linkquality?: number }): void;
   /** Queues availability_changed when the value changes; returns whether it did. */
   setAvailability(ieee: Ieee, available: boolean): boolean;
+  /**
+   * Marks the device quarantined and queues device_quarantined, unless it already is for the
+   * same reason and stage; returns whether it changed. Throws UnknownDeviceError.
+   */
+  quarantine(ieee: Ieee, reason: string, stage: string): boolean;
+  /** Clears a quarantine (no event); returns whether there was one. */
+  releaseQuarantine(ieee: Ieee): boolean;
 }
 
 export interface StateStore {

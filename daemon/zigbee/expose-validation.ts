@@ -2,6 +2,7 @@
 // range, allowed values, settable or not) before anything is sent to the radio, so that a
 // bad command fails fast with a clear message instead of as a converter's stack trace.
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
+import type { ExposeRange } from './sanitizer.js';
 
 /** The expose fields we read; the converters' Expose classes all have this shape. */
 interface ExposeLike {
@@ -38,6 +39,29 @@ export function exposedProperties(definition: ConverterDefinition, device: Herds
   };
   walk(list);
   return byProperty;
+}
+
+/**
+ * value_min / value_max of the definition's numeric exposes, by property: what the device
+ * says its readings can be. A definition whose exposes cannot be worked out gives none (the
+ * sanitizer's physical rules still apply).
+ */
+export function exposeRanges(definition: ConverterDefinition, device: HerdsmanDevice): Map<string, ExposeRange> {
+  const ranges = new Map<string, ExposeRange>();
+  let exposes: Map<string, ExposeLike>;
+  try {
+    exposes = exposedProperties(definition, device);
+  } catch {
+    return ranges;
+  }
+  for (const [property, expose] of exposes) {
+    if (expose.type !== 'numeric') continue;
+    const range: ExposeRange = {};
+    if (typeof expose.value_min === 'number' && Number.isFinite(expose.value_min)) range.min = expose.value_min;
+    if (typeof expose.value_max === 'number' && Number.isFinite(expose.value_max)) range.max = expose.value_max;
+    if (range.min !== undefined || range.max !== undefined) ranges.set(property, range);
+  }
+  return ranges;
 }
 
 /** An expose without an access field is not settable: only an explicit set bit counts. */

@@ -93,6 +93,12 @@ export interface ZigbeeNetworkEvents {
   /** The definition's configure (bindings, reporting) ran; ok=false means it will be retried. */
   device_configured: { ieee: Ieee; ok: boolean; attempt: number; error?: string };
   permit_join_changed: { open: boolean; seconds: number };
+  /**
+   * The device's data kept failing (or the hub died while handling it): its messages are
+   * ignored until it is re-interviewed (a successful interview event) or removed. `stage`:
+   * 'interview', 'message', 'configure' or 'start'.
+   */
+  device_quarantined: { ieee: Ieee; reason: string; stage: string };
   adapter_disconnected: Record<string, never>;
 }
 
@@ -109,4 +115,10 @@ export interface ZigbeeNetworkStats {
   states: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Failures while handling a device's data (ours, herdsman's, a converter's), contained. */
+  deviceFailures: number;
+  deviceFailuresByStage: Record<string, number>;
+  quarantined: number;
+  /** Messages of quarantined devices, dropped unread. */
+  ignoredMessages: number;
 }

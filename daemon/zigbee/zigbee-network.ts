@@ -9,6 +9,7 @@ import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { describeDevice } from './device-description.js';
 import { DeviceConfigurer } from './device-configurer.js';
+import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
@@ -51,6 +52,7 @@ export class ZigbeeNetwork {
   private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
   private readonly definitions = new DefinitionCache();
   private readonly state: NetworkState;
+  private readonly faults: DeviceFaults;
   private readonly configurer: DeviceConfigurer;
   private readonly interviewer: DeviceInterviewer;
   private readonly maxPermitJoinSeconds: number;
@@ -69,8 +71,10 @@ export class ZigbeeNetwork {
     this.state = new NetworkState({
       log: this.log,
       deviceOptions: options.deviceOptions,
+      rangesOf: (ieee) => this.definitions.rangesOf(ieee),
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
+    this.faults = new DeviceFaults({ log: this.log, emit: (kind, payload) => this.events.emit(kind, payload) });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
@@ -79,6 +83,7 @@ export class ZigbeeNetwork {
       timers,
       log: this.log,
       onReport: (report) => this.events.emit('device_configured', report),
+      faults: this.faults,
     });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
@@ -127,6 +132,7 @@ export class ZigbeeNetwork {
       definitions: this.definitions,
       configurer: this.configurer,
       state: this.state,
+      faults: this.faults,
       clock: this.clock,
       log: this.log,
       emit: (kind, payload) => this.events.emit(kind, payload),
@@ -198,6 +204,39 @@ export class ZigbeeNetwork {
   async networkParameters(): Promise<NetworkParameters> {
     const p = await this.started().getNetworkParameters();
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
+  }
+
+  /**
+   * Sets a device aside (its messages are ignored) until it is re-interviewed or removed;
+   * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).
+   */
+  quarantine(ieee: Ieee, reason: string, stage: string): void {
+    this.faults.quarantine(ieee, reason, stage);
+  }
+
+  /** A quarantine already recorded (in our store): in force again, without a new event. */
+  seedQuarantine(ieee: Ieee, quarantine: Quarantine): void {
+    this.faults.seed(ieee, quarantine);
+  }
+
+  /**
+   * The device whose data is being handled right now, if any: what the hub was doing should
+   * it die this instant. Cheap; meant for a crash handler.
+   */
+  deviceActivity(): DeviceActivity | undefined {
+    return this.faults.activity();
+  }
+
+  /**
+   * Counts a failure that escaped to the process (an unhandled rejection) against the device
+   * being handled, when there is one; returns that device, or undefined when it cannot be
+   * pinned on a device. Repeats quarantine the device like any failure of its data.
+   */
+  containEscapedFailure(error: unknown): DeviceActivity | undefined {
+    const activity = this.faults.activity();
+    if (!activity) return undefined;
+    this.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
+    return activity;
   }
 
   /** Seeds the last known state of a device (from our store) for converters that read it. */
@@ -277,7 +316,14 @@ export class ZigbeeNetwork {
   }
 
   stats(): ZigbeeNetworkStats {
-    return this.state.stats();
+    const faults = this.faults.stats();
+    return {
+      ...this.state.stats(),
+      deviceFailures: faults.failures,
+      deviceFailuresByStage: faults.failuresByStage,
+      quarantined: faults.quarantined,
+      ignoredMessages: faults.ignoredMessages,
+    };
   }
 
   private started(): Controller {
