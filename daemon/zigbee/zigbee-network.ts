@@ -11,6 +11,7 @@ import { describeDevice } from './device-description.js';
 import { DeviceConfigurer } from './device-configurer.js';
 import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
+import { describeExposes, type ExposeDescription } from './expose-description.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
@@ -262,6 +263,16 @@ export class ZigbeeNetwork {
   async reconfigure(ieee: Ieee): Promise<void> {
     const device = this.device(ieee);
     await this.configurer.configure(device, await this.definitionOf(device), true);
+  }
+
+  /**
+   * What the device's definition exposes (keys, access, units, ranges). Empty while the device
+   * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
+   */
+  async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
+    const device = this.device(ieee);
+    const definition = await this.definitions.resolve(device);
+    return definition ? describeExposes(definition, device) : [];
   }
 
   /** Whether a (mains powered) device answers a basic read: for availability checks. */
