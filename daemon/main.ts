@@ -9,6 +9,9 @@ import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
+import { SerialCommandExecutor } from './hub/serial-commands.js';
+import { startLan } from './hub/start-lan.js';
+import type { RunningLanApi } from './lan/index.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
@@ -68,6 +71,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   });
 
   let cloud: CloudLink | undefined;
+  let lan: RunningLanApi | undefined;
+  // The one command path: cloud and LAN commands share validation and per-device ordering.
+  const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -112,14 +118,18 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         firmwareVersion: deps.version,
         credentials: cloudCredentials(deps.cloudIdentity),
         outbox: store.outbox,
-        commands: new HubCommandExecutor(network, store),
+        commands,
         emit: (event) => store.events.append(event),
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
       cloud.start();
     }
+    const cloudLink = cloud;
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
+    await lan?.stop();
+    await cloud?.stop();
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -134,6 +144,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       log.info('zigbee-hubd stopping');
       await supervisor.stop();
       availability?.stop();
+      await lan?.stop();
       await cloud?.stop();
       sync.stop();
       await network.stop();

@@ -51,6 +51,7 @@ export class BenchStack {
       serial: { path: `tcp://127.0.0.1:${this.coordinator.port}`, adapter: 'zstack' },
       cloud: { enabled: true, target: `127.0.0.1:${this.cloud.port}`, insecure: true, gateway_id: GATEWAY },
       log: { level: logLevel ?? 'info', format: 'json' },
+      lan: { enabled: false },
       ...(commitIntervalMs !== undefined ? { store: { commit_interval_ms: commitIntervalMs } } : {}),
     };
     const nodeArgs = withProfile && cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
