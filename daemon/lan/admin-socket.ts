@@ -29,6 +29,8 @@ export class AdminSocket {
   }
 
   async start(): Promise<void> {
+    // Linux cuts longer socket paths silently (sun_path is 108 bytes): refuse instead.
+    if (Buffer.byteLength(this.socketPath) > 107) throw new Error(`the admin socket path ${this.socketPath} is longer than 107 bytes`);
     const dir = path.dirname(this.socketPath);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     fs.chmodSync(dir, 0o700);
