@@ -1,0 +1,358 @@
+// hubctl: the LAN API from a shell. On a client: pair with a hub once, then list, watch and
+// control devices. On the hub itself (root or the service user): `hubctl admin ...` over the
+// daemon's local admin socket opens pairing windows and manages clients.
+//
+// Exit codes: 0 ok; 1 the hub refused or failed the request (its message is printed);
+// 2 bad command line; 3 not paired / unreadable hubctl config / admin socket refused;
+// 4 the hub's certificate does not match the pinned fingerprint; 5 hub (or its coordinator)
+// unavailable.
+import * as grpc from '@grpc/grpc-js';
+import { parseArgs } from 'node:util';
+import { fromStruct, toStruct } from '../daemon/cloud/index.js';
+import { normaliseFingerprint, type HubLanClient } from '../daemon/lan/index.js';
+import { adminRequest, AdminSocketError, DEFAULT_ADMIN_SOCKET } from './hubctl/admin-client.js';
+import { LanCallError, unaryCall, watchCall, type Wire } from './hubctl/calls.js';
+import { ConfigFileError, defaultConfigPath, readHubctlConfig, writeHubctlConfig, type HubctlConfig } from './hubctl/config-file.js';
+import { deviceDetail, devicesTable, eventLine, relativeTime, stateText, table } from './hubctl/format.js';
+import { FingerprintMismatchError, HubUnreachableError, fetchCertificate, pinnedClient, verifyHubCertificate } from './hubctl/pinned-client.js';
+
+export interface HubctlIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the user interrupts (Ctrl-C) a long-running command such as watch. */
+  interrupted: Promise<void>;
+}
+
+export const EXIT = { ok: 0, refused: 1, usage: 2, config: 3, fingerprint: 4, unavailable: 5 } as const;
+
+class UsageError extends Error {}
+
+const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
+  pair HOST[:PORT] --code CODE --fingerprint FP [--name NAME]
+  devices [--room ROOM]            device NAME
+  set NAME key=value ...           watch [--count N]
+  permit-join [SECONDS]            rename NAME NEW-NAME
+  room NAME [ROOM]                 remove NAME [--force]
+  reinterview NAME                 reconfigure NAME
+  info    health    backup    clients    revoke CLIENT-ID    pair-code [--scope S]
+  admin pair [--scope read|control|admin] | admin clients | admin revoke CLIENT-ID   [--socket PATH]`;
+
+export async function runHubctl(argv: string[], io: HubctlIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        socket: { type: 'string' },
+        code: { type: 'string' },
+        fingerprint: { type: 'string' },
+        name: { type: 'string' },
+        scope: { type: 'string' },
+        room: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        count: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    io.stdout(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  const configFile = values.config ?? defaultConfigPath(io.env);
+  const print = (human: string, json: unknown) => io.stdout(values.json ? JSON.stringify(json, null, 2) : human);
+
+  if (command === 'admin') return admin(args, values.socket ?? DEFAULT_ADMIN_SOCKET, values.scope, print);
+  if (command === 'pair') {
+    const [address] = need(args, 1, 'pair HOST[:PORT] --code CODE --fingerprint FP');
+    if (!values.code || !values.fingerprint) throw new UsageError('pair needs --code and --fingerprint (both printed by `hubctl admin pair` on the hub)');
+    const fingerprint = normaliseFingerprint(values.fingerprint);
+    if (!fingerprint) throw new UsageError(`--fingerprint must be sha256: and 64 hex digits, got ${JSON.stringify(values.fingerprint)}`);
+    const certificate = await verifyHubCertificate(address!, fingerprint);
+    const client = pinnedClient(address!, { certificate: certificate.pem, fingerprint });
+    try {
+      const name = values.name ?? `hubctl@${io.env['HOSTNAME'] ?? 'client'}`;
+      const paired = await unaryCall(client, 'Pair', { code: values.code, client_name: name });
+      const config: HubctlConfig = { address: address!, fingerprint, certificate: certificate.pem, token: paired['token'], clientId: paired['client_id'], clientName: name };
+      writeHubctlConfig(configFile, config);
+      print(`paired with ${address} as "${name}" (${scopeName(paired['scope'])}); saved to ${configFile}`, { client_id: paired['client_id'], scope: paired['scope'], config: configFile });
+      return EXIT.ok;
+    } finally {
+      client.close();
+    }
+  }
+
+  const config = readHubctlConfig(configFile);
+  const client = pinnedClient(config.address, config);
+  const call = (method: string, request: Wire = {}) => unaryCall(client, method, request, config.token);
+  try {
+    return await withFingerprintCheck(config, async () => {
+      switch (command) {
+        case 'devices': {
+          const { devices } = await call('ListDevices', { room: values.room ?? '' });
+          print(devicesTable(devices), devices);
+          return EXIT.ok;
+        }
+        case 'device': {
+          const device = await call('GetDevice', { device: need(args, 1, 'device NAME')[0] });
+          print(deviceDetail(device), device);
+          return EXIT.ok;
+        }
+        case 'set': {
+          const [name, ...pairs] = need(args, 2, 'set NAME key=value ...');
+          const state = parseAssignments(pairs);
+          const reply = await call('SetState', { device: name, state: toStruct(state) });
+          const after = fromStruct(reply['state']);
+          print(`${name}: ${stateText(after) || 'sent'}`, after);
+          return EXIT.ok;
+        }
+        case 'permit-join': {
+          const seconds = args[0] === undefined ? 60 : Number(args[0]);
+          if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`permit-join SECONDS must be a whole number >= 0, got ${JSON.stringify(args[0])}`);
+          const reply = await call('PermitJoin', { seconds });
+          print(reply['seconds'] > 0 ? `permit join open for ${reply['seconds']} s` : 'permit join closed', reply);
+          return EXIT.ok;
+        }
+        case 'rename': {
+          const [name, newName] = need(args, 2, 'rename NAME NEW-NAME');
+          const device = await call('RenameDevice', { device: name, name: newName });
+          print(`${device['ieee']} is now "${device['name']}"`, device);
+          return EXIT.ok;
+        }
+        case 'room': {
+          const [name, room] = need(args, 1, 'room NAME [ROOM]');
+          const device = await call('SetRoom', { device: name, ...(room !== undefined ? { room } : {}) });
+          print(room ? `"${device['name']}" is in ${room}` : `"${device['name']}" is in no room`, device);
+          return EXIT.ok;
+        }
+        case 'remove': {
+          const [name] = need(args, 1, 'remove NAME [--force]');
+          await call('RemoveDevice', { device: name, force: values.force });
+          print(`removed ${name}`, {});
+          return EXIT.ok;
+        }
+        case 'reinterview':
+        case 'reconfigure': {
+          const [name] = need(args, 1, `${command} NAME`);
+          const device = await call(command === 'reinterview' ? 'ReinterviewDevice' : 'ReconfigureDevice', { device: name });
+          print(`${command === 'reinterview' ? 're-interviewed' : 're-configured'} "${device['name']}"`, device);
+          return EXIT.ok;
+        }
+        case 'info': {
+          const info = await call('GetHubInfo');
+          print(
+            table([
+              ['hub', `${info['hub_id']} (zigbee-hubd ${info['version']}, API ${info['api_version']})`],
+              ['libraries', `node ${info['node_version']}, zigbee-herdsman ${info['herdsman_version']}, converters ${info['converters_version']}`],
+              ['coordinator', `${info['coordinator'].adapter} at ${info['coordinator'].path}, ${info['coordinator'].available ? 'up' : 'DOWN'}`],
+              ['network', info['network'] ? `channel ${info['network'].channel}, PAN 0x${info['network'].pan_id.toString(16).padStart(4, '0')}, ext ${info['network'].extended_pan_id}` : 'unknown'],
+              ['uptime', `${info['uptime_seconds']} s (since ${new Date(info['started_at_ms']).toISOString()})`],
+              ['devices', `${info['devices'].total} (${info['devices'].available} available, ${info['devices'].unavailable} unavailable, ${info['devices'].left} left)`],
+              ['cloud', info['cloud'].enabled ? `${info['cloud'].state}, ${info['cloud'].outbox_events} events waiting` : 'disabled'],
+              ['certificate', info['certificate_fingerprint']],
+            ]),
+            info,
+          );
+          return EXIT.ok;
+        }
+        case 'health': {
+          const health = await call('GetHealth');
+          const rows = [['COMPONENT', 'STATUS', 'SINCE', 'REASON'], ...health['components'].map((c: Wire) => [c['component'], c['status'], relativeTime(c['since_ms']), c['reason'] ?? ''])];
+          print(`overall: ${health['overall']}\n${table(rows)}`, health);
+          return EXIT.ok;
+        }
+        case 'backup': {
+          const reply = await call('Backup');
+          print(`backup written on the hub: ${reply['path']}`, reply);
+          return EXIT.ok;
+        }
+        case 'clients': {
+          const { clients } = await call('ListClients');
+          print(clientsTable(clients), clients);
+          return EXIT.ok;
+        }
+        case 'revoke': {
+          const [id] = need(args, 1, 'revoke CLIENT-ID');
+          await call('RevokeClient', { client_id: id });
+          print(`revoked ${id}`, {});
+          return EXIT.ok;
+        }
+        case 'pair-code': {
+          const reply = await call('CreatePairingCode', { scope: `SCOPE_${(values.scope ?? 'control').toUpperCase()}` });
+          print(`code ${reply['code']} (until ${new Date(reply['expires_at_ms']).toLocaleTimeString()}), fingerprint ${reply['certificate_fingerprint']}`, reply);
+          return EXIT.ok;
+        }
+        case 'watch':
+          return await watch(client, config, values.count === undefined ? Infinity : Number(values.count), values.json, io);
+        default:
+          throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      }
+    });
+  } finally {
+    client.close();
+  }
+}
+
+async function admin(args: string[], socket: string, scope: string | undefined, print: (human: string, json: unknown) => void): Promise<number> {
+  const [sub, id] = args;
+  switch (sub) {
+    case 'pair': {
+      const reply = await adminRequest(socket, { cmd: 'pair', scope: scope ?? 'control' });
+      const seconds = Math.round((reply['expires_at_ms'] - Date.now()) / 1000);
+      print(
+        `pairing window open for ${seconds} s (scope ${scope ?? 'control'})\n  code:        ${reply['code']}\n  fingerprint: ${reply['fingerprint']}\n  port:        ${reply['port']}\n` +
+          `on the client: hubctl pair <this hub's address>:${reply['port']} --code ${reply['code']} --fingerprint ${reply['fingerprint']}`,
+        reply,
+      );
+      return EXIT.ok;
+    }
+    case 'clients': {
+      const reply = await adminRequest(socket, { cmd: 'clients' });
+      print(clientsTable(reply['clients']), reply['clients']);
+      return EXIT.ok;
+    }
+    case 'revoke': {
+      if (!id) throw new UsageError('admin revoke CLIENT-ID');
+      await adminRequest(socket, { cmd: 'revoke', client_id: id });
+      print(`revoked ${id}`, {});
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('admin pair|clients|revoke');
+  }
+}
+
+/** Prints every event; reconnects and resumes from the last seq when the stream ends early. */
+async function watch(client: HubLanClient, config: HubctlConfig, count: number, json: boolean, io: HubctlIo): Promise<number> {
+  if (!(count > 0)) throw new UsageError('--count must be a positive number');
+  const names = new Map<string, string>();
+  let seen = 0;
+  let resume = { after_seq: 0, epoch: '' };
+  let stop = false;
+  void io.interrupted.then(() => (stop = true));
+  for (;;) {
+    const stream = watchCall(client, resume, config.token);
+    const cancel = () => stream.cancel();
+    void io.interrupted.then(cancel);
+    const ended = await new Promise<grpc.ServiceError | undefined>((resolve) => {
+      stream.on('data', (item: Wire) => {
+        if (item['snapshot']) {
+          for (const d of item['snapshot'].devices) names.set(d.ieee, d.name);
+          resume = { after_seq: item['snapshot'].seq, epoch: item['snapshot'].epoch };
+        } else if (item['event']) {
+          resume = { ...resume, after_seq: item['event'].seq };
+          const renamed = item['event'].device_renamed;
+          if (renamed) names.set(renamed.ieee, renamed.name);
+        }
+        const line = json ? JSON.stringify(item) : eventLine(item, names);
+        if (line !== undefined) io.stdout(line);
+        if (item['event'] && ++seen >= count) stream.cancel();
+      });
+      stream.on('error', (error: grpc.ServiceError) => resolve(error.code === grpc.status.CANCELLED ? undefined : error));
+      stream.on('end', () => resolve(undefined));
+    });
+    if (stop || seen >= count) return EXIT.ok;
+    const retryable = ended && (ended.code === grpc.status.RESOURCE_EXHAUSTED || ended.code === grpc.status.UNAVAILABLE);
+    if (!retryable) {
+      if (ended) throw new LanCallError(ended.code, ended.details);
+      return EXIT.ok;
+    }
+    io.stderr(`stream ended (${ended.details}); resuming after seq ${resume.after_seq}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** On UNAVAILABLE, a changed certificate is the likelier story: say so rather than "unreachable". */
+async function withFingerprintCheck(config: HubctlConfig, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof LanCallError && error.code === grpc.status.UNAVAILABLE) {
+      const presented = await fetchCertificate(config.address).catch(() => undefined);
+      if (presented && presented.fingerprint !== config.fingerprint) {
+        throw new FingerprintMismatchError(
+          `the hub at ${config.address} presents certificate ${presented.fingerprint}, not the pinned ${config.fingerprint}: refusing to talk to it (another hub, or someone in between); pair again if the hub was reset`,
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+function parseAssignments(pairs: string[]): Record<string, unknown> {
+  const state: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)}`);
+    const text = pair.slice(eq + 1);
+    let value: unknown = text;
+    // Numbers, true/false and {"x":...} objects as JSON; anything else ("ON") as text.
+    try {
+      value = JSON.parse(text);
+    } catch {
+      value = text;
+    }
+    state[pair.slice(0, eq)] = value;
+  }
+  return state;
+}
+
+function need(args: string[], n: number, usage: string): string[] {
+  if (args.length < n) throw new UsageError(`usage: hubctl ${usage}`);
+  return args;
+}
+
+function scopeName(wire: string): string {
+  return String(wire).replace('SCOPE_', '').toLowerCase();
+}
+
+function clientsTable(clients: Wire[]): string {
+  const rows = [['ID', 'NAME', 'SCOPE', 'CREATED', 'LAST USED']];
+  for (const c of clients) {
+    rows.push([c['id'], c['name'], scopeName(c['scope']), relativeTime(c['created_at_ms']), relativeTime(c['last_used_at_ms'])]);
+  }
+  return table(rows);
+}
+
+function report(error: unknown, io: HubctlIo): number {
+  const say = (message: string, code: number) => {
+    io.stderr(`hubctl: ${message}`);
+    return code;
+  };
+  if (error instanceof UsageError) return say(error.message, EXIT.usage);
+  if (error instanceof ConfigFileError || error instanceof AdminSocketError) return say(error.message, EXIT.config);
+  if (error instanceof FingerprintMismatchError) return say(error.message, EXIT.fingerprint);
+  if (error instanceof HubUnreachableError) return say(error.message, EXIT.unavailable);
+  if (error instanceof LanCallError) {
+    return say(`${grpc.status[error.code]}: ${error.details}`, error.code === grpc.status.UNAVAILABLE ? EXIT.unavailable : EXIT.refused);
+  }
+  return say(error instanceof Error ? error.message : String(error), EXIT.refused);
+}
+
+// Run as a program (bin/hubctl.js, `npm run hubctl`), not when imported by tests.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const interrupted = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  const code = await runHubctl(process.argv.slice(2), {
+    stdout: (line) => process.stdout.write(line + '\n'),
+    stderr: (line) => process.stderr.write(line + '\n'),
+    env: process.env,
+    interrupted,
+  });
+  process.exit(code);
+}
