@@ -87,6 +87,10 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   const invalid = await hubctl(['set', 'bulb', 'brightness=999', '--config', config]);
   t.equal(invalid.code, 1);
   t.match(invalid.stderr, /INVALID_ARGUMENT: .*brightness/);
+  const unknownKey = await hubctl(['set', 'bulb', 'colour=red', '--config', config]);
+  t.match(unknownKey.stderr, /INVALID_ARGUMENT: LED1545G12 cannot set 'colour' \(settable: .*brightness/, 'an unknown key names the settable ones');
+  const wrongType = await hubctl(['set', 'bulb', 'brightness=bright', '--config', config]);
+  t.match(wrongType.stderr, /INVALID_ARGUMENT: .*'brightness' must be a number/);
   const unknown = await hubctl(['set', 'nosuch', 'state=ON', '--config', config]);
   t.match(unknown.stderr, /NOT_FOUND: no device "nosuch"/);
 
