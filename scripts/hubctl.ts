@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { fromStruct, toStruct } from '../daemon/cloud/index.js';
 import { normaliseFingerprint, type HubLanClient } from '../daemon/lan/index.js';
+import { discoverHubs } from './hubctl/discover.js';
 import { adminRequest, AdminSocketError, DEFAULT_ADMIN_SOCKET } from './hubctl/admin-client.js';
 import { LanCallError, unaryCall, watchCall, type Wire } from './hubctl/calls.js';
 import { ConfigFileError, defaultConfigPath, readHubctlConfig, writeHubctlConfig, type HubctlConfig } from './hubctl/config-file.js';
@@ -29,6 +30,7 @@ export const EXIT = { ok: 0, refused: 1, usage: 2, config: 3, fingerprint: 4, un
 class UsageError extends Error {}
 
 const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
+  discover [--timeout SECONDS]
   pair HOST[:PORT] --code CODE --fingerprint FP [--name NAME]
   devices [--room ROOM]            device NAME
   set NAME key=value ...           watch [--count N]
@@ -63,6 +65,7 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
         room: { type: 'string' },
         force: { type: 'boolean', default: false },
         count: { type: 'string' },
+        timeout: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,6 +81,14 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
   const configFile = values.config ?? defaultConfigPath(io.env);
   const print = (human: string, json: unknown) => io.stdout(values.json ? JSON.stringify(json, null, 2) : human);
 
+  if (command === 'discover') {
+    const seconds = values.timeout === undefined ? 3 : Number(values.timeout);
+    if (!(seconds > 0 && seconds <= 60)) throw new UsageError('--timeout must be 1-60 seconds');
+    const hubs = await discoverHubs(seconds * 1000);
+    const rows = [['HUB', 'ADDRESS', 'VERSION', 'FINGERPRINT'], ...hubs.map((h) => [h.hubId || h.name, `${h.addresses[0] ?? '?'}:${h.port}`, h.version, h.fingerprint])];
+    print(hubs.length === 0 ? 'no hub answered' : table(rows), hubs);
+    return EXIT.ok;
+  }
   if (command === 'admin') return admin(args, values.socket ?? DEFAULT_ADMIN_SOCKET, values.scope, print);
   if (command === 'pair') {
     const [address] = need(args, 1, 'pair HOST[:PORT] --code CODE --fingerprint FP');

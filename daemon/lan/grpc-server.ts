@@ -89,8 +89,12 @@ export class LanGrpcServer {
   async start(): Promise<number> {
     const { tls, host, port } = this.options;
     const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], false);
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+      this.server.bindAsync(address, credentials, (error, bound) =>
+        // grpc-js says "No address added out of total 1 resolved": say what that means here.
+        error ? reject(new Error(`cannot listen on ${address}: the port is in use, or ${host} is not an address of this machine (${error.message})`)) : resolve(bound),
+      );
     });
     return this.boundPort;
   }

@@ -102,17 +102,14 @@ export async function startLanApi(options: LanApiOptions): Promise<RunningLanApi
       });
     }
     log.info('lan api listening', { host: options.host, port, fingerprint: tls.fingerprint, adminSocket: options.adminSocket, mdns: options.mdns });
-    return {
-      port,
-      fingerprint: tls.fingerprint,
-      adminSocket: options.adminSocket,
-      async stop() {
-        await advertisement?.stop();
-        feed.stop();
-        await admin.stop().catch(() => undefined);
-        await server.stop();
-      },
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      await advertisement?.stop();
+      feed.stop();
+      await admin.stop().catch(() => undefined);
+      await server.stop();
     };
+    return { port, fingerprint: tls.fingerprint, adminSocket: options.adminSocket, stop: () => (stopping ??= stop()) };
   } catch (error) {
     feed.stop();
     await server.stop();

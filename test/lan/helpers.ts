@@ -42,7 +42,7 @@ export interface TestLan {
   pair(scope?: string, name?: string): Promise<{ token: string; clientId: string }>;
 }
 
-export async function startTestLan(t: Test, options: { pairingWindowSeconds?: number } = {}): Promise<TestLan> {
+export async function startTestLan(t: Test, options: { pairingWindowSeconds?: number; mdns?: boolean; hubId?: string } = {}): Promise<TestLan> {
   const dir = t.testdir({});
   const log = recordingLog();
   const store = openStore({ path: path.join(dir, 'hub.db'), log });
@@ -56,13 +56,13 @@ export async function startTestLan(t: Test, options: { pairingWindowSeconds?: nu
     // Short: unix socket paths are limited to 107 bytes, tap's fixture paths are longer.
     adminSocket: path.join(shortDir(t), 'admin', 'lan.sock'),
     pairingWindowSeconds: options.pairingWindowSeconds ?? 60,
-    mdns: false,
+    mdns: options.mdns ?? false,
     store,
     commands: executor,
     exposes: async () => [],
     health: new HealthBoard(),
     hubInfo: {
-      hubId: 'test-hub',
+      hubId: options.hubId ?? 'test-hub',
       version: '0.0.0-test',
       libraries: { herdsman: 'x', converters: 'y' },
       coordinator: { path: 'tcp://127.0.0.1:1', adapter: 'zstack' },
