@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { fromStruct, toStruct } from '../cloud/index.js';
 import { LanError, type LanErrorCode } from './errors.js';
 import { decodeScope, encodeClient, encodeDevice, encodeHealth, encodeHubInfo, encodeScope, encodeWatchItem } from './grpc-codec.js';
+import { GrpcHealth, healthService } from './grpc-health.js';
 import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
 import type { TlsIdentity } from './certificate.js';
@@ -37,6 +38,7 @@ type UnaryHandler = (ctx: RequestContext, request: Wire) => Promise<Wire> | Wire
 
 export class LanGrpcServer {
   private readonly server: grpc.Server;
+  private readonly health = new GrpcHealth();
   private boundPort = 0;
 
   constructor(private readonly options: LanGrpcServerOptions) {
@@ -46,6 +48,7 @@ export class LanGrpcServer {
       'grpc.keepalive_time_ms': 60_000,
       'grpc.keepalive_timeout_ms': 20_000,
     });
+    this.server.addService(healthService, this.health.handlers());
     const s = options.service;
     const unary = (handler: UnaryHandler) => this.unary(handler);
     this.server.addService(hubLanService, {
@@ -105,6 +108,7 @@ export class LanGrpcServer {
 
   /** Stops accepting calls; open streams are ended by the feed, stragglers after `graceMs`. */
   async stop(graceMs = 2000): Promise<void> {
+    this.health.shutdown();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.server.forceShutdown();

@@ -1,5 +1,6 @@
 // Starting and stopping the LAN API: the TLS identity is made once and kept, a port that is
 // taken is a clear error, and the hub is found over mDNS with its fingerprint until it stops.
+import * as grpc from '@grpc/grpc-js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -8,7 +9,9 @@ import t from 'tap';
 import { Bonjour } from 'bonjour-service';
 import { loadOrCreateTlsIdentity } from '../../daemon/lan/index.js';
 import { LanGrpcServer } from '../../daemon/lan/grpc-server.js';
+import { healthService } from '../../daemon/lan/grpc-health.js';
 import { discoverHubs } from '../../scripts/hubctl/discover.js';
+import { fetchCertificate } from '../../scripts/hubctl/pinned-client.js';
 import { startTestLan } from './helpers.js';
 
 t.test('the TLS identity is created once, kept across starts, and its key made private again', async (t) => {
@@ -65,4 +68,19 @@ t.test('mDNS: the hub is discoverable with its fingerprint, and says goodbye whe
   });
   await gone;
   t.pass('a goodbye was sent on stop');
+});
+
+t.test('the standard gRPC health service answers without a token, and only about itself', async (t) => {
+  const lan = await startTestLan(t);
+  const certificate = await fetchCertificate(lan.address);
+  const Health = grpc.makeGenericClientConstructor(healthService, 'Health');
+  const credentials = grpc.credentials.createSsl(Buffer.from(certificate.pem), null, null, { checkServerIdentity: () => undefined });
+  const client = new Health(lan.address, credentials, { 'grpc.ssl_target_name_override': 'zigbee-hubd' }) as unknown as grpc.Client &
+    Record<string, (req: unknown, cb: (e: grpc.ServiceError | null, r: { status: string }) => void) => void>;
+  t.teardown(() => client.close());
+  const check = (service: string) =>
+    new Promise<{ status?: string; code?: number }>((resolve) => client['Check']!({ service }, (error, reply) => resolve(error ? { code: error.code } : reply)));
+  t.same(await check(''), { status: 'SERVING' });
+  t.same(await check('zigbee_hubd.lan.v1.HubLan'), { status: 'SERVING' });
+  t.same(await check('something.Else'), { code: grpc.status.NOT_FOUND });
 });
