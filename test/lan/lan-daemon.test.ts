@@ -1,6 +1,8 @@
 // The LAN API end to end: the daemon as a real process on the virtual coordinator, hubctl as a
-// real process over real TLS. First with no cloud at all, then beside the reference cloud.
+// real process over real TLS: with no cloud at all, beside the reference cloud, and with a
+// cloud configured but out of reach.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -8,7 +10,7 @@ import { toStruct } from '../../daemon/cloud/index.js';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { adminRequest } from '../../scripts/hubctl/admin-client.js';
-import { unaryCall } from '../../scripts/hubctl/calls.js';
+import { unaryCall, watchCall } from '../../scripts/hubctl/calls.js';
 import { fetchCertificate, pinnedClient } from '../../scripts/hubctl/pinned-client.js';
 import { joinDevices, startStack } from '../e2e/stack.js';
 import { hubctl, HubctlWatch } from './hubctl-process.js';
@@ -123,4 +125,58 @@ t.test('beside the cloud: a change made from the LAN reaches the cloud stream', 
   await unaryCall(client, 'SetState', { device: bulb, state: toStruct({ state: 'ON', brightness: 77 }) }, token);
   const atCloud = await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === bulb && e.event.state['brightness'] === 77);
   t.ok(atCloud, 'the cloud saw brightness 77');
+});
+
+t.test('with a cloud configured but unreachable: local control still works', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-lan-'));
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const deadPort = (closed.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const daemon = DaemonProcess.start({
+    dir,
+    config: {
+      data_dir: './data',
+      serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
+      cloud: { enabled: true, target: `127.0.0.1:${deadPort}`, insecure: true, gateway_id: 'offline-hub' },
+      log: { level: 'info', format: 'json' },
+      lan: LAN,
+    },
+  });
+  t.teardown(async () => {
+    await daemon.stop();
+    await coordinator.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  await daemon.ready();
+  const listening = await daemon.waitForLog((l) => l.msg === 'lan api listening');
+  const address = `127.0.0.1:${listening['port']}`;
+  const opened = await adminRequest(path.join(dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair', scope: 'admin' });
+  const certificate = await fetchCertificate(address);
+  const client = pinnedClient(address, { certificate: certificate.pem, fingerprint: opened['fingerprint'] });
+  t.teardown(() => client.close());
+  const { token } = await unaryCall(client, 'Pair', { code: opened['code'], client_name: 'offline tablet' });
+
+  const info = await unaryCall(client, 'GetHubInfo', {}, token);
+  t.match(info, { hub_id: 'offline-hub', cloud: { enabled: true } });
+  t.not(info['cloud'].state, 'connected', 'the cloud is out of reach');
+
+  t.same(await unaryCall(client, 'PermitJoin', { seconds: 60 }, token), { seconds: 60 });
+  const bulb = coordinator.join('ikea-bulb').ieee;
+  const stream = watchCall(client, {}, token);
+  t.teardown(() => stream.cancel());
+  stream.on('error', () => undefined);
+  await new Promise<void>((resolve) =>
+    stream.on('data', (item: Record<string, any>) => {
+      const interviewed = item['event']?.device_interview;
+      const inSnapshot = item['snapshot']?.devices.some((d: Record<string, any>) => d['ieee'] === bulb && d['interview'] === 'INTERVIEW_STATUS_SUCCESSFUL');
+      if ((interviewed?.ieee === bulb && interviewed.status === 'INTERVIEW_STATUS_SUCCESSFUL') || inSnapshot) resolve();
+    }),
+  );
+  await unaryCall(client, 'SetState', { device: bulb, state: toStruct({ state: 'ON' }) }, token);
+  const simulated = coordinator.device(bulb) as unknown as { get(ep: number, cluster: number, attr: number): unknown };
+  t.equal(simulated.get(1, 0x0006, 0x0000), true, 'the simulated bulb is on');
+  const { devices } = await unaryCall(client, 'ListDevices', {}, token);
+  t.equal(devices.length, 1);
 });
