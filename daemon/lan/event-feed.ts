@@ -56,16 +56,23 @@ export class LanEventFeed {
   /**
    * A watcher receiving every event after this moment. With `resume` (the seq and epoch a client
    * last saw) it first gets the events it missed; `resumed` is false when they are not all
-   * here any more (hub restarted, gone too long, other epoch): the caller then sends a snapshot.
+   * here any more (hub restarted, gone too long, other epoch) or are more than half its queue:
+   * the caller then sends a snapshot.
    * Call it in the same tick as the snapshot is read, so no event falls between the two.
    */
   watch(resume?: { afterSeq: number; epoch: string }): { watcher: EventWatcher; resumed: boolean } {
-    const watcher = new EventWatcher(this.options.watcherQueue ?? 1000, () => this.watchers.delete(watcher));
-    const resumable =
-      resume !== undefined && resume.afterSeq > 0 && resume.epoch === this.outbox.epoch() && resume.afterSeq >= this.floor && resume.afterSeq <= this.cursor;
-    if (resumable) for (const event of this.recent) if (event.seq > resume.afterSeq) watcher.push({ kind: 'event', event });
+    const maxQueued = this.options.watcherQueue ?? 1000;
+    const watcher = new EventWatcher(maxQueued, () => this.watchers.delete(watcher));
+    let missed: SequencedEvent[] | undefined;
+    if (resume !== undefined && resume.afterSeq > 0 && resume.epoch === this.outbox.epoch() && resume.afterSeq >= this.floor && resume.afterSeq <= this.cursor) {
+      missed = this.recent.filter((event) => event.seq > resume.afterSeq);
+      // More than the queue holds would end the stream at once, and the client would come back
+      // for the same: a snapshot is the smaller answer.
+      if (missed.length > maxQueued / 2) missed = undefined;
+    }
+    for (const event of missed ?? []) watcher.push({ kind: 'event', event });
     this.watchers.add(watcher);
-    return { watcher, resumed: resumable };
+    return { watcher, resumed: missed !== undefined };
   }
 
   watcherCount(): number {

@@ -9,6 +9,7 @@ import { GrpcHealth, healthService } from './grpc-health.js';
 import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
 import type { TlsIdentity } from './certificate.js';
+import type { WatchItem } from './event-watcher.js';
 
 export interface LanGrpcServerOptions {
   service: LanService;
@@ -51,7 +52,7 @@ export class LanGrpcServer {
     this.server.addService(healthService, this.health.handlers());
     const s = options.service;
     const unary = (handler: UnaryHandler) => this.unary(handler);
-    this.server.addService(hubLanService, {
+    this.server.addService(serviceWithSharedEventEncoding(), {
       Pair: unary(async (ctx, r) => {
         const paired = await s.pair(ctx, { code: r.code, clientName: r.client_name });
         return { token: paired.token, client_id: paired.clientId, scope: encodeScope(paired.scope) };
@@ -151,7 +152,7 @@ export class LanGrpcServer {
         if (ended) break;
         // Back-pressure: stop pulling while the socket is full; the watcher's bounded queue
         // then fills and ends a client that cannot keep up.
-        if (!call.write(encodeWatchItem(item))) await drained(call);
+        if (!call.write(encodedItem(item))) await drained(call);
       }
       if (!ended) call.end();
     } catch (error) {
@@ -164,6 +165,29 @@ export class LanGrpcServer {
     this.options.log.error('lan request failed unexpectedly', { error: error instanceof Error ? error.message : String(error) });
     return { code: grpc.status.INTERNAL, details: 'internal error (see the hub log)' };
   }
+}
+
+/**
+ * Every watcher gets the same events: each is serialised once (cached per event object, which
+ * the feed shares between watchers) instead of once per watcher. WatchEvents' serializer is
+ * wrapped to pass such bytes through.
+ */
+const encodedEvents = new WeakMap<object, Buffer>();
+
+function serviceWithSharedEventEncoding(): grpc.ServiceDefinition {
+  const watch = hubLanService['WatchEvents']!;
+  const serialize = watch.responseSerialize;
+  return { ...hubLanService, WatchEvents: { ...watch, responseSerialize: (value: object) => (Buffer.isBuffer(value) ? value : serialize(value)) } };
+}
+
+function encodedItem(item: WatchItem): Buffer | Wire {
+  if (item.kind !== 'event') return encodeWatchItem(item);
+  let bytes = encodedEvents.get(item.event);
+  if (!bytes) {
+    bytes = hubLanService['WatchEvents']!.responseSerialize(encodeWatchItem(item));
+    encodedEvents.set(item.event, bytes);
+  }
+  return bytes;
 }
 
 function contextOf(call: { metadata: grpc.Metadata; getPeer(): string }): RequestContext {

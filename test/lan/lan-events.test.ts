@@ -122,3 +122,25 @@ t.test('bad requests: the right status code and a message naming the problem', a
   t.match(await refusal('SetState', huge), { code: grpc.status.RESOURCE_EXHAUSTED }, 'an oversized request');
   t.same(lan.executor.commands, [], 'nothing reached the command path');
 });
+
+t.test('a resume that would overflow the queue gets a snapshot instead of a loop of endings', async (t) => {
+  const lan = await startTestLan(t);
+  lan.store.devices.upsert(device(1));
+  await lan.store.flush();
+  const feed = new LanEventFeed(lan.store.outbox, { watcherQueue: 6 });
+  feed.start();
+  t.teardown(() => feed.stop());
+  const from = feed.position();
+  for (let i = 0; i < 2; i++) lan.store.state.apply(device(1).ieee, { brightness: i });
+  await lan.store.flush();
+  await new Promise((resolve) => setImmediate(resolve));
+  const few = feed.watch({ afterSeq: from.seq, epoch: from.epoch });
+  t.equal(few.resumed, true, 'two missed events: resumed');
+  few.watcher.end();
+  for (let i = 2; i < 10; i++) lan.store.state.apply(device(1).ieee, { brightness: i });
+  await lan.store.flush();
+  await new Promise((resolve) => setImmediate(resolve));
+  const many = feed.watch({ afterSeq: from.seq, epoch: from.epoch });
+  t.equal(many.resumed, false, 'ten missed events for a queue of six: a snapshot');
+  many.watcher.end();
+});
