@@ -19,6 +19,7 @@ import { BenchStack } from './e2e/bench-stack.js';
 import { TEMPERATURE } from './e2e/report-kinds.js';
 import { ReportTracker } from './e2e/report-tracker.js';
 import { sendPaced, sendUnpaced } from './e2e/send-loops.js';
+import { sampleProcess } from './e2e/process-sampler.js';
 import { quantile, round } from './e2e/stats.js';
 
 const { values: args } = parseArgs({
@@ -51,10 +52,18 @@ try {
   stack.arrivals.onStateChanged = (event, at) => tracker.onCloudState(event.ieee, event.state, at);
   const reports = Number(args.reports);
   const window = Number(args.window);
+  // The daemon's own CPU per report, read from /proc: what watchers cost the hub, apart from
+  // what they cost this process (which decodes for all of them on the same cores).
+  const pid = stack.daemon.child.pid!;
+  const cpuPerReport = async <R extends { sent: number }>(run: () => Promise<R>) => {
+    const before = sampleProcess(pid)?.cpuMs ?? NaN;
+    const result = await run();
+    return { ...result, cpuUsPerReport: (((sampleProcess(pid)?.cpuMs ?? NaN) - before) * 1000) / result.sent };
+  };
 
   progress(`ingestion, no LAN watcher: ${reports} reports`);
   await sendUnpaced(tracker, 300, window); // warm-up
-  const alone = await sendUnpaced(tracker, reports, window);
+  const alone = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
 
   // Each watcher its own channel (its own TLS connection), as separate apps would be.
   const sentAt = new Map<number, number>();
@@ -96,7 +105,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   progress(`ingestion, ${watcherCount} LAN watchers: ${reports} reports`);
-  const watched = await sendUnpaced(tracker, reports, window);
+  const watched = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
 
   progress(`latency at ${args.rate}/s for ${args.seconds} s to ${watcherCount} watchers`);
   const timed = {
@@ -114,12 +123,12 @@ try {
   measuring = false;
 
   progress(`ingestion, ${watcherCount} LAN watchers, second run`);
-  const watchedAgain = await sendUnpaced(tracker, reports, window);
+  const watchedAgain = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
   stopping = true;
   for (const stream of streams) stream.cancel();
   progress('ingestion, no LAN watcher, second run');
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const aloneAgain = await sendUnpaced(tracker, reports, window);
+  const aloneAgain = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
 
   // Each figure the mean of two runs, interleaved, so drift of a shared machine hits both.
   const aloneRate = (alone.sent / alone.seconds + aloneAgain.sent / aloneAgain.seconds) / 2;
@@ -131,6 +140,8 @@ try {
     ingestNoWatchersPerS: round(aloneRate, 0),
     ingestWithWatchersPerS: round(watchedRate, 0),
     ingestRatio: round(watchedRate / aloneRate, 3),
+    daemonCpuUsPerReportNoWatchers: round((alone.cpuUsPerReport + aloneAgain.cpuUsPerReport) / 2, 0),
+    daemonCpuUsPerReportWithWatchers: round((watched.cpuUsPerReport + watchedAgain.cpuUsPerReport) / 2, 0),
     pacedRate: Number(args.rate),
     watcherDeliveries: latencies.length,
     expectedDeliveries: expected,
@@ -142,6 +153,11 @@ try {
   };
   const summary = [
     { metric: `ingest with ${watcherCount} LAN watchers vs none`, value: `${result.ingestWithWatchersPerS}/s vs ${result.ingestNoWatchersPerS}/s`, versus: `${round(result.ingestRatio * 100, 1)} %` },
+    {
+      metric: `daemon CPU per report, ${watcherCount} LAN watchers vs none`,
+      value: `${result.daemonCpuUsPerReportWithWatchers} vs ${result.daemonCpuUsPerReportNoWatchers} µs`,
+      versus: `${round(result.daemonCpuUsPerReportWithWatchers / result.daemonCpuUsPerReportNoWatchers, 2)}x`,
+    },
     { metric: `LAN watcher latency at ${result.pacedRate}/s (p50 / p99)`, value: `${result.latencyP50Ms} / ${result.latencyP99Ms} ms`, versus: `${result.watcherDeliveries}/${expected} delivered` },
   ];
   if (args.json) console.log(JSON.stringify({ ...result, summary }));
