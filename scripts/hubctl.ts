@@ -102,7 +102,7 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
       const paired = await unaryCall(client, 'Pair', { code: values.code, client_name: name });
       const config: HubctlConfig = { address: address!, fingerprint, certificate: certificate.pem, token: paired['token'], clientId: paired['client_id'], clientName: name };
       writeHubctlConfig(configFile, config);
-      print(`paired with ${address} as "${name}" (${scopeName(paired['scope'])}); saved to ${configFile}`, { client_id: paired['client_id'], scope: paired['scope'], config: configFile });
+      print(`paired with ${address} (certificate ${fingerprint}) as "${name}" (${scopeName(paired['scope'])}); saved to ${configFile}`, { client_id: paired['client_id'], scope: paired['scope'], config: configFile });
       return EXIT.ok;
     } finally {
       client.close();

@@ -34,9 +34,4 @@ export class Authenticator {
     }
     return { clientId: client.id, clientName: client.name, scope: client.scope, peer };
   }
-
-  /** Whether the client still exists (streams re-check this when a client is revoked). */
-  stillPaired(clientId: string): boolean {
-    return this.clients.list().some((c) => c.id === clientId);
-  }
 }

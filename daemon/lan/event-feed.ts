@@ -5,6 +5,7 @@
 // deletes what the cloud acknowledged.)
 import type { SequencedEvent } from '../domain/events.js';
 import type { OutboxReader } from '../store/index.js';
+import { LanError } from './errors.js';
 import { EventWatcher } from './event-watcher.js';
 
 export type FeedOutbox = Pick<OutboxReader, 'readAfter' | 'onAppend' | 'lastCommittedSeq' | 'epoch'>;
@@ -44,7 +45,8 @@ export class LanEventFeed {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    for (const watcher of this.watchers) watcher.end();
+    // UNAVAILABLE, not a normal end: clients reconnect and resume once the hub is back.
+    for (const watcher of this.watchers) watcher.fail(new LanError('unavailable', 'the hub is stopping; reconnect and resume from your last seq'));
     this.watchers.clear();
   }
 
