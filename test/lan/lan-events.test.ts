@@ -144,3 +144,13 @@ t.test('a resume that would overflow the queue gets a snapshot instead of a loop
   t.equal(many.resumed, false, 'ten missed events for a queue of six: a snapshot');
   many.watcher.end();
 });
+
+t.test('when the hub stops, open streams end with UNAVAILABLE so clients resume later', async (t) => {
+  const lan = await startTestLan(t);
+  const { token } = await lan.pair('read');
+  const stream = watchCall(await lan.client(), {}, token);
+  await new Promise((resolve) => stream.once('data', resolve));
+  const ended = new Promise<grpc.ServiceError>((resolve) => stream.on('error', resolve));
+  await lan.lan.stop();
+  t.equal((await ended).code, grpc.status.UNAVAILABLE);
+});
