@@ -45,6 +45,8 @@ export interface LanServiceDeps {
 const MAX_DEVICE_REF = 128;
 const MAX_STATE_KEYS = 32;
 const MAX_PERMIT_JOIN_SECONDS = 254;
+/** Open event streams per client: an app needs one or two; more is a bug or an attack. */
+const MAX_STREAMS_PER_CLIENT = 8;
 
 const FAILURE_CODES: Record<CommandFailure, LanErrorCode> = {
   unknown_device: 'not_found',
@@ -87,6 +89,9 @@ export class LanService {
    */
   async watchEvents(ctx: RequestContext, request: { afterSeq?: number; epoch?: string }): Promise<EventWatcher> {
     const caller = this.admit(ctx, 'read', 'WatchEvents');
+    if ((this.watchersByClient.get(caller.clientId)?.size ?? 0) >= MAX_STREAMS_PER_CLIENT) {
+      throw new LanError('resource_exhausted', `this client already has ${MAX_STREAMS_PER_CLIENT} event streams open`);
+    }
     const resume = request.afterSeq ? { afterSeq: request.afterSeq, epoch: request.epoch ?? '' } : undefined;
     const position = this.deps.feed.position();
     const records = this.deps.store.devices.list();

@@ -154,3 +154,36 @@ t.test('when the hub stops, open streams end with UNAVAILABLE so clients resume 
   await lan.lan.stop();
   t.equal((await ended).code, grpc.status.UNAVAILABLE);
 });
+
+t.test('a client cannot open more than eight event streams; a closed one frees its place', async (t) => {
+  const lan = await startTestLan(t);
+  const { token } = await lan.pair('read');
+  const client = await lan.client();
+  const open: grpc.ClientReadableStream<Item>[] = [];
+  for (let i = 0; i < 8; i++) {
+    const stream = watchCall(client, {}, token);
+    stream.on('error', () => undefined);
+    await new Promise((resolve) => stream.once('data', resolve));
+    open.push(stream);
+  }
+  const ninth = watchCall(client, {}, token);
+  const refused = await new Promise<grpc.ServiceError>((resolve) => ninth.on('error', resolve));
+  t.equal(refused.code, grpc.status.RESOURCE_EXHAUSTED);
+  t.match(refused.details, /already has 8 event streams open/);
+  open[0]!.cancel();
+  await t.resolveMatch(
+    (async () => {
+      for (;;) {
+        const again = watchCall(client, {}, token);
+        const first = await new Promise<Item | grpc.ServiceError>((resolve) => {
+          again.once('data', resolve);
+          again.on('error', resolve);
+        });
+        if (!(first instanceof Error)) return first;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the cancel reaches the hub
+      }
+    })(),
+    { snapshot: {} },
+  );
+  for (const stream of open) stream.cancel();
+});
