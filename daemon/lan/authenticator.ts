@@ -30,7 +30,11 @@ export class Authenticator {
     const now = this.now();
     if (now - (this.lastMarked.get(client.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
       this.lastMarked.set(client.id, now);
-      this.clients.markUsed(client.id, now);
+      try {
+        this.clients.markUsed(client.id, now);
+      } catch {
+        // A hint only: a full or read-only disk must not lock people out of their hub.
+      }
     }
     return { clientId: client.id, clientName: client.name, scope: client.scope, peer };
   }
