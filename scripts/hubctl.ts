@@ -9,13 +9,18 @@
 import * as grpc from '@grpc/grpc-js';
 import { parseArgs } from 'node:util';
 import { fromStruct, toStruct } from '../daemon/cloud/index.js';
-import { normaliseFingerprint, type HubLanClient } from '../daemon/lan/index.js';
+import { normaliseFingerprint } from '../daemon/lan/index.js';
 import { discoverHubs } from './hubctl/discover.js';
-import { adminRequest, AdminSocketError, DEFAULT_ADMIN_SOCKET } from './hubctl/admin-client.js';
-import { LanCallError, unaryCall, watchCall, type Wire } from './hubctl/calls.js';
+import { AdminSocketError, DEFAULT_ADMIN_SOCKET } from './hubctl/admin-client.js';
+import { admin, clientsTable, scopeName } from './hubctl/admin-commands.js';
+import { EXIT, UsageError } from './hubctl/exit.js';
+import { watch } from './hubctl/watch.js';
+import { LanCallError, unaryCall, type Wire } from './hubctl/calls.js';
 import { ConfigFileError, defaultConfigPath, readHubctlConfig, writeHubctlConfig, type HubctlConfig } from './hubctl/config-file.js';
-import { deviceDetail, devicesTable, eventLine, relativeTime, stateText, table } from './hubctl/format.js';
+import { deviceDetail, devicesTable, relativeTime, stateText, table } from './hubctl/format.js';
 import { FingerprintMismatchError, HubUnreachableError, fetchCertificate, pinnedClient, verifyHubCertificate } from './hubctl/pinned-client.js';
+
+export { EXIT } from './hubctl/exit.js';
 
 export interface HubctlIo {
   stdout: (line: string) => void;
@@ -25,9 +30,6 @@ export interface HubctlIo {
   interrupted: Promise<void>;
 }
 
-export const EXIT = { ok: 0, refused: 1, usage: 2, config: 3, fingerprint: 4, unavailable: 5 } as const;
-
-class UsageError extends Error {}
 
 const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   discover [--timeout SECONDS]
@@ -220,75 +222,6 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
   }
 }
 
-async function admin(args: string[], socket: string, scope: string | undefined, print: (human: string, json: unknown) => void): Promise<number> {
-  const [sub, id] = args;
-  switch (sub) {
-    case 'pair': {
-      const reply = await adminRequest(socket, { cmd: 'pair', scope: scope ?? 'control' });
-      const seconds = Math.round((reply['expires_at_ms'] - Date.now()) / 1000);
-      print(
-        `pairing window open for ${seconds} s (scope ${scope ?? 'control'})\n  code:        ${reply['code']}\n  fingerprint: ${reply['fingerprint']}\n  port:        ${reply['port']}\n` +
-          `on the client: hubctl pair <this hub's address>:${reply['port']} --code ${reply['code']} --fingerprint ${reply['fingerprint']}`,
-        reply,
-      );
-      return EXIT.ok;
-    }
-    case 'clients': {
-      const reply = await adminRequest(socket, { cmd: 'clients' });
-      print(clientsTable(reply['clients']), reply['clients']);
-      return EXIT.ok;
-    }
-    case 'revoke': {
-      if (!id) throw new UsageError('admin revoke CLIENT-ID');
-      await adminRequest(socket, { cmd: 'revoke', client_id: id });
-      print(`revoked ${id}`, {});
-      return EXIT.ok;
-    }
-    default:
-      throw new UsageError('admin pair|clients|revoke');
-  }
-}
-
-/** Prints every event; reconnects and resumes from the last seq when the stream ends early. */
-async function watch(client: HubLanClient, config: HubctlConfig, count: number, json: boolean, io: HubctlIo): Promise<number> {
-  if (!(count > 0)) throw new UsageError('--count must be a positive number');
-  const names = new Map<string, string>();
-  let seen = 0;
-  let resume = { after_seq: 0, epoch: '' };
-  let stop = false;
-  void io.interrupted.then(() => (stop = true));
-  for (;;) {
-    const stream = watchCall(client, resume, config.token);
-    const cancel = () => stream.cancel();
-    void io.interrupted.then(cancel);
-    const ended = await new Promise<grpc.ServiceError | undefined>((resolve) => {
-      stream.on('data', (item: Wire) => {
-        if (item['snapshot']) {
-          for (const d of item['snapshot'].devices) names.set(d.ieee, d.name);
-          resume = { after_seq: item['snapshot'].seq, epoch: item['snapshot'].epoch };
-        } else if (item['event']) {
-          resume = { ...resume, after_seq: item['event'].seq };
-          const renamed = item['event'].device_renamed;
-          if (renamed) names.set(renamed.ieee, renamed.name);
-        }
-        const line = json ? JSON.stringify(item) : eventLine(item, names);
-        if (line !== undefined) io.stdout(line);
-        if (item['event'] && ++seen >= count) stream.cancel();
-      });
-      stream.on('error', (error: grpc.ServiceError) => resolve(error.code === grpc.status.CANCELLED ? undefined : error));
-      stream.on('end', () => resolve(undefined));
-    });
-    if (stop || seen >= count) return EXIT.ok;
-    const retryable = ended && (ended.code === grpc.status.RESOURCE_EXHAUSTED || ended.code === grpc.status.UNAVAILABLE);
-    if (!retryable) {
-      if (ended) throw new LanCallError(ended.code, ended.details);
-      return EXIT.ok;
-    }
-    io.stderr(`stream ended (${ended.details}); resuming after seq ${resume.after_seq}`);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
 /** On UNAVAILABLE, a changed certificate is the likelier story: say so rather than "unreachable". */
 async function withFingerprintCheck(config: HubctlConfig, run: () => Promise<number>): Promise<number> {
   try {
@@ -327,18 +260,6 @@ function parseAssignments(pairs: string[]): Record<string, unknown> {
 function need(args: string[], n: number, usage: string): string[] {
   if (args.length < n) throw new UsageError(`usage: hubctl ${usage}`);
   return args;
-}
-
-function scopeName(wire: string): string {
-  return String(wire).replace('SCOPE_', '').toLowerCase();
-}
-
-function clientsTable(clients: Wire[]): string {
-  const rows = [['ID', 'NAME', 'SCOPE', 'CREATED', 'LAST USED']];
-  for (const c of clients) {
-    rows.push([c['id'], c['name'], scopeName(c['scope']), relativeTime(c['created_at_ms']), relativeTime(c['last_used_at_ms'])]);
-  }
-  return table(rows);
 }
 
 function report(error: unknown, io: HubctlIo): number {
