@@ -9,6 +9,9 @@ import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
+import { SerialCommandExecutor } from './hub/serial-commands.js';
+import { startLan } from './hub/start-lan.js';
+import type { RunningLanApi } from './lan/index.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
@@ -82,6 +85,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   });
 
   let cloud: CloudLink | undefined;
+  let lan: RunningLanApi | undefined;
+  // The one command path: cloud and LAN commands share validation and per-device ordering.
+  const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -126,15 +132,19 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         firmwareVersion: deps.version,
         credentials: cloudCredentials(deps.cloudIdentity),
         outbox: store.outbox,
-        commands: new HubCommandExecutor(network, store),
+        commands,
         emit: (event) => store.events.append(event),
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
       cloud.start();
     }
+    const cloudLink = cloud;
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
+    await lan?.stop().catch(() => undefined);
+    await cloud?.stop().catch(() => undefined);
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -160,6 +170,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       };
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
+      await step('LAN API', () => lan?.stop());
       await step('cloud link', () => cloud?.stop());
       sync.stop();
       await step('zigbee network', () => network.stop());

@@ -8,6 +8,7 @@ import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
+import { LanClients } from './lan-clients.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
@@ -85,6 +86,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
   const settings = new Settings(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
+  const lanClients = new LanClients(db, batch, now);
   const flush = () => batch.flush();
   const trouble = new StorageTrouble(
     path,
@@ -155,6 +157,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     outbox,
     settings,
     seenCommands,
+    lanClients,
     flush,
     backupNow: () => {
       if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));

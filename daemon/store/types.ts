@@ -205,6 +205,27 @@ export interface SettingsStore {
   delete(key: string): void;
 }
 
+export type LanClientScope = 'read' | 'control' | 'admin';
+
+/** A client paired with the LAN API (its token is not here: only its hash is stored). */
+export interface LanClientRecord {
+  id: string;
+  name: string;
+  scope: LanClientScope;
+  createdAt: number;
+  lastUsedAt?: number;
+}
+
+export interface LanClientStore {
+  /** tokenSha256: hex SHA-256 of the bearer token; the token itself is never stored. */
+  add(client: { id: string; name: string; tokenSha256: string; scope: LanClientScope }): LanClientRecord;
+  findByTokenHash(tokenSha256: string): LanClientRecord | undefined;
+  list(): LanClientRecord[];
+  /** Revokes: the row goes. Returns whether it existed. */
+  remove(id: string): boolean;
+  markUsed(id: string, at: number): void;
+}
+
 export interface CommitStats {
   commits: number;
   committedWrites: number;
@@ -224,6 +245,7 @@ export interface Store {
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;
   readonly seenCommands: SeenCommandsStore;
+  readonly lanClients: LanClientStore;
   /** Resolves when every write queued so far is durable (shares the next group commit). */
   flush(): Promise<void>;
   /** Online backup of everything durable; resolves with the backup file's path. */

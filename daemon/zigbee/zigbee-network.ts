@@ -12,6 +12,7 @@ import { DeviceConfigurer } from './device-configurer.js';
 import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
+import { describeExposes, type ExposeDescription } from './expose-description.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
@@ -301,6 +302,16 @@ export class ZigbeeNetwork {
   async reconfigure(ieee: Ieee): Promise<void> {
     const device = this.device(ieee);
     await this.configurer.configure(device, await this.definitionOf(device), true);
+  }
+
+  /**
+   * What the device's definition exposes (keys, access, units, ranges). Empty while the device
+   * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
+   */
+  async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
+    const device = this.device(ieee);
+    const definition = await this.definitions.resolve(device);
+    return definition ? describeExposes(definition, device) : [];
   }
 
   /** Whether a (mains powered) device answers a basic read: for availability checks. */

@@ -40,7 +40,7 @@ t.test('a device that left the network: set_state says so and how to get it back
   store.devices.markLeft(unnamed.ieee);
 
   const result = await executor.execute({ kind: 'set_state', id: 'c1', ieee: named.ieee, state: { state: 'ON' } });
-  t.same(result, { ok: false, error: `device "Hall" (${named.ieee}) has left the network: pair it again to control it` });
+  t.same(result, { ok: false, error: `device "Hall" (${named.ieee}) has left the network: pair it again to control it`, failure: 'left_network' });
   t.match(await executor.execute({ kind: 'set_state', id: 'c2', ieee: unnamed.ieee, state: { state: 'ON' } }), {
     ok: false,
     error: `device ${unnamed.ieee} has left the network: pair it again`,
@@ -51,6 +51,7 @@ t.test('a device that left the network: set_state says so and how to get it back
   t.same(await executor.execute({ kind: 'set_state', id: 'c3', ieee: unknown, state: { state: 'ON' } }), {
     ok: false,
     error: `unknown device "${unknown}"`,
+    failure: 'unknown_device',
   });
 });
 
