@@ -70,8 +70,10 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     dataDir: herdsmanDir,
     log,
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
+    // The store's state cache is the only one: converters read the last state from it.
+    stateOf: (ieee) => store.state.get(ieee),
   });
-  const sync = syncDevicesToStore(network, store, log.child('hub'));
+  const sync = syncDevicesToStore(network, store);
   quarantineBeforeStart(network, store, deps, log);
   // From here on a crash inside a device's handling (also during start) is pinned on it.
   deps.crash?.watch({
@@ -110,12 +112,12 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       batteryTimeoutMs: config.availability.batteryTimeoutSeconds * 1000,
       checkIntervalMs: config.availability.checkIntervalSeconds * 1000,
     });
+  // Every sign of life goes to the monitor in charge now (it decides availability, both ways).
+  availability = createAvailabilityMonitor();
+  const stopHearing = network.on('seen', ({ ieee }) => availability?.heard(ieee));
   try {
-    const started = await network.start();
-    log.info('zigbee network started', { result: started });
-    for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
+    await network.start();
     reconcileDevices(network.devices(), store, log.child('hub'));
-    availability = createAvailabilityMonitor();
     availability.start();
     supervisor.start();
     if (store.recovered) {
@@ -147,6 +149,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     await cloud?.stop().catch(() => undefined);
     await supervisor.stop();
     availability?.stop();
+    stopHearing();
     sync.stop();
     await network.stop().catch(() => undefined);
     await store.close();
@@ -172,6 +175,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       availability?.stop();
       await step('LAN API', () => lan?.stop());
       await step('cloud link', () => cloud?.stop());
+      stopHearing();
       sync.stop();
       await step('zigbee network', () => network.stop());
       await step('store', () => store.close());

@@ -1,7 +1,8 @@
-// Marks devices unavailable when they fall silent: mains devices silent longer than their
-// timeout are pinged and marked unavailable when they do not answer; battery devices are
-// marked unavailable after their (much longer) timeout. Coming back is the other half and lives
-// in device-sync: any frame from a device marks it seen and available.
+// Decides availability, both ways, and is the only code that does. Devices are marked
+// unavailable when they fall silent: mains devices silent longer than their timeout are pinged
+// and marked unavailable when they do not answer; battery devices are marked unavailable after
+// their (much longer) timeout. Coming back: any sign of life (heard(), fed with the network's
+// `seen` events) or an answered ping marks the device available again.
 //
 // One sweep over the device table every checkIntervalMs instead of a timer per device: the
 // table (with last_seen persisted on every frame) already is the schedule, a few hundred rows
@@ -33,6 +34,8 @@ export interface AvailabilityMonitorOptions extends AvailabilityTimeouts {
   checkIntervalMs: number;
   /** Pings per check before a device counts as not answering (one lost frame is no outage). Default 2. */
   pingAttempts?: number;
+  /** A device that was unavailable is available again (e.g. to re-read its state). */
+  onBack?: (ieee: Ieee) => void;
 }
 
 export interface CheckSummary {
@@ -78,6 +81,15 @@ export class AvailabilityMonitor {
     this.stopped = true;
     if (this.timer !== undefined) this.o.clock.clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * A sign of life from the device (any frame): it is available. Also while stopped (the
+   * coordinator being reopened): a frame proves the device is there whatever the monitor does.
+   */
+  heard(ieee: Ieee): void {
+    this.history.delete(ieee);
+    this.markAvailable(ieee, 'device available again');
   }
 
   /** One sweep now; while a sweep is running, that sweep. */
@@ -146,13 +158,13 @@ export class AvailabilityMonitor {
 
     const current = this.o.store.devices.get(ieee);
     if (!current || current.leftAt !== undefined) return 'skipped';
-    // A frame that arrived while the ping was out is as good as an answer (device-sync has
-    // already marked the device seen and available).
+    // A frame that arrived while the ping was out is as good as an answer (heard() has
+    // already marked the device available).
     const heardMeanwhile = (current.lastSeen ?? -Infinity) >= startedAt;
     if (answered || heardMeanwhile) {
       this.history.delete(ieee);
       if (answered) this.o.store.devices.markSeen(ieee, { at: this.o.clock.now() });
-      if (this.o.store.devices.setAvailability(ieee, true)) this.o.log.info('device answered a ping and is available again', { ieee, name: current.name });
+      this.markAvailable(ieee, 'device answered a ping and is available again', current.name);
       return 'answered';
     }
     const failures = (this.history.get(ieee)?.failures ?? 0) + 1;
@@ -161,6 +173,24 @@ export class AvailabilityMonitor {
     if (this.markUnavailable(ieee, 'no answer to ping', silentMs, { failures })) return 'marked_unavailable';
     this.o.log.debug('unavailable device still not answering', { ieee, failures });
     return 'no_answer';
+  }
+
+  private markAvailable(ieee: Ieee, message: string, name?: string): void {
+    let changed: boolean;
+    try {
+      changed = this.o.store.devices.setAvailability(ieee, true);
+    } catch (error) {
+      // Not (or no longer) in our table: nothing to mark.
+      this.o.log.debug('availability not recorded', { ieee, error: String(error) });
+      return;
+    }
+    if (!changed) return;
+    this.o.log.info(message, { ieee, ...(name !== undefined ? { name } : {}) });
+    try {
+      this.o.onBack?.(ieee);
+    } catch (error) {
+      this.o.log.warn('handling a device coming back failed', { ieee, error: String(error) });
+    }
   }
 
   private markUnavailable(ieee: Ieee, reason: string, silentMs: number, extra: Record<string, unknown> = {}): boolean {

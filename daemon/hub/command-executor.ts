@@ -52,10 +52,9 @@ export class HubCommandExecutor implements CommandExecutor {
           const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);
           if (device.leftAt !== undefined) return leftNetwork(device);
-          // The zigbee edge also emits the interview's events (stored by device-sync); the
-          // upsert here makes the result independent of that subscription.
-          const description = await this.network.reinterview(device.ieee);
-          this.store.devices.upsert(description);
+          // The interview's events (stored by device-sync, the one writer of device rows) are
+          // emitted before this resolves.
+          await this.network.reinterview(device.ieee);
           return { ok: true };
         }
         case 'reconfigure_device': {

@@ -1,7 +1,9 @@
 // Keeps the store in step with the radio: every typed event of the zigbee edge becomes a row
-// change and, where the cloud must hear of it, an outbox event in the same transaction.
+// change and, where the cloud must hear of it, an outbox event in the same transaction. The
+// only writer of device rows and state for what the radio reports (the zigbee edge already
+// logged each event; nothing is logged twice here). Availability is not decided here but in
+// availability.ts, which also hears every sign of life.
 import type { DeviceDescription, Ieee } from '../domain/events.js';
-import type { Logger } from '../ops/logger.js';
 import type { Store } from '../store/index.js';
 import type { ZigbeeNetwork } from '../zigbee/index.js';
 
@@ -11,7 +13,7 @@ export interface DeviceSyncCounters {
 }
 
 /** Subscribes to the network's events; returns the function that unsubscribes. */
-export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Logger): { stop(): void; counters: DeviceSyncCounters } {
+export function syncDevicesToStore(network: ZigbeeNetwork, store: Store): { stop(): void; counters: DeviceSyncCounters } {
   const counters: DeviceSyncCounters = { stateChanges: 0, rejected: 0 };
   const ensureKnown = (ieee: Ieee, nwk?: number): void => {
     if (store.devices.has(ieee)) return;
@@ -36,28 +38,24 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
         const current = store.devices.get(ieee)!;
         store.devices.upsert({ ...current, interview: status });
       }
-      // A successful (re-)interview is the device's fresh start: out of quarantine.
-      if (status === 'successful' && store.devices.releaseQuarantine(ieee)) log.info('device out of quarantine after its interview', { ieee });
-      if (status === 'successful' && device) {
-        log.info('device interviewed', { ieee, model: device.model, vendor: device.vendor, supported: device.supported });
-      } else if (status === 'failed') {
-        log.warn('device interview failed', { ieee });
-      }
+      // A successful (re-)interview is the device's fresh start: out of quarantine (the zigbee
+      // edge logged that it released it).
+      if (status === 'successful') store.devices.releaseQuarantine(ieee);
     }),
     network.on('device_left', ({ ieee, reason }) => {
       if (reason === 'left') store.devices.markLeft(ieee);
       else store.devices.remove(ieee);
     }),
-    network.on('state', ({ ieee, state, linkquality }) => {
+    // The frame that carried it also made a `seen` event (with its link quality): the row's
+    // last-seen is written there, once per frame.
+    network.on('state', ({ ieee, state }) => {
       ensureKnown(ieee);
       const { changed } = store.state.apply(ieee, state);
       if (changed.length > 0) counters.stateChanges++;
-      if (linkquality !== undefined) store.devices.markSeen(ieee, { linkquality });
     }),
     network.on('seen', ({ ieee, linkquality, at }) => {
       if (!store.devices.has(ieee)) return;
       store.devices.markSeen(ieee, { at, ...(linkquality !== undefined ? { linkquality } : {}) });
-      store.devices.setAvailability(ieee, true);
     }),
     // The zigbee edge already logged it with the device and the reason; here it is only counted.
     network.on('rejected', () => {

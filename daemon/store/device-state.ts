@@ -1,6 +1,8 @@
 // Latest state per device, one row per (device, key). Values are compared as canonical JSON
 // against a per-device cache of what is stored, so an unchanged report costs no write and no
 // event. The cache mirrors the open transaction; it is dropped whenever a transaction is lost.
+// It is the daemon's only state cache: the zigbee edge reads a device's last state from here
+// (get) for the converters.
 import type Database from 'better-sqlite3';
 import type { DeviceState, Ieee } from '../domain/events.js';
 import { UnknownDeviceError } from './errors.js';
@@ -10,8 +12,8 @@ import type { StateStore } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 export class DeviceStates implements StateStore {
-  /** ieee -> key -> canonical JSON of the stored value. */
-  private cache = new Map<Ieee, Map<string, string>>();
+  /** ieee -> key -> the stored value and its canonical JSON. */
+  private cache = new Map<Ieee, Map<string, CachedValue>>();
   private readonly deviceExists: Database.Statement<[string], { one: number }>;
   private readonly loadState: Database.Statement<[string], { key: string; value: string }>;
   private readonly upsertKey: Database.Statement<[string, string, string, number]>;
@@ -34,7 +36,7 @@ export class DeviceStates implements StateStore {
     const stored = this.stored(ieee);
     if (!stored) return undefined;
     const state: DeviceState = {};
-    for (const [key, json] of stored) state[key] = JSON.parse(json);
+    for (const [key, cached] of stored) state[key] = cached.value;
     return state;
   }
 
@@ -48,7 +50,7 @@ export class DeviceStates implements StateStore {
       const value = partial[key];
       if (value === undefined) continue;
       const json = canonicalJson(value);
-      if (stored.get(key) === json) continue;
+      if (stored.get(key)?.json === json) continue;
       changed.push(key);
       encoded.push(json);
       delta[key] = value;
@@ -60,7 +62,8 @@ export class DeviceStates implements StateStore {
       this.outbox.insert({ kind: 'state_changed', ieee, state: delta, changed });
     });
     // Only after the rows are in the transaction, so a failed write leaves the cache true.
-    for (let i = 0; i < changed.length; i++) stored.set(changed[i]!, encoded[i]!);
+    // Parsed back from JSON: the cache holds what a reload from disk would give.
+    for (let i = 0; i < changed.length; i++) stored.set(changed[i]!, { json: encoded[i]!, value: JSON.parse(encoded[i]!) });
     return { changed };
   }
 
@@ -74,12 +77,17 @@ export class DeviceStates implements StateStore {
     this.cache = new Map();
   }
 
-  private stored(ieee: Ieee): Map<string, string> | undefined {
+  private stored(ieee: Ieee): Map<string, CachedValue> | undefined {
     let entry = this.cache.get(ieee);
     if (entry) return entry;
     if (!this.deviceExists.get(ieee)) return undefined;
-    entry = new Map(this.loadState.all(ieee).map((row) => [row.key, row.value]));
+    entry = new Map(this.loadState.all(ieee).map((row) => [row.key, { json: row.value, value: JSON.parse(row.value) }]));
     this.cache.set(ieee, entry);
     return entry;
   }
+}
+
+interface CachedValue {
+  json: string;
+  value: unknown;
 }

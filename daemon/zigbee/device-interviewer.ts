@@ -1,7 +1,8 @@
 // Interviews the network runs itself (herdsman runs the first one, at join): a person's
 // re-interview and the automatic retries of interviews that failed or stayed incomplete.
-// Each one reports through the translator, exactly like herdsman's own, so the rest of the
-// daemon sees the same device_interview events whoever started the interview.
+// Each one reports through the translator and the device's queue, exactly like herdsman's
+// own, so the rest of the daemon sees the same device_interview events, in order, whoever
+// started the interview.
 import type { DeviceDescription, Ieee } from '../domain/events.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { describeDevice, interviewStatusOf, listensAllTheTime } from './device-description.js';
@@ -113,14 +114,14 @@ export class DeviceInterviewer {
     // Started before anything is awaited, so that herdsman sees the interview running at once.
     const interview = device.interview(ignoreCache);
     interview.catch(() => undefined); // handled below, after the 'started' event
-    await translator.onInterview(device, 'started');
+    await translator.reportInterview(device, 'started');
     try {
       await interview;
     } catch (error) {
-      await translator.onInterview(device, 'failed');
+      await translator.reportInterview(device, 'failed');
       throw new ZigbeeError('device_error', `interview of ${device.ieeeAddr} failed: ${describeError(error)}`, { cause: error });
     }
-    await translator.onInterview(device, 'successful');
+    await translator.reportInterview(device, 'successful');
     return describeDevice(device, this.o.definitions.get(device.ieeeAddr));
   }
 }

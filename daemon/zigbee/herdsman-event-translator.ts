@@ -66,9 +66,7 @@ export class HerdsmanEventTranslator {
       void this.guard('deviceJoined', () => this.notify('deviceJoined', device));
     });
     on('deviceInterview', ({ device, status }: Events.DeviceInterviewPayload) => {
-      this.prepare(device);
-      // Through the device's queue: messages that follow the interview see its definition.
-      void this.queue.run(device.ieeeAddr, () => this.o.faults.contain(device.ieeeAddr, 'interview', () => this.onInterview(device, status)));
+      void this.reportInterview(device, status);
     });
     on('deviceAnnounce', ({ device }: Events.DeviceAnnouncePayload) => {
       this.o.log.debug('device announced', { ieee: device.ieeeAddr, nwk: device.networkAddress });
@@ -130,7 +128,17 @@ export class HerdsmanEventTranslator {
     }
   }
 
-  async onInterview(device: HerdsmanDevice, phase: InterviewPhase): Promise<void> {
+  /**
+   * One phase of an interview, herdsman's or ours (device-interviewer.ts), handled through the
+   * device's queue: messages that follow the interview see its definition, and the phases of
+   * one device are never handled out of order. Never rejects (failures are the device's).
+   */
+  reportInterview(device: HerdsmanDevice, phase: InterviewPhase): Promise<void> {
+    this.prepare(device);
+    return this.queue.run(device.ieeeAddr, () => this.o.faults.contain(device.ieeeAddr, 'interview', () => this.onInterview(device, phase)));
+  }
+
+  private async onInterview(device: HerdsmanDevice, phase: InterviewPhase): Promise<void> {
     const ieee = device.ieeeAddr;
     this.prepare(device);
     if (phase === 'started') {
@@ -198,7 +206,6 @@ export class HerdsmanEventTranslator {
       state: this.o.state.of(ieee),
       options: this.o.state.optionsOf(ieee),
       publishLater: (payload) => this.o.state.publish(ieee, payload),
-      ranges: this.o.state.rangesOf(ieee),
     });
     for (const r of outcome.rejections) this.o.state.reject(ieee, r.reason, r.cluster, definition.model);
     // A refused value is the device's mistake, handled; a converter that throws is a failure.
@@ -206,7 +213,7 @@ export class HerdsmanEventTranslator {
     if (failure) this.o.faults.failed(ieee, 'message', failure.reason);
     else this.o.faults.succeeded(ieee);
     if (Object.keys(outcome.state).length > 0) {
-      this.o.state.publish(ieee, outcome.state, message.linkquality);
+      this.o.state.publish(ieee, outcome.state, { linkquality: message.linkquality, cluster: String(message.cluster), model: definition.model });
     } else if (outcome.converters === 0 && outcome.rejections.length === 0 && !isSilentCluster(String(message.cluster))) {
       this.o.log.debug('no converter for message', { ieee, model: definition.model, cluster: String(message.cluster), type: message.type });
     }

@@ -1,13 +1,14 @@
 // Turns one herdsman message into named state with the definition's fromZigbee converters,
 // the way the converters expect to be called (definition, message, publish, options, meta).
-// Everything a device can get wrong ends up as a rejection with a reason, never as a throw:
-// a malformed frame, an unknown cluster or attribute, a sentinel value, a converter that
-// throws, or a converted value that no sensor can mean.
+// Everything a device can get wrong on the way in ends up as a rejection with a reason, never
+// as a throw: a malformed frame, an unknown cluster or attribute, a sentinel raw value, a
+// converter that throws. The converted state is screened (ranges, physical limits) once, by
+// network-state.ts, which every publish goes through.
 import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceState } from '../domain/events.js';
 import { describeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanMessage } from './herdsman-types.js';
-import { screenAttributes, screenState, type ExposeRange } from './sanitizer.js';
+import { screenAttributes } from './sanitizer.js';
 
 export interface MessageRejection {
   reason: string;
@@ -23,12 +24,10 @@ export interface ConversionContext {
   options: Record<string, unknown>;
   /** For converters that publish later (timers, e.g. occupancy false after 90 s). */
   publishLater: (payload: Record<string, unknown>) => void;
-  /** The definition's numeric expose ranges by state key (checked instead of the physical rule). */
-  ranges?: ReadonlyMap<string, ExposeRange>;
 }
 
 export interface ConversionOutcome {
-  /** Screened state; empty when nothing usable came out. */
+  /** Converted state, not yet screened; empty when nothing came out. */
   state: DeviceState;
   rejections: MessageRejection[];
   /** How many converters matched the message's cluster and type. */
@@ -89,16 +88,14 @@ export async function convertMessage(
     }
   }
 
-  const screened = screenState(payload, undefined, context.ranges);
-  for (const r of screened.rejected) reject(r.reason);
-  if (Object.keys(screened.accepted).length === 0 && rejections.length === 0) {
+  if (Object.keys(payload).length === 0 && rejections.length === 0) {
     if (malformed) reject('malformed ZCL frame');
     else if (unknownCluster) reject(`unknown cluster ${cluster}`);
     else if (hasAttributes(message) && unknownAttributes(data).length > 0) {
       reject(`unknown attribute(s) ${unknownAttributes(data).join(', ')}`);
     }
   }
-  return { state: screened.accepted, rejections, converters: converters.length };
+  return { state: payload, rejections, converters: converters.length };
 }
 
 /** Whether a converter handles this cluster and message type. */

@@ -1,16 +1,32 @@
-// What the network remembers per device between messages: the last converted state (the
-// converters read it back, e.g. to count clicks or restore brightness) and the counters.
-// Also the single place where state and rejections are screened, counted and emitted, so
-// that a converter publishing late (a timer) goes through the same checks as a message.
+// The single place where converted state and rejections are screened, counted and emitted,
+// so that a message, a command's result and a converter publishing late (a timer) all go
+// through the same checks. The device's last state, which converters read back (to count
+// clicks or restore brightness), is not kept here: it is asked of the state source, which in
+// the daemon is the store's state cache (one cache, owned by the store). Without one (the
+// network used on its own, in tests) a small in-memory source stands in.
 import type { DeviceState, Ieee } from '../domain/events.js';
 import { screenState, type ExposeRange } from './sanitizer.js';
 import type { ZigbeeLogger, ZigbeeNetworkEvents, ZigbeeNetworkStats } from './types.js';
 
 type Emit = <K extends 'state' | 'rejected'>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
 
+/** Where the last known state of a device lives; updated by whoever listens to `state` events. */
+export interface StateSource {
+  get(ieee: Ieee): DeviceState | undefined;
+}
+
+/** Where a published state came from, for the rejection log and event. */
+export interface StateOrigin {
+  linkquality?: number;
+  cluster?: string;
+  model?: string;
+}
+
 export interface NetworkStateOptions {
   log: ZigbeeLogger;
   emit: Emit;
+  /** The device's last known state; without one, what this network published is remembered. */
+  source?: StateSource;
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
   /** The value ranges the device's definition gives its numeric state, when known. */
   rangesOf?: (ieee: Ieee) => ReadonlyMap<string, ExposeRange> | undefined;
@@ -22,20 +38,19 @@ type StateCounters = Pick<ZigbeeNetworkStats, 'messages' | 'states' | 'rejected'
 const MAX_REASON_CATEGORIES = 100;
 
 export class NetworkState {
-  private readonly states = new Map<Ieee, DeviceState>();
+  /** Only without a source: what was published (the network used without a store). */
+  private readonly remembered: Map<Ieee, DeviceState> | undefined;
   private readonly counters: StateCounters = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
   private stopped = false;
 
-  constructor(private readonly options: NetworkStateOptions) {}
+  constructor(private readonly options: NetworkStateOptions) {
+    this.remembered = options.source ? undefined : new Map();
+  }
 
-  /** The device's last known state (the live object handed to converters). */
+  /** A copy of the device's last known state, for converters to read. */
   of(ieee: Ieee): DeviceState {
-    let state = this.states.get(ieee);
-    if (!state) {
-      state = {};
-      this.states.set(ieee, state);
-    }
-    return state;
+    const state = this.options.source ? this.options.source.get(ieee) : this.remembered!.get(ieee);
+    return { ...state };
   }
 
   optionsOf(ieee: Ieee): Record<string, unknown> {
@@ -46,22 +61,19 @@ export class NetworkState {
     return this.options.rangesOf?.(ieee);
   }
 
-  seed(ieee: Ieee, state: DeviceState): void {
-    Object.assign(this.of(ieee), state);
-  }
-
   countMessage(): void {
     this.counters.messages++;
   }
 
   /** Screens, remembers and emits converted state; implausible keys become rejections. */
-  publish(ieee: Ieee, payload: DeviceState, linkquality?: number): void {
+  publish(ieee: Ieee, payload: DeviceState, origin: StateOrigin = {}): void {
     if (this.stopped) return; // a converter's timer firing after stop
     const { accepted, rejected } = screenState(payload, undefined, this.rangesOf(ieee));
-    for (const r of rejected) this.reject(ieee, r.reason);
+    for (const r of rejected) this.reject(ieee, r.reason, origin.cluster, origin.model);
     if (Object.keys(accepted).length === 0) return;
-    Object.assign(this.of(ieee), accepted);
+    if (this.remembered) this.remembered.set(ieee, { ...this.remembered.get(ieee), ...accepted });
     this.counters.states++;
+    const { linkquality } = origin;
     this.options.emit('state', linkquality === undefined ? { ieee, state: accepted } : { ieee, state: accepted, linkquality });
   }
 
@@ -78,7 +90,7 @@ export class NetworkState {
   }
 
   forget(ieee: Ieee): void {
-    this.states.delete(ieee);
+    this.remembered?.delete(ieee);
   }
 
   /** After stop nothing is emitted any more (converters may still hold timers). */

@@ -66,6 +66,11 @@ export interface ZigbeeNetworkOptions {
   maxConfigureAttempts?: number;
   /** Decides whether a joining device may stay. Default: every device is accepted. */
   acceptJoin?: (ieee: Ieee) => boolean | Promise<boolean>;
+  /**
+   * The device's last known state (the store's), read for the converters. Whoever listens to
+   * `state` events keeps it current. Default: the network remembers what it published.
+   */
+  stateOf?: (ieee: Ieee) => DeviceState | undefined;
   /** Per-device converter options (occupancy_timeout, temperature_precision, ...). Default none. */
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
   /** How failed or incomplete interviews are retried. */

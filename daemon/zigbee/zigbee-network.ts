@@ -72,10 +72,11 @@ export class ZigbeeNetwork {
     this.state = new NetworkState({
       log: this.log,
       deviceOptions: options.deviceOptions,
+      ...(options.stateOf ? { source: { get: options.stateOf } } : {}),
       rangesOf: (ieee) => this.definitions.rangesOf(ieee),
-      emit: (kind, payload) => this.events.emit(kind, payload),
+      emit: this.emit,
     });
-    this.faults = new DeviceFaults({ log: this.log, emit: (kind, payload) => this.events.emit(kind, payload) });
+    this.faults = new DeviceFaults({ log: this.log, emit: this.emit });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
@@ -83,7 +84,7 @@ export class ZigbeeNetwork {
       retryDelaysMs: CONFIGURE_RETRY_DELAYS_MS,
       timers,
       log: this.log,
-      onReport: (report) => this.events.emit('device_configured', report),
+      onReport: (report) => this.emit('device_configured', report),
       faults: this.faults,
     });
     this.interviewer = new DeviceInterviewer({
@@ -96,11 +97,23 @@ export class ZigbeeNetwork {
       timers,
       log: this.log,
     });
-    // Every interview's end (herdsman's at join, ours) and every sign of life drive the retries.
-    this.events.on('device_interview', (event) => this.interviewer.onInterviewEvent(event));
-    this.events.on('seen', ({ ieee }) => this.interviewer.onSeen(ieee));
-    this.events.on('device_left', ({ ieee }) => this.interviewer.forget(ieee));
   }
+
+  /**
+   * Every event leaves through here. The interview retries hear it first, directly rather than
+   * as a listener of our own emitter: every interview's end (herdsman's at join, ours) and
+   * every sign of life drive them.
+   */
+  private readonly emit = <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]): void => {
+    try {
+      if (kind === 'device_interview') this.interviewer.onInterviewEvent(payload as ZigbeeNetworkEvents['device_interview']);
+      else if (kind === 'seen') this.interviewer.onSeen((payload as ZigbeeNetworkEvents['seen']).ieee);
+      else if (kind === 'device_left') this.interviewer.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
+    } catch (error) {
+      this.log.error('interview retry bookkeeping failed', { event: kind, error: describeError(error) });
+    }
+    this.events.emit(kind, payload);
+  };
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
   on<K extends keyof ZigbeeNetworkEvents>(kind: K, listener: (event: ZigbeeNetworkEvents[K]) => void): () => void {
@@ -136,7 +149,7 @@ export class ZigbeeNetwork {
       faults: this.faults,
       clock: this.clock,
       log: this.log,
-      emit: (kind, payload) => this.events.emit(kind, payload),
+      emit: this.emit,
     });
     this.configurer.start();
     this.translator.attach();
@@ -240,11 +253,6 @@ export class ZigbeeNetwork {
     return activity;
   }
 
-  /** Seeds the last known state of a device (from our store) for converters that read it. */
-  seedState(ieee: Ieee, state: DeviceState): void {
-    this.state.seed(ieee, state);
-  }
-
   /**
    * Sets named state through the definition's toZigbee converters. Refuses unknown devices,
    * keys without a converter and values outside the definition's exposes before sending.
@@ -287,7 +295,7 @@ export class ZigbeeNetwork {
     }
     this.translator?.forgetDevice(ieee);
     this.log.info('device removed', { ieee, force: options.force === true });
-    this.events.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
+    this.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
   }
 
   /**

@@ -10,6 +10,8 @@ import { DataType as T } from './zcl/data-types.js';
 
 /** Node-descriptor manufacturer code of the first Aqara generation (LUMI, 0x1037). */
 const LUMI_NODE_MANUFACTURER = 4151;
+/** Node-descriptor manufacturer code of Aqara's mains wall switches (0x115F). */
+const LUMI_ROUTER_MANUFACTURER = 4447;
 const IKEA_MANUFACTURER = 4476; // 0x117C
 const BATTERY = 3; // genBasic powerSource
 const MAINS_SINGLE_PHASE = 1;
@@ -259,8 +261,57 @@ const aqaraSwitch: DeviceDefinition = {
   actions: { hold: multistate(0), single: multistate(1), double: multistate(2), triple: multistate(3), release: multistate(255) },
 };
 
+/**
+ * QBKG12LM, Aqara wall switch with neutral, double rocker. Fingerprint from public interview
+ * dumps of lumi.ctrl_ln2.aq1 / lumi.ctrl_ln2 (2018 firmware): relay left on endpoint 1 (with
+ * Basic and the device's own clusters), relay right on endpoint 2, power and energy on analog
+ * endpoints 3 and 4, button presses on multistate endpoints 5 and 6. Device ids of endpoints
+ * 3..6 typical. Each relay reports its onOff after a command, as the real switch does.
+ */
+const aqaraDoubleRocker: DeviceDefinition = {
+  id: 'aqara-double-rocker',
+  description: 'Aqara wall switch with neutral, double rocker (QBKG12LM, lumi.ctrl_ln2.aq1)',
+  logicalType: 'router',
+  manufacturerCode: LUMI_ROUTER_MANUFACTURER,
+  powerSource: 'mains',
+  endpoints: [
+    endpoint({
+      id: 1,
+      deviceId: 0x0051,
+      inClusters: ['genBasic', 'genPowerCfg', 'genDeviceTempCfg', 'genIdentify', 'genGroups', 'genScenes', 'genOnOff', 'genTime', 'genBinaryOutput'],
+      outClusters: ['genTime', 'genOta'],
+      attributes: [
+        lumiBasic('lumi.ctrl_ln2.aq1', { appVersion: 32, hwVersion: 18, dateCode: '06-25-2018' }, MAINS_SINGLE_PHASE),
+        cluster('genPowerCfg', { mainsVoltage: 2340 }),
+        cluster('genDeviceTempCfg', { currentTemperature: 26 }),
+        cluster('genIdentify', { identifyTime: 0 }),
+        cluster('genGroups', { nameSupport: 0 }),
+        cluster('genScenes', { count: 0, currentScene: 0, currentGroup: 0, sceneValid: false, nameSupport: 0 }),
+        cluster('genOnOff', { onOff: false }),
+        cluster('genBinaryOutput', { presentValue: false }),
+      ],
+    }),
+    endpoint({
+      id: 2,
+      deviceId: 0x0051,
+      inClusters: ['genOnOff', 'genBinaryOutput', 'genGroups', 'genScenes'],
+      outClusters: [],
+      attributes: [
+        cluster('genOnOff', { onOff: false }),
+        cluster('genBinaryOutput', { presentValue: false }),
+        cluster('genGroups', { nameSupport: 0 }),
+        cluster('genScenes', { count: 0, currentScene: 0, currentGroup: 0, sceneValid: false, nameSupport: 0 }),
+      ],
+    }),
+    endpoint({ id: 3, deviceId: 0x0009, inClusters: ['genAnalogInput'], outClusters: ['genGroups', 'genAnalogInput'], attributes: [cluster('genAnalogInput', { presentValue: 0 })] }),
+    endpoint({ id: 4, deviceId: 0x0009, inClusters: ['genAnalogInput'], outClusters: ['genGroups', 'genAnalogInput'], attributes: [cluster('genAnalogInput', { presentValue: 0 })] }),
+    endpoint({ id: 5, deviceId: 0x0002, inClusters: ['genMultistateInput'], outClusters: ['genGroups', 'genMultistateInput'], attributes: [cluster('genMultistateInput', { presentValue: 0 })] }),
+    endpoint({ id: 6, deviceId: 0x0002, inClusters: ['genMultistateInput'], outClusters: ['genGroups', 'genMultistateInput'], attributes: [cluster('genMultistateInput', { presentValue: 0 })] }),
+  ],
+};
+
 export const catalogue: Record<string, DeviceDefinition> = Object.fromEntries(
-  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch].map((d) => [d.id, d]),
+  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch, aqaraDoubleRocker].map((d) => [d.id, d]),
 );
 
 /** A fresh, independent copy of a catalogue entry (definitions are data; tests may change theirs). */

@@ -14,6 +14,7 @@ const expected: Record<string, { model: string; vendor: string }> = {
   'aqara-plug': { model: 'ZNCZ02LM', vendor: 'Xiaomi' },
   'ikea-bulb': { model: 'LED1545G12', vendor: 'IKEA' },
   'aqara-switch': { model: 'WXKG11LM', vendor: 'Aqara' },
+  'aqara-double-rocker': { model: 'QBKG12LM', vendor: 'Aqara' },
 };
 
 t.test('every catalogue entry resolves to its real model', async (t) => {
