@@ -10,6 +10,7 @@
 import type { DeviceState } from '../domain/events.js';
 import { describeError, ZigbeeError } from './errors.js';
 import { exposedProperties, isSettable, valueProblem } from './expose-validation.js';
+import { endpointNamed, resolveKey, setterFor } from './endpoint-keys.js';
 import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint } from './herdsman-types.js';
 
 type ToZigbee = ConverterDefinition['toZigbee'][number];
@@ -32,18 +33,16 @@ export async function applyState(request: DeviceState, context: SetStateContext)
   const exposes = exposedProperties(definition, device);
   const plan: PlannedKey[] = [];
   for (const key of orderKeys(request)) {
-    const expose = exposes.get(key);
-    // A per-endpoint expose (state_l2) is set through the converter of its plain key (state).
-    const endpointName = expose?.endpoint;
-    const baseKey = endpointName !== undefined && key.endsWith(`_${endpointName}`) ? key.slice(0, -endpointName.length - 1) : key;
-    const converter = definition.toZigbee.find((c) => c.convertSet && c.key?.includes(baseKey));
-    if (!converter || !expose || !isSettable(expose)) {
+    // state_left / state_l2 / state_2: the converter of the plain key, on that endpoint.
+    const resolved = resolveKey(key, exposes, device, definition);
+    const converter = resolved && setterFor(definition, resolved);
+    if (!resolved || !converter || !isSettable(resolved.expose)) {
       const settable = settableKeys(definition, exposes).join(', ') || 'none';
       throw new ZigbeeError('unsupported_key', `${definition.model} cannot set '${key}' (settable: ${settable})`);
     }
-    const problem = valueProblem(key, request[key], expose);
+    const problem = valueProblem(key, request[key], resolved.expose);
     if (problem) throw new ZigbeeError('invalid_value', `${definition.model}: ${problem}`);
-    plan.push({ key, baseKey, endpointName, converter });
+    plan.push({ key, baseKey: resolved.baseKey, endpointName: resolved.endpointName, converter });
   }
 
   const used = new Set<string>();
@@ -122,8 +121,7 @@ function settableKeys(definition: ConverterDefinition, exposes: ReturnType<typeo
 }
 
 function namedEndpoint(device: HerdsmanDevice, definition: ConverterDefinition, name: string): HerdsmanEndpoint {
-  const id = definition.endpoint?.(device)[name];
-  const endpoint = id !== undefined ? device.getEndpoint(id) : undefined;
+  const endpoint = endpointNamed(device, definition, name);
   if (!endpoint) throw new ZigbeeError('device_error', `${device.ieeeAddr} has no endpoint '${name}'`);
   return endpoint;
 }

@@ -261,12 +261,19 @@ const aqaraSwitch: DeviceDefinition = {
   actions: { hold: multistate(0), single: multistate(1), double: multistate(2), triple: multistate(3), release: multistate(255) },
 };
 
+/** A Lumi relay's genOnOff: onOff and the manufacturer attribute 0xF000 it reports with it. */
+function lumiRelay(): ReturnType<typeof cluster> {
+  const [id, attributes] = cluster('genOnOff', { onOff: false });
+  return [id, { ...attributes, 0xf000: { type: T.uint32, value: 65021952 } }];
+}
+
 /**
  * QBKG12LM, Aqara wall switch with neutral, double rocker. Fingerprint from public interview
  * dumps of lumi.ctrl_ln2.aq1 / lumi.ctrl_ln2 (2018 firmware): relay left on endpoint 1 (with
  * Basic and the device's own clusters), relay right on endpoint 2, power and energy on analog
  * endpoints 3 and 4, button presses on multistate endpoints 5 and 6. Device ids of endpoints
- * 3..6 typical. Each relay reports its onOff after a command, as the real switch does.
+ * 3..6 typical. Each relay reports its onOff after a command, with Lumi's 0xF000 attribute
+ * (value from a real dump), as the real switch does.
  */
 const aqaraDoubleRocker: DeviceDefinition = {
   id: 'aqara-double-rocker',
@@ -287,7 +294,7 @@ const aqaraDoubleRocker: DeviceDefinition = {
         cluster('genIdentify', { identifyTime: 0 }),
         cluster('genGroups', { nameSupport: 0 }),
         cluster('genScenes', { count: 0, currentScene: 0, currentGroup: 0, sceneValid: false, nameSupport: 0 }),
-        cluster('genOnOff', { onOff: false }),
+        lumiRelay(),
         cluster('genBinaryOutput', { presentValue: false }),
       ],
     }),
@@ -297,7 +304,7 @@ const aqaraDoubleRocker: DeviceDefinition = {
       inClusters: ['genOnOff', 'genBinaryOutput', 'genGroups', 'genScenes'],
       outClusters: [],
       attributes: [
-        cluster('genOnOff', { onOff: false }),
+        lumiRelay(),
         cluster('genBinaryOutput', { presentValue: false }),
         cluster('genGroups', { nameSupport: 0 }),
         cluster('genScenes', { count: 0, currentScene: 0, currentGroup: 0, sceneValid: false, nameSupport: 0 }),
@@ -308,6 +315,7 @@ const aqaraDoubleRocker: DeviceDefinition = {
     endpoint({ id: 5, deviceId: 0x0002, inClusters: ['genMultistateInput'], outClusters: ['genGroups', 'genMultistateInput'], attributes: [cluster('genMultistateInput', { presentValue: 0 })] }),
     endpoint({ id: 6, deviceId: 0x0002, inClusters: ['genMultistateInput'], outClusters: ['genGroups', 'genMultistateInput'], attributes: [cluster('genMultistateInput', { presentValue: 0 })] }),
   ],
+  quirks: ['lumi-relay-report'],
 };
 
 export const catalogue: Record<string, DeviceDefinition> = Object.fromEntries(

@@ -34,6 +34,11 @@ export type ReportMode = 'immediate' | 'configured';
 const BASIC = 0x0000;
 const COORDINATOR_ENDPOINT = 1;
 const ALL_ENDPOINTS = 0xff;
+/** Quirk: a relay's onOff report carries Lumi's attribute 0xF000 too (Aqara wall switches). */
+export const LUMI_RELAY_QUIRK = 'lumi-relay-report';
+const LUMI_RELAY_ATTRIBUTE = 0xf000;
+const ON_OFF_CLUSTER = 0x0006;
+
 /** Foundation commands that are answers or reports: a server has nothing to do with them. */
 const PASSIVE = new Set(['readRsp', 'writeRsp', 'configReportRsp', 'readReportConfigRsp', 'report', 'defaultRsp', 'discoverRsp']);
 
@@ -85,9 +90,14 @@ export class SimulatedDevice {
     this.requireEndpoint(endpoint);
     // With the Xiaomi quirk, genBasic "reports" means the 0xFF01 struct, like the real devices.
     const struct = this.hasStructQuirk() && cluster === BASIC && (attributes === undefined || attributes.includes(XIAOMI_STRUCT_ATTRIBUTE));
-    const plain = attributes === undefined
+    let plain = attributes === undefined
       ? (struct ? [] : this.store.ids(endpoint, cluster))
       : attributes.filter((id) => !(struct && id === XIAOMI_STRUCT_ATTRIBUTE));
+    // Aqara wall switches send their relay's onOff together with attribute 0xF000, which
+    // tells the converters it is the relay, not a button press.
+    if (this.hasQuirk(LUMI_RELAY_QUIRK) && cluster === ON_OFF_CLUSTER && plain.includes(0) && !plain.includes(LUMI_RELAY_ATTRIBUTE) && this.store.get(endpoint, cluster, LUMI_RELAY_ATTRIBUTE)) {
+      plain = [...plain, LUMI_RELAY_ATTRIBUTE];
+    }
     if (plain.length > 0) {
       const records: AttributeRecord[] = plain.map((attrId) => {
         const stored = this.store.get(endpoint, cluster, attrId);
@@ -285,7 +295,11 @@ export class SimulatedDevice {
   }
 
   private hasStructQuirk(): boolean {
-    return this.definition.quirks?.includes(XIAOMI_FF01_QUIRK) ?? false;
+    return this.hasQuirk(XIAOMI_FF01_QUIRK);
+  }
+
+  private hasQuirk(name: string): boolean {
+    return this.definition.quirks?.includes(name) ?? false;
   }
 
   private nextTsn(): number {
