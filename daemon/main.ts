@@ -72,6 +72,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
     // The store's state cache is the only one: converters read the last state from it.
     stateOf: (ieee) => store.state.get(ieee),
+    // Checked against the definition when set (set_options); read for every converter call.
+    deviceOptions: (ieee) => store.deviceOptions.get(ieee),
   });
   const sync = syncDevicesToStore(network, store);
   quarantineBeforeStart(network, store, deps, log);

@@ -86,6 +86,16 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     if (!ieee) return invalid(id, 'reinterview_device needs ieee as 0x + 16 hex digits');
     return { ok: true, command: { kind: 'reinterview_device', id, ieee, ...expiresAt } };
   }
+  if (wire.set_device_options) {
+    const ieee = normalizeIeee(wire.set_device_options.ieee);
+    if (!ieee) return invalid(id, 'set_device_options needs ieee as 0x + 16 hex digits');
+    const options = fromStruct(wire.set_device_options.options);
+    if (Object.keys(options).length === 0) return invalid(id, 'set_device_options needs at least one option');
+    // null removes an option; any other value is checked like state.
+    const problem = stateProblem(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== null)), 2);
+    if (problem) return invalid(id, `set_device_options ${problem.replace(/^state/, 'options')}`);
+    return { ok: true, command: { kind: 'set_options', id, ieee, options, ...expiresAt } };
+  }
   if (wire.reconfigure_device) {
     const ieee = normalizeIeee(wire.reconfigure_device.ieee);
     if (!ieee) return invalid(id, 'reconfigure_device needs ieee as 0x + 16 hex digits');
@@ -141,6 +151,9 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'reconfigure_device':
       wire.reconfigure_device = { ieee: command.ieee };
+      break;
+    case 'set_options':
+      wire.set_device_options = { ieee: command.ieee, options: toStruct(command.options) };
       break;
   }
   return wire;

@@ -104,6 +104,7 @@ export interface WireCommandActions {
   set_room?: { ieee?: string; room?: string };
   reinterview_device?: { ieee?: string };
   reconfigure_device?: { ieee?: string };
+  set_device_options?: { ieee?: string; options?: WireStruct | null };
 }
 
 export interface WireCommand extends WireCommandActions {

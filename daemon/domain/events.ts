@@ -77,4 +77,10 @@ export type HubCommand =
   /** Interview again (descriptors, Basic attributes) and re-resolve the converters definition. */
   | { kind: 'reinterview_device'; id: string; ieee: Ieee; expiresAt?: number }
   /** Run the definition's configure step (bindings, reporting) again. */
-  | { kind: 'reconfigure_device'; id: string; ieee: Ieee; expiresAt?: number };
+  | { kind: 'reconfigure_device'; id: string; ieee: Ieee; expiresAt?: number }
+  /**
+   * Changes per-device converter options (temperature_calibration, precision, transition,
+   * invert_cover, ...): merged into the stored ones, null removes one. Checked against the
+   * device definition's options; the result's state is the device's options afterwards.
+   */
+  | { kind: 'set_options'; id: string; ieee: Ieee; options: Record<string, unknown>; expiresAt?: number };

@@ -64,6 +64,19 @@ export class HubCommandExecutor implements CommandExecutor {
           await this.network.reconfigure(device.ieee);
           return { ok: true };
         }
+        case 'set_options': {
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
+          await this.network.checkOptions(device.ieee, command.options);
+          const options = { ...this.store.deviceOptions.get(device.ieee) };
+          for (const [key, value] of Object.entries(command.options)) {
+            if (value === null) delete options[key];
+            else options[key] = value;
+          }
+          this.store.deviceOptions.set(device.ieee, options);
+          return { ok: true, state: options };
+        }
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };
       }

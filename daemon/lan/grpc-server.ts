@@ -66,6 +66,9 @@ export class LanGrpcServer {
         const state = await s.setState(ctx, { device: r.device, state: r.state ? fromStruct(r.state) : {} });
         return { state: state ? toStruct(state) : null };
       }),
+      SetDeviceOptions: unary(async (ctx, r) => ({
+        options: toStruct(await s.setDeviceOptions(ctx, { device: r.device, options: r.options ? fromStruct(r.options) : {} })),
+      })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
       ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),

@@ -159,6 +159,19 @@ export class LanService {
     return this.view(this.resolve(device.ieee));
   }
 
+  /** Merges option changes (null removes one); resolves with the device's options afterwards. */
+  async setDeviceOptions(ctx: RequestContext, request: { device: string; options: Record<string, unknown> }): Promise<Record<string, unknown>> {
+    const caller = this.admit(ctx, 'control', 'SetDeviceOptions');
+    const device = this.resolve(request.device);
+    const options = request.options;
+    if (!options || typeof options !== 'object' || Array.isArray(options) || Object.keys(options).length === 0) {
+      throw new LanError('invalid_argument', 'options must name at least one option, e.g. {"temperature_calibration": -1.5}');
+    }
+    if (Object.keys(options).length > MAX_STATE_KEYS) throw new LanError('invalid_argument', `options has more than ${MAX_STATE_KEYS} keys`);
+    const result = await this.run(caller, { kind: 'set_options', id: commandId(), ieee: device.ieee, options });
+    return result.state ?? {};
+  }
+
   // --- admin ---
 
   async permitJoin(ctx: RequestContext, request: { seconds: number }): Promise<number> {

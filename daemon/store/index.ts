@@ -39,6 +39,7 @@ export { defaultMigrationsDir } from './migrations.js';
 export type {
   BackupOptions,
   CommitStats,
+  DeviceOptionsStore,
   DeviceRecord,
   DeviceStore,
   LanClientRecord,

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { Backups, DAY_MS } from './backups.js';
 import { isCorruption, moveAside, openChecked } from './connection.js';
+import { DeviceOptions } from './device-options.js';
 import { DeviceStates } from './device-state.js';
 import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
@@ -73,6 +74,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     },
     afterRollback: (error: Error, writes: number) => {
       states.reset();
+      deviceOptions.forget();
       const lost = outbox.takeUncommitted();
       outbox.reload();
       trouble.failed(error, lost, writes);
@@ -83,7 +85,11 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
   const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
-  const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
+  const deviceOptions = new DeviceOptions(db, batch);
+  const devices = new Devices(db, batch, outbox, now, (ieee) => {
+    states.forget(ieee);
+    deviceOptions.forget(ieee);
+  });
   const settings = new Settings(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
@@ -153,6 +159,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     ...(recovered ? { recovered } : {}),
     devices,
     state: states,
+    deviceOptions,
     events: { append: (event) => outbox.append(event) },
     outbox,
     settings,

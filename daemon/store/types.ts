@@ -236,11 +236,20 @@ export interface CommitStats {
   commitMsMax: number;
 }
 
+export interface DeviceOptionsStore {
+  /** The device's options; {} for none or an unknown device. */
+  get(ieee: Ieee): Record<string, unknown>;
+  /** Replaces them ({} clears); throws UnknownDeviceError for a device not in the table. */
+  set(ieee: Ieee, options: Record<string, unknown>): void;
+}
+
 export interface Store {
   /** Set when the database was corrupt at open and was replaced by a fresh one. */
   readonly recovered?: RecoveryReport;
   readonly devices: DeviceStore;
   readonly state: StateStore;
+  /** Per-device converter options (checked by the zigbee edge before they are stored). */
+  readonly deviceOptions: DeviceOptionsStore;
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;

@@ -29,6 +29,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
+import { checkOptions } from './option-validation.js';
 import type {
   Clock,
   RemoveOptions,
@@ -270,6 +271,15 @@ export class ZigbeeNetwork {
     });
     this.state.publish(ieee, result);
     return result;
+  }
+
+  /**
+   * Checks option changes (null removes one) against the device definition's options. Throws
+   * ZigbeeError naming the option and the problem; the caller stores what passes, and the
+   * converters get it through `deviceOptions`.
+   */
+  async checkOptions(ieee: Ieee, changes: Record<string, unknown>): Promise<void> {
+    checkOptions(await this.definitionOf(this.device(ieee)), changes);
   }
 
   /**
