@@ -113,6 +113,10 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       mainsTimeoutMs: config.availability.mainsTimeoutSeconds * 1000,
       batteryTimeoutMs: config.availability.batteryTimeoutSeconds * 1000,
       checkIntervalMs: config.availability.checkIntervalSeconds * 1000,
+      // Back after being unavailable (e.g. a bulb after a power cut): read its real state.
+      onBack: (ieee) => {
+        network.refreshState(ieee).catch((error) => log.debug('state not re-read', { ieee, error: String(error) }));
+      },
     });
   // Every sign of life goes to the monitor in charge now (it decides availability, both ways).
   availability = createAvailabilityMonitor();

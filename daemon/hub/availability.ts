@@ -26,8 +26,11 @@ export interface AvailabilityLog {
 
 export interface AvailabilityMonitorOptions extends AvailabilityTimeouts {
   store: { devices: Pick<DeviceStore, 'list' | 'get' | 'markSeen' | 'setAvailability'> };
-  /** Resolves true when the device answered, false when it did not; throws when it could not be asked. */
-  network: { ping(ieee: Ieee): Promise<boolean> };
+  /**
+   * Resolves true when the device answered, false when it did not; throws when it could not be
+   * asked. `recovery`: let the coordinator look for a new route if there is no answer.
+   */
+  network: { ping(ieee: Ieee, options?: { recovery?: boolean }): Promise<boolean> };
   clock: AvailabilityClock;
   log: AvailabilityLog;
   /** Time between sweeps (the config's availability.check_interval_seconds, which has the default). */
@@ -146,8 +149,11 @@ export class AvailabilityMonitor {
     const startedAt = this.o.clock.now();
     let answered = false;
     try {
+      // As Zigbee2MQTT: a plain ping first. Only a device still counted available gets route
+      // discovery on its retry (its route may have changed); for one already unavailable,
+      // route requests flooding the network every check would find nothing.
       for (let attempt = 0; attempt < this.attempts && !answered && !this.stopped; attempt++) {
-        answered = await this.o.network.ping(ieee);
+        answered = await this.o.network.ping(ieee, { recovery: attempt > 0 && device.available });
       }
     } catch (error) {
       // Could not even ask (network down, device unknown to the radio): no verdict on the device.

@@ -28,6 +28,8 @@ export interface HerdsmanEventTranslatorOptions {
   clock: Clock;
   log: ZigbeeLogger;
   emit: <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
+  /** The device announced itself (rejoined, or powered up again). */
+  announced?: (device: HerdsmanDevice) => void;
 }
 
 type InterviewPhase = Events.DeviceInterviewPayload['status'];
@@ -71,6 +73,7 @@ export class HerdsmanEventTranslator {
     on('deviceAnnounce', ({ device }: Events.DeviceAnnouncePayload) => {
       this.o.log.debug('device announced', { ieee: device.ieeeAddr, nwk: device.networkAddress });
       void this.guard('deviceAnnounce', () => this.notify('deviceAnnounce', device));
+      if (!this.o.faults.isQuarantined(device.ieeeAddr)) this.o.announced?.(device);
     });
     on('deviceNetworkAddressChanged', ({ device }: Events.DeviceNetworkAddressChangedPayload) => {
       this.o.log.info('device network address changed', { ieee: device.ieeeAddr, nwk: device.networkAddress });

@@ -18,6 +18,7 @@ import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
+import { StateRefresh } from './state-refresh.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -57,6 +58,7 @@ export class ZigbeeNetwork {
   private readonly faults: DeviceFaults;
   private readonly configurer: DeviceConfigurer;
   private readonly interviewer: DeviceInterviewer;
+  private readonly refresher: StateRefresh;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -88,6 +90,13 @@ export class ZigbeeNetwork {
       onReport: (report) => this.emit('device_configured', report),
       faults: this.faults,
     });
+    this.refresher = new StateRefresh({
+      state: (ieee) => this.state.of(ieee),
+      options: (ieee) => this.state.optionsOf(ieee),
+      publish: (ieee, payload) => this.state.publish(ieee, payload),
+      now: () => this.clock.now(),
+      log: this.log,
+    });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
       translator: () => this.translator,
@@ -109,7 +118,10 @@ export class ZigbeeNetwork {
     try {
       if (kind === 'device_interview') this.interviewer.onInterviewEvent(payload as ZigbeeNetworkEvents['device_interview']);
       else if (kind === 'seen') this.interviewer.onSeen((payload as ZigbeeNetworkEvents['seen']).ieee);
-      else if (kind === 'device_left') this.interviewer.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
+      else if (kind === 'device_left') {
+        this.interviewer.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
+        this.refresher.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
+      }
     } catch (error) {
       this.log.error('interview retry bookkeeping failed', { event: kind, error: describeError(error) });
     }
@@ -151,6 +163,8 @@ export class ZigbeeNetwork {
       clock: this.clock,
       log: this.log,
       emit: this.emit,
+      // A device announcing itself again (a bulb after a power cut) may have another state now.
+      announced: (device) => void this.refreshDevice(device, true),
     });
     this.configurer.start();
     this.translator.attach();
@@ -332,11 +346,25 @@ export class ZigbeeNetwork {
     return definition ? describeExposes(definition, device) : [];
   }
 
-  /** Whether a (mains powered) device answers a basic read: for availability checks. */
-  async ping(ieee: Ieee): Promise<boolean> {
+  /**
+   * Re-reads the device's state (on/off, then brightness and colour when on) through its
+   * converters: for a device that comes back after being unavailable. The answers arrive as
+   * `state` events. Never throws for a device that cannot be read now; throws ZigbeeError for
+   * an unknown device or a lost coordinator.
+   */
+  async refreshState(ieee: Ieee): Promise<void> {
+    await this.refreshDevice(this.device(ieee), false);
+  }
+
+  /**
+   * Whether a (mains powered) device answers a basic read: for availability checks. With
+   * `recovery`, a ping that gets no answer lets the coordinator look for a new route to the
+   * device (route discovery, herdsman's recovery); without, it is one frame, nothing more.
+   */
+  async ping(ieee: Ieee, options: { recovery?: boolean } = {}): Promise<boolean> {
     const device = this.device(ieee);
     try {
-      await device.ping();
+      await device.ping(options.recovery !== true);
       return true;
     } catch (error) {
       this.log.debug('ping failed', { ieee, error: describeError(error) });
@@ -353,6 +381,13 @@ export class ZigbeeNetwork {
       quarantined: faults.quarantined,
       ignoredMessages: faults.ignoredMessages,
     };
+  }
+
+  private async refreshDevice(device: HerdsmanDevice, debounce: boolean): Promise<void> {
+    if (this.faults.isQuarantined(device.ieeeAddr)) return;
+    const definition = await this.definitions.resolve(device).catch(() => undefined);
+    if (!definition || !this.controller) return;
+    await this.refresher.refresh(device, definition, debounce);
   }
 
   private started(): Controller {

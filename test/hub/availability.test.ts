@@ -15,14 +15,17 @@ const INTERVAL_MS = 60_000;
 /** Answers pings as scripted: true, false, or throws; records every ping. */
 class ScriptedPinger {
   readonly pings: string[] = [];
+  /** Whether each ping asked for route discovery (herdsman's recovery). */
+  readonly recovery: boolean[] = [];
   answers = new Map<string, boolean | 'throw'>();
   /** Runs while the ping is out (before it resolves). */
   during?: (ieee: string) => void;
   /** When set, pings wait for it and answer what it resolves to. */
   gate?: Promise<boolean>;
 
-  async ping(ieee: string): Promise<boolean> {
+  async ping(ieee: string, options: { recovery?: boolean } = {}): Promise<boolean> {
     this.pings.push(ieee);
+    this.recovery.push(options.recovery === true);
     this.during?.(ieee);
     if (this.gate) return this.gate;
     const answer = this.answers.get(ieee) ?? true;
@@ -258,4 +261,28 @@ t.test('power classes from what herdsman reports', async (t) => {
   t.equal(assess(bulb, 150, timeouts, { failures: 1, lastAttemptAt: 101 }), 'ok', 'failed recently: wait');
   t.equal(assess(bulb, 201, timeouts, { failures: 1, lastAttemptAt: 101 }), 'ping');
   t.equal(assess({ ...bulb, lastSeen: 120 }, 221, timeouts, { failures: 3, lastAttemptAt: 101 }), 'ping', 'heard after the failures: they are forgotten');
+});
+
+t.test('route discovery only on the retry of a device still counted available (as Zigbee2MQTT)', async (t) => {
+  const { clock, store, pinger, monitor, bulb } = setup(t);
+  pinger.answers.set(bulb, false);
+  monitor.start();
+  await clock.advance(MAINS_MS + INTERVAL_MS);
+  t.same(pinger.recovery, [false, true], 'available: a plain ping, then one with route discovery');
+  t.equal(store.devices.get(bulb)!.available, false);
+
+  pinger.recovery.length = 0;
+  await clock.advance(MAINS_MS * 2 + INTERVAL_MS);
+  t.ok(pinger.recovery.length > 0, 'pinged again');
+  t.notOk(pinger.recovery.includes(true), 'an unavailable device is never pinged with route discovery');
+});
+
+t.test('a device heard again after being unavailable: available, and onBack once', async (t) => {
+  const back: string[] = [];
+  const { store, monitor, bulb } = setup(t, { onBack: (ieee) => back.push(ieee) });
+  store.devices.setAvailability(bulb, false);
+  monitor.heard(bulb);
+  monitor.heard(bulb);
+  t.equal(store.devices.get(bulb)!.available, true);
+  t.same(back, [bulb], 'only the change from unavailable counts');
 });

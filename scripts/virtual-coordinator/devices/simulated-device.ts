@@ -125,6 +125,15 @@ export class SimulatedDevice {
     this.announce(endpoint, cluster, mode === 'immediate' ? ids : changed, mode);
   }
 
+  /**
+   * New values the device does not report: what a bulb comes back with after a power cut (its
+   * power-on state), which the host only learns by asking.
+   */
+  setUnreported(endpoint: number, cluster: number, values: Record<number, ZclValue>): void {
+    this.requireEndpoint(endpoint);
+    for (const [attrId, value] of Object.entries(values)) this.store.set(endpoint, cluster, Number(attrId), value);
+  }
+
   /** Current value of an attribute (undefined when the device does not have it). */
   get(endpoint: number, cluster: number, attrId: number): ZclValue | undefined {
     return this.store.get(endpoint, cluster, attrId)?.value;
