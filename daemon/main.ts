@@ -9,6 +9,7 @@ import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { reconcileDevices } from './hub/reconcile.js';
+import { reconcileGroups } from './hub/reconcile-groups.js';
 import { SerialCommandExecutor } from './hub/serial-commands.js';
 import { startLan } from './hub/start-lan.js';
 import type { RunningLanApi } from './lan/index.js';
@@ -124,6 +125,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   try {
     await network.start();
     reconcileDevices(network.devices(), store, log.child('hub'));
+    reconcileGroups(network, store, log.child('hub'));
     availability.start();
     supervisor.start();
     if (store.recovered) {

@@ -83,4 +83,19 @@ export type HubCommand =
    * invert_cover, ...): merged into the stored ones, null removes one. Checked against the
    * device definition's options; the result's state is the device's options afterwards.
    */
-  | { kind: 'set_options'; id: string; ieee: Ieee; options: Record<string, unknown>; expiresAt?: number };
+  | { kind: 'set_options'; id: string; ieee: Ieee; options: Record<string, unknown>; expiresAt?: number }
+  | GroupCommand;
+
+/**
+ * Zigbee groups. A group is named by its id or its name. Members are device endpoints
+ * (`endpoint`: a name such as "left", an id, or absent for the device's default); the device
+ * is told, so a remote bound to the group keeps working without the hub.
+ */
+export type GroupCommand =
+  /** Without groupId the lowest free id is taken; the result's state holds group_id. */
+  | { kind: 'create_group'; id: string; name: string; groupId?: number; expiresAt?: number }
+  | { kind: 'delete_group'; id: string; group: number | string; expiresAt?: number }
+  | { kind: 'add_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
+  | { kind: 'remove_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
+  /** Through the members' converters, one group-addressed frame per converter. */
+  | { kind: 'set_group_state'; id: string; group: number | string; state: DeviceState; expiresAt?: number };

@@ -5,6 +5,7 @@
 import type { HubCommand } from '../domain/events.js';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
 import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
+import { executeGroupCommand } from './group-commands.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
@@ -77,6 +78,12 @@ export class HubCommandExecutor implements CommandExecutor {
           this.store.deviceOptions.set(device.ieee, options);
           return { ok: true, state: options };
         }
+        case 'create_group':
+        case 'delete_group':
+        case 'add_group_member':
+        case 'remove_group_member':
+        case 'set_group_state':
+          return await executeGroupCommand(command, this.network, this.store);
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };
       }

@@ -36,10 +36,12 @@ export { openStore, systemClock } from './open-store.js';
 export { StoreError, NameTakenError, UnknownDeviceError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_OUTBOX_BOUNDS } from './outbox-bounds.js';
 export { defaultMigrationsDir } from './migrations.js';
+export type { GroupRecord } from './groups.js';
 export type {
   BackupOptions,
   CommitStats,
   DeviceOptionsStore,
+  GroupStore,
   DeviceRecord,
   DeviceStore,
   LanClientRecord,

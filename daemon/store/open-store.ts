@@ -5,6 +5,7 @@ import { Backups, DAY_MS } from './backups.js';
 import { isCorruption, moveAside, openChecked } from './connection.js';
 import { DeviceOptions } from './device-options.js';
 import { DeviceStates } from './device-state.js';
+import { Groups } from './groups.js';
 import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
@@ -91,6 +92,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     deviceOptions.forget(ieee);
   });
   const settings = new Settings(db, batch, now);
+  const groups = new Groups(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
   const flush = () => batch.flush();
@@ -160,6 +162,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     devices,
     state: states,
     deviceOptions,
+    groups,
     events: { append: (event) => outbox.append(event) },
     outbox,
     settings,

@@ -1,5 +1,6 @@
 // Public types of the store. Only domain types cross this line: nothing from better-sqlite3.
 import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
+import type { GroupRecord } from './groups.js';
 
 /** Structured logger; the daemon's ops logger fits this shape. */
 export interface StoreLog {
@@ -243,6 +244,18 @@ export interface DeviceOptionsStore {
   set(ieee: Ieee, options: Record<string, unknown>): void;
 }
 
+export interface GroupStore {
+  list(): GroupRecord[];
+  /** By id, or by name. */
+  get(ref: number | string): GroupRecord | undefined;
+  /** Throws StoreError name_taken for a name another group holds; a known id is left as it is. */
+  create(id: number, name: string): void;
+  remove(id: number): void;
+  addMember(id: number, ieee: Ieee, endpoint: number): void;
+  removeMember(id: number, ieee: Ieee, endpoint: number): void;
+  replaceMembers(id: number, members: Array<{ ieee: Ieee; endpoint: number }>, known: (ieee: Ieee) => boolean): void;
+}
+
 export interface Store {
   /** Set when the database was corrupt at open and was replaced by a fresh one. */
   readonly recovered?: RecoveryReport;
@@ -250,6 +263,8 @@ export interface Store {
   readonly state: StateStore;
   /** Per-device converter options (checked by the zigbee edge before they are stored). */
   readonly deviceOptions: DeviceOptionsStore;
+  /** Zigbee groups: names and member endpoints. */
+  readonly groups: GroupStore;
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;

@@ -5,5 +5,6 @@ import type { Definition } from 'zigbee-herdsman-converters';
 
 export type HerdsmanDevice = Models.Device;
 export type HerdsmanEndpoint = Models.Endpoint;
+export type HerdsmanGroup = Models.Group;
 export type HerdsmanMessage = Events.MessagePayload;
 export type ConverterDefinition = Definition;

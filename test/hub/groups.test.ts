@@ -1,0 +1,80 @@
+// Zigbee groups through the command executor: real herdsman against the virtual coordinator
+// (which delivers group casts to member endpoints only), real SQLite in a temp dir.
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
+import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
+import { reconcileGroups } from '../../daemon/hub/reconcile-groups.js';
+import { openStore, type Store } from '../../daemon/store/index.js';
+import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
+import { recordingLog } from '../store/helpers.js';
+import { joinDevice, startFixture, tempDir } from '../zigbee/network-fixture.js';
+
+const ON_OFF = 0x0006;
+
+async function setup(t: Test) {
+  const dir = tempDir(t);
+  let store: Store | undefined;
+  const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
+  store = openStore({ path: path.join(dir, 'hub.db'), log: recordingLog() });
+  const opened = store;
+  const sync = syncDevicesToStore(fixture.network, opened);
+  t.teardown(async () => {
+    sync.stop();
+    await fixture.stop();
+    await opened.close();
+  });
+  let n = 0;
+  const run = (command: Record<string, unknown>) => new HubCommandExecutor(fixture.network, opened).execute({ id: `c${++n}`, ...command } as never);
+  return { fixture, store: opened, run };
+}
+
+t.test('a group of two bulbs switched with one command; members told, stored, removed', async (t) => {
+  const { fixture, store, run } = await setup(t);
+  const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
+  const b = (await joinDevice(fixture, 'ikea-bulb')).ieee;
+  const plug = (await joinDevice(fixture, 'aqara-plug')).ieee;
+  const on = (ieee: string) => (fixture.coordinator.device(ieee) as SimulatedDevice).get(1, ON_OFF, 0);
+
+  const created = await run({ kind: 'create_group', name: 'Living room' });
+  t.same(created, { ok: true, state: { group_id: 1 } });
+  t.match(await run({ kind: 'create_group', name: 'Living room' }), { ok: false, error: /already used by group 1/ });
+  t.match(await run({ kind: 'add_group_member', group: 'Living room', ieee: a }), { ok: true });
+  t.match(await run({ kind: 'add_group_member', group: 1, ieee: b }), { ok: true, state: { members: [`${a}/1`, `${b}/1`].sort() } });
+  t.same(fixture.network.groups(), [{ id: 1, members: [{ ieee: a, endpoint: 1 }, { ieee: b, endpoint: 1 }].sort((x, y) => x.ieee.localeCompare(y.ieee)) }], 'herdsman knows the members');
+
+  const frames: Array<{ ieee: string; group: number | undefined }> = [];
+  fixture.coordinator.network.on('delivered', (node: { ieee: string }, frame: { groupId?: number }) => frames.push({ ieee: node.ieee, group: frame.groupId }));
+  t.match(await run({ kind: 'set_group_state', group: 'Living room', state: { state: 'ON' } }), { ok: true, state: { state: 'ON' } });
+  t.same([on(a), on(b), on(plug)], [true, true, false], 'both bulbs on, the plug (not a member) untouched');
+  // A group cast reaches every node once (as a multicast does); only member endpoints act on it.
+  t.equal(new Set(frames.map((f) => f.ieee)).size, frames.length, `one frame per node, not one command per member (${JSON.stringify(frames)})`);
+  t.ok(frames.every((f) => f.group === 1), 'group-addressed');
+
+  t.match(await run({ kind: 'set_group_state', group: 1, state: { color_xy: 3 } }), { ok: false, error: /no member of group 1 can set 'color_xy'/ });
+  t.match(await run({ kind: 'set_group_state', group: 1, state: { brightness: 999 } }), { ok: false, error: /brightness/ });
+
+  t.match(await run({ kind: 'remove_group_member', group: 1, ieee: b }), { ok: true, state: { members: [`${a}/1`] } });
+  await run({ kind: 'set_group_state', group: 1, state: { state: 'OFF' } });
+  t.same([on(a), on(b)], [false, true], 'only the remaining member obeys');
+
+  t.match(await run({ kind: 'delete_group', group: 'Living room' }), { ok: true });
+  t.same(fixture.network.groups(), []);
+  t.same(store.groups.list(), []);
+  t.match(await run({ kind: 'set_group_state', group: 1, state: { state: 'ON' } }), { ok: false, error: /unknown group 1/ });
+});
+
+t.test('at start, groups are reconciled with herdsman: imported, created again, members as the radio has them', async (t) => {
+  const { fixture, store } = await setup(t);
+  const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
+  fixture.network.createGroup(7);
+  await fixture.network.addGroupMember(7, a);
+  store.groups.create(9, 'Hall');
+  store.groups.addMember(9, a, 1);
+
+  const result = reconcileGroups(fixture.network, store, recordingLog() as never);
+  t.same(result, { imported: [7], recreated: [9] });
+  t.same(store.groups.get(7), { id: 7, name: 'group 7', members: [{ ieee: a, endpoint: 1 }] }, 'imported with its members');
+  t.same(store.groups.get('Hall')?.members, [], 'members the devices were not told about are dropped');
+  t.same(fixture.network.groups().map((g) => g.id), [7, 9], 'herdsman has both');
+});
