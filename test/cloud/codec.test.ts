@@ -93,12 +93,21 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'set_state', id: 'a', ieee: IEEE, state: { state: 'ON', brightness: 200, color: { x: 0.1, y: 0.2 } }, expiresAt: 1_763_000_000_000 },
     { kind: 'permit_join', id: 'b', seconds: 0 },
     { kind: 'remove_device', id: 'c', ieee: IEEE, force: true },
+    { kind: 'set_options', id: 'd', ieee: IEEE, options: { temperature_calibration: -1.5, invert_cover: true, occupancy_timeout: null } },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });
     t.equal(wire.body, 'command');
     t.strictSame(decodeCommand(wire.command!), { ok: true, command });
   }
+});
+
+t.test('set_device_options needs an ieee and at least one option of a plain type', async (t) => {
+  t.match(decodeCommand({ id: 'x', set_device_options: {} }), { ok: false, error: /set_device_options needs ieee/ });
+  const empty = overCloudWire({ command: encodeCommand({ kind: 'set_options', id: 'y', ieee: IEEE, options: {} }) });
+  t.match(decodeCommand(empty.command!), { ok: false, id: 'y', error: /needs at least one option/ });
+  const list = overCloudWire({ command: encodeCommand({ kind: 'set_options', id: 'z', ieee: IEEE, options: { precision: [1, 2] } }) });
+  t.match(decodeCommand(list.command!), { ok: false, error: /options\.precision must be a boolean, number, string or object/ });
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {
