@@ -69,6 +69,28 @@ export class LanGrpcServer {
       SetDeviceOptions: unary(async (ctx, r) => ({
         options: toStruct(await s.setDeviceOptions(ctx, { device: r.device, options: r.options ? fromStruct(r.options) : {} })),
       })),
+      ListGroups: unary((ctx) => ({
+        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })) })),
+      })),
+      CreateGroup: unary(async (ctx, r) => {
+        const state = await s.groupCommand(ctx, 'CreateGroup', { kind: 'create_group', name: r.name ?? '', ...(r.group_id ? { groupId: r.group_id } : {}) });
+        return { group_id: state['group_id'] };
+      }),
+      DeleteGroup: unary(async (ctx, r) => {
+        await s.groupCommand(ctx, 'DeleteGroup', { kind: 'delete_group', group: groupRef(r.group) });
+        return {};
+      }),
+      AddGroupMember: unary(async (ctx, r) => {
+        await s.groupCommand(ctx, 'AddGroupMember', { kind: 'add_group_member', group: groupRef(r.group), ieee: r.device, ...(r.endpoint ? { endpoint: r.endpoint } : {}) });
+        return {};
+      }),
+      RemoveGroupMember: unary(async (ctx, r) => {
+        await s.groupCommand(ctx, 'RemoveGroupMember', { kind: 'remove_group_member', group: groupRef(r.group), ieee: r.device, ...(r.endpoint ? { endpoint: r.endpoint } : {}) });
+        return {};
+      }),
+      SetGroupState: unary(async (ctx, r) => ({
+        state: toStruct(await s.groupCommand(ctx, 'SetGroupState', { kind: 'set_group_state', group: groupRef(r.group), state: r.state ? fromStruct(r.state) : {} })),
+      })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
       ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),
@@ -223,4 +245,10 @@ function drained(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
     call.on('cancelled', done);
     call.on('close', done);
   });
+}
+
+/** A group is named by its id ("3") or its name. */
+function groupRef(value: unknown): number | string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

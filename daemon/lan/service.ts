@@ -4,9 +4,9 @@
 // the scope itself, so no transport can forget to.
 import crypto from 'node:crypto';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
-import type { DeviceState, HubCommand } from '../domain/events.js';
+import type { DeviceState, GroupCommand, HubCommand } from '../domain/events.js';
 import type { ComponentHealth, HealthBoard, HealthStatus } from '../domain/health.js';
-import type { DeviceRecord, LanClientRecord, Store } from '../store/index.js';
+import type { DeviceRecord, GroupRecord, LanClientRecord, Store } from '../store/index.js';
 import type { Authenticator } from './authenticator.js';
 import { viewDevice, type ExposeLookup, type LanDevice } from './device-view.js';
 import { LanError, type LanErrorCode } from './errors.js';
@@ -29,7 +29,7 @@ export interface LanLogger {
 }
 
 export interface LanServiceDeps {
-  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow'>;
+  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups'>;
   /** The hub's one command path (also the cloud's). */
   commands: CommandExecutor;
   exposes: ExposeLookup;
@@ -76,6 +76,21 @@ export class LanService {
     this.admit(ctx, 'read', 'ListDevices');
     const records = this.deps.store.devices.list().filter((d) => !request.room || d.room === request.room);
     return Promise.all(records.map((record) => this.view(record)));
+  }
+
+  listGroups(ctx: RequestContext): GroupRecord[] {
+    this.admit(ctx, 'read', 'ListGroups');
+    return this.deps.store.groups.list();
+  }
+
+  /**
+   * A group command (create, delete, add/remove a member, set state), control scope; resolves
+   * with the command's result state. `command` carries no id yet: one is made here.
+   */
+  async groupCommand(ctx: RequestContext, method: string, command: DistributiveOmit<GroupCommand, 'id'>): Promise<DeviceState> {
+    const caller = this.admit(ctx, 'control', method);
+    const result = await this.run(caller, { ...command, id: commandId() } as GroupCommand);
+    return result.state ?? {};
   }
 
   async getDevice(ctx: RequestContext, request: { device: string }): Promise<LanDevice> {
@@ -279,3 +294,5 @@ export class LanService {
 function commandId(): string {
   return `lan-${crypto.randomUUID()}`;
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,44 @@
+// The LAN API's device options and group calls: decoded, scoped, and handed to the one
+// command executor (recorded here) as the same commands the cloud sends. Real gRPC over TLS,
+// real store.
+import t from 'tap';
+import { toStruct } from '../../daemon/cloud/index.js';
+import { LanCallError } from '../../scripts/hubctl/calls.js';
+import { device } from '../store/helpers.js';
+import { startTestLan } from './helpers.js';
+
+t.test('SetDeviceOptions and the group calls reach the executor as hub commands', async (t) => {
+  const lan = await startTestLan(t);
+  const { token } = await lan.pair('control', 'tablet');
+  const bulb = device(1);
+  lan.store.devices.upsert(bulb);
+  lan.store.devices.rename(bulb.ieee, 'Hall lamp');
+
+  await lan.call('SetDeviceOptions', { device: 'Hall lamp', options: toStruct({ transition: 2, occupancy_timeout: null }) }, token);
+  await lan.call('CreateGroup', { name: 'Hall' }, token);
+  await lan.call('AddGroupMember', { group: 'Hall', device: 'Hall lamp', endpoint: 'left' }, token);
+  await lan.call('RemoveGroupMember', { group: '3', device: bulb.ieee }, token);
+  await lan.call('SetGroupState', { group: 'Hall', state: toStruct({ state: 'ON' }) }, token);
+  await lan.call('DeleteGroup', { group: '3' }, token);
+  t.same(
+    lan.executor.commands.map(({ id, ...rest }) => (t.match(id, /^lan-/), rest)),
+    [
+      { kind: 'set_options', ieee: bulb.ieee, options: { transition: 2, occupancy_timeout: null } },
+      { kind: 'create_group', name: 'Hall' },
+      { kind: 'add_group_member', group: 'Hall', ieee: 'Hall lamp', endpoint: 'left' },
+      { kind: 'remove_group_member', group: 3, ieee: bulb.ieee },
+      { kind: 'set_group_state', group: 'Hall', state: { state: 'ON' } },
+      { kind: 'delete_group', group: 3 },
+    ],
+  );
+
+  lan.store.groups.create(3, 'Hall');
+  lan.store.groups.addMember(3, bulb.ieee, 1);
+  const reader = await lan.pair('read', 'dashboard');
+  t.same(await lan.call('ListGroups', {}, reader.token), { groups: [{ id: 3, name: 'Hall', members: [{ ieee: bulb.ieee, endpoint: 1 }] }] });
+  const denied = await lan.call('CreateGroup', { name: 'Kitchen' }, reader.token).catch((error: unknown) => error);
+  t.ok(denied instanceof LanCallError, 'a read client cannot create groups');
+  t.match((denied as LanCallError).details, /CreateGroup needs the "control" scope/);
+  const empty = await lan.call('SetDeviceOptions', { device: bulb.ieee }, token).catch((error: unknown) => error);
+  t.match((empty as LanCallError).details, /options must name at least one option/);
+});
