@@ -1,5 +1,5 @@
 // After a corrupt database was replaced by a fresh one: carry the user's own data (device names,
-// rooms, latest state) over from the newest backup that opens and passes quick_check. herdsman
+// rooms, latest state, device options and groups, where the backup has them) over from the newest backup that opens and passes quick_check. herdsman
 // can rebuild which devices are paired, but names and rooms exist only in our database.
 // Deliberately not carried over: the outbox (its events may already be delivered; the fresh
 // database keeps its raised seq floor and new epoch), the cloud cursor, settings (the epoch
@@ -48,13 +48,35 @@ function copyFrom(db: Database.Database, path: string): RestoreResult {
     const states = backup.prepare(`SELECT ${STATE_COLUMNS} FROM device_state`).raw().all() as unknown[][];
     const insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${DEVICE_COLUMNS.split(',').map(() => '?').join(', ')})`);
     const insertState = db.prepare(`INSERT INTO device_state (${STATE_COLUMNS}) VALUES (?, ?, ?, ?)`);
+    // Newer than 0001: copied when the backup has them (0006 device options, 0007 groups).
+    const options = hasColumn(backup, 'devices', 'options')
+      ? (backup.prepare('SELECT options, ieee FROM devices WHERE options IS NOT NULL').raw().all() as unknown[][])
+      : [];
+    const groups = hasTable(backup, 'groups') ? (backup.prepare('SELECT id, name, created_at FROM groups').raw().all() as unknown[][]) : [];
+    const members = hasTable(backup, 'group_members')
+      ? (backup.prepare('SELECT group_id, ieee, endpoint FROM group_members').raw().all() as unknown[][])
+      : [];
+    const setOptions = db.prepare('UPDATE devices SET options = ? WHERE ieee = ?');
+    const insertGroup = db.prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)');
+    const insertMember = db.prepare('INSERT INTO group_members (group_id, ieee, endpoint) VALUES (?, ?, ?)');
     // All or nothing: a row the fresh schema refuses rolls the whole copy back.
     db.transaction(() => {
       for (const row of devices) insertDevice.run(...row);
       for (const row of states) insertState.run(...row);
+      for (const row of options) setOptions.run(...row);
+      for (const row of groups) insertGroup.run(...row);
+      for (const row of members) insertMember.run(...row);
     })();
     return { from: path, devices: devices.length, states: states.length };
   } finally {
     backup.close();
   }
+}
+
+function hasTable(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return db.prepare('SELECT 1 FROM pragma_table_info(?) WHERE name = ?').get(table, column) !== undefined;
 }

@@ -25,6 +25,9 @@ async function withBackup(t: Test) {
   store.devices.setRoom(device(1).ieee, 'Kitchen');
   store.devices.rename(device(2).ieee, 'Front door');
   store.state.apply(device(1).ieee, { temperature: 21.5, humidity: 40 });
+  store.deviceOptions.set(device(1).ieee, { temperature_calibration: -1.5 });
+  store.groups.create(4, 'Downstairs');
+  store.groups.addMember(4, device(2).ieee, 1);
   const backup = await store.backupNow();
   const lastSeq = store.outbox.stats().lastSeq;
   const epoch = store.outbox.epoch();
@@ -51,6 +54,8 @@ t.test('corrupt at open: names, rooms and state come back from the newest backup
   t.equal(store.devices.get(device(2).ieee)?.room, undefined);
   t.equal(store.devices.list().length, 3);
   t.same(store.state.get(device(1).ieee), { temperature: 21.5, humidity: 40 });
+  t.same(store.deviceOptions.get(device(1).ieee), { temperature_calibration: -1.5 }, 'device options too');
+  t.same(store.groups.list(), [{ id: 4, name: 'Downstairs', members: [{ ieee: device(2).ieee, endpoint: 1 }] }], 'and groups');
   t.ok(log.entries.some((e) => e.level === 'warn' && e.fields?.from === backup), 'the store logs the backup used');
 
   t.equal(store.outbox.stats().events, 0, 'the old outbox is not restored, and restoring queued no events');
