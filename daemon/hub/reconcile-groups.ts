@@ -16,7 +16,13 @@ export function reconcileGroups(network: ZigbeeNetwork, store: Store, log: Logge
   const radio = new Map(network.groups().map((g) => [g.id, g]));
   for (const ours of store.groups.list()) {
     if (radio.has(ours.id)) continue;
-    network.createGroup(ours.id);
+    try {
+      network.createGroup(ours.id);
+    } catch (error) {
+      // One group must not stop the hub from starting: it stays ours, herdsman without it.
+      log.warn('group could not be created in the coordinator database', { group: ours.id, error: String(error) });
+      continue;
+    }
     radio.set(ours.id, { id: ours.id, members: [] });
     result.recreated.push(ours.id);
     log.warn('group missing from the coordinator database: created again, without members', { group: ours.id, name: ours.name, members: ours.members.length });
