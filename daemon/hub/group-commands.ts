@@ -16,7 +16,7 @@ export async function executeGroupCommand(command: GroupCommand, network: Zigbee
     const id = command.groupId ?? freeGroupId(network, store);
     if (id === undefined) return { ok: false, error: 'no free group id left', failure: 'invalid' };
     if (store.groups.get(id)) return { ok: false, error: `group ${id} exists already`, failure: 'invalid' };
-    network.createGroup(id);
+    network.groups.create(id);
     store.groups.create(id, name);
     return { ok: true, state: { group_id: id } };
   }
@@ -24,7 +24,7 @@ export async function executeGroupCommand(command: GroupCommand, network: Zigbee
   if (!group) return { ok: false, error: `unknown group ${JSON.stringify(command.group)}`, failure: 'invalid' };
   switch (command.kind) {
     case 'delete_group':
-      await network.removeGroup(group.id);
+      await network.groups.remove(group.id);
       store.groups.remove(group.id);
       return { ok: true };
     case 'add_group_member':
@@ -32,16 +32,16 @@ export async function executeGroupCommand(command: GroupCommand, network: Zigbee
       const device = store.devices.get(command.ieee) ?? store.devices.getByName(command.ieee);
       if (!device) return { ok: false, error: `unknown device ${JSON.stringify(command.ieee)}`, failure: 'unknown_device' };
       if (command.kind === 'add_group_member') {
-        const member = await network.addGroupMember(group.id, device.ieee, command.endpoint);
+        const member = await network.groups.addMember(group.id, device.ieee, command.endpoint);
         store.groups.addMember(group.id, member.ieee, member.endpoint);
       } else {
-        const member = await network.removeGroupMember(group.id, device.ieee, command.endpoint);
+        const member = await network.groups.removeMember(group.id, device.ieee, command.endpoint);
         store.groups.removeMember(group.id, member.ieee, member.endpoint);
       }
       return { ok: true, state: { members: membersOf(store.groups.get(group.id)) } };
     }
     case 'set_group_state':
-      return { ok: true, state: await network.setGroupState(group.id, command.state) };
+      return { ok: true, state: await network.groups.setState(group.id, command.state) };
   }
 }
 
@@ -50,7 +50,7 @@ function membersOf(group: GroupRecord | undefined): string[] {
 }
 
 function freeGroupId(network: ZigbeeNetwork, store: Store): number | undefined {
-  const used = new Set([...network.groups().map((g) => g.id), ...store.groups.list().map((g) => g.id)]);
+  const used = new Set([...network.groups.list().map((g) => g.id), ...store.groups.list().map((g) => g.id)]);
   for (let id = MIN_GROUP_ID; id <= MAX_GROUP_ID; id++) if (!used.has(id)) return id;
   return undefined;
 }

@@ -13,11 +13,11 @@ export interface GroupReconcileResult {
 
 export function reconcileGroups(network: ZigbeeNetwork, store: Store, log: Logger): GroupReconcileResult {
   const result: GroupReconcileResult = { imported: [], recreated: [] };
-  const radio = new Map(network.groups().map((g) => [g.id, g]));
+  const radio = new Map(network.groups.list().map((g) => [g.id, g]));
   for (const ours of store.groups.list()) {
     if (radio.has(ours.id)) continue;
     try {
-      network.createGroup(ours.id);
+      network.groups.create(ours.id);
     } catch (error) {
       // One group must not stop the hub from starting: it stays ours, herdsman without it.
       log.warn('group could not be created in the coordinator database', { group: ours.id, error: String(error) });

@@ -82,7 +82,7 @@ export class GroupControl {
   }
 
   /** Sets state on every member at once; resolves with what the converters report. */
-  async setState(id: number, request: DeviceState, options: Record<string, unknown>): Promise<DeviceState> {
+  async setState(id: number, request: DeviceState, options: Record<string, unknown> = {}): Promise<DeviceState> {
     const group = this.group(id);
     const keys = Object.keys(request);
     if (keys.length === 0) throw new ZigbeeError('invalid_value', 'nothing to set: the state is empty');

@@ -19,7 +19,7 @@ import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import { StateRefresh } from './state-refresh.js';
-import { GroupControl, type GroupDescription, type GroupMember } from './group-control.js';
+import { GroupControl } from './group-control.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -60,7 +60,8 @@ export class ZigbeeNetwork {
   private readonly configurer: DeviceConfigurer;
   private readonly interviewer: DeviceInterviewer;
   private readonly refresher: StateRefresh;
-  private readonly groupControl: GroupControl;
+  /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
+  readonly groups: GroupControl;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -92,7 +93,7 @@ export class ZigbeeNetwork {
       onReport: (report) => this.emit('device_configured', report),
       faults: this.faults,
     });
-    this.groupControl = new GroupControl({
+    this.groups = new GroupControl({
       controller: () => this.started(),
       device: (ieee) => this.device(ieee),
       definitions: this.definitions,
@@ -351,35 +352,6 @@ export class ZigbeeNetwork {
     const device = this.device(ieee);
     const definition = await this.definitions.resolve(device);
     return definition ? describeExposes(definition, device) : [];
-  }
-
-  /** herdsman's groups and their member endpoints (what the devices were told). */
-  groups(): GroupDescription[] {
-    return this.groupControl.list();
-  }
-
-  /** Creates the group in herdsman (no frame is sent; members join with addGroupMember). Idempotent. */
-  createGroup(id: number): GroupDescription {
-    return this.groupControl.create(id);
-  }
-
-  /** Tells every member to leave the group, then forgets it. */
-  async removeGroup(id: number): Promise<void> {
-    await this.groupControl.remove(id);
-  }
-
-  /** Adds a device's endpoint (name such as "left", id, or its default) to the group: the device is told. */
-  async addGroupMember(id: number, ieee: Ieee, endpoint?: string): Promise<GroupMember> {
-    return this.groupControl.addMember(id, ieee, endpoint);
-  }
-
-  async removeGroupMember(id: number, ieee: Ieee, endpoint?: string): Promise<GroupMember> {
-    return this.groupControl.removeMember(id, ieee, endpoint);
-  }
-
-  /** Sets state on every member at once with one group-addressed frame per converter. */
-  async setGroupState(id: number, state: DeviceState): Promise<DeviceState> {
-    return this.groupControl.setState(id, state, {});
   }
 
   /**

@@ -41,7 +41,7 @@ t.test('a group of two bulbs switched with one command; members told, stored, re
   t.match(await run({ kind: 'create_group', name: 'Living room' }), { ok: false, error: /already used by group 1/ });
   t.match(await run({ kind: 'add_group_member', group: 'Living room', ieee: a }), { ok: true });
   t.match(await run({ kind: 'add_group_member', group: 1, ieee: b }), { ok: true, state: { members: [`${a}/1`, `${b}/1`].sort() } });
-  t.same(fixture.network.groups(), [{ id: 1, members: [{ ieee: a, endpoint: 1 }, { ieee: b, endpoint: 1 }].sort((x, y) => x.ieee.localeCompare(y.ieee)) }], 'herdsman knows the members');
+  t.same(fixture.network.groups.list(), [{ id: 1, members: [{ ieee: a, endpoint: 1 }, { ieee: b, endpoint: 1 }].sort((x, y) => x.ieee.localeCompare(y.ieee)) }], 'herdsman knows the members');
 
   const frames: Array<{ ieee: string; group: number | undefined }> = [];
   fixture.coordinator.network.on('delivered', (node: { ieee: string }, frame: { groupId?: number }) => frames.push({ ieee: node.ieee, group: frame.groupId }));
@@ -59,7 +59,7 @@ t.test('a group of two bulbs switched with one command; members told, stored, re
   t.same([on(a), on(b)], [false, true], 'only the remaining member obeys');
 
   t.match(await run({ kind: 'delete_group', group: 'Living room' }), { ok: true });
-  t.same(fixture.network.groups(), []);
+  t.same(fixture.network.groups.list(), []);
   t.same(store.groups.list(), []);
   t.match(await run({ kind: 'set_group_state', group: 1, state: { state: 'ON' } }), { ok: false, error: /unknown group 1/ });
 });
@@ -67,8 +67,8 @@ t.test('a group of two bulbs switched with one command; members told, stored, re
 t.test('at start, groups are reconciled with herdsman: imported, created again, members as the radio has them', async (t) => {
   const { fixture, store } = await setup(t);
   const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
-  fixture.network.createGroup(7);
-  await fixture.network.addGroupMember(7, a);
+  fixture.network.groups.create(7);
+  await fixture.network.groups.addMember(7, a);
   store.groups.create(9, 'Hall');
   store.groups.addMember(9, a, 1);
 
@@ -76,5 +76,5 @@ t.test('at start, groups are reconciled with herdsman: imported, created again, 
   t.same(result, { imported: [7], recreated: [9] });
   t.same(store.groups.get(7), { id: 7, name: 'group 7', members: [{ ieee: a, endpoint: 1 }] }, 'imported with its members');
   t.same(store.groups.get('Hall')?.members, [], 'members the devices were not told about are dropped');
-  t.same(fixture.network.groups().map((g) => g.id), [7, 9], 'herdsman has both');
+  t.same(fixture.network.groups.list().map((g) => g.id), [7, 9], 'herdsman has both');
 });
