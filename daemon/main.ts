@@ -130,8 +130,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     supervisor.start();
     if (store.recovered) {
       log.warn('database was corrupt and rebuilt from the coordinator; asking the cloud to resync', { movedTo: store.recovered.movedTo });
-      const { restoredFrom, restoredDevices, restoredStates } = store.recovered;
-      if (restoredFrom) log.info('device names, rooms and state restored from a backup', { from: restoredFrom, devices: restoredDevices, states: restoredStates });
+      // Which backup names, rooms and state came from: the store logged it when it restored them.
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
     }
 

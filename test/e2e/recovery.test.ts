@@ -63,7 +63,7 @@ t.test('corrupt database at start, and reconciliation with the coordinator', asy
     // The rebuild was written before resync_requested, and the cloud only gets committed events.
     t.same(deviceRows(stack), devicesBefore, 'the device table was rebuilt from herdsman: same devices, models, interview');
     t.same(stack.query('SELECT name, room FROM devices WHERE ieee = ?', door), [{ name, room: 'Hall' }], 'name and room restored from the backup');
-    const restored = daemon.lines.find((l) => l.msg === 'device names, rooms and state restored from a backup');
+    const restored = daemon.lines.find((l) => l.msg === 'store: devices, names, rooms and state restored from a backup');
     t.match(restored, { from: new RegExp(`${path.join(dataDir, 'backups')}/hub\\.db\\..*\\.bak$`), devices: 3 }, 'the daemon says which backup');
     t.equal(readDbSnapshot(dbFile).integrity, 'ok', 'the new database passes integrity_check');
 
