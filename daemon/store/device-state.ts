@@ -36,7 +36,8 @@ export class DeviceStates implements StateStore {
     const stored = this.stored(ieee);
     if (!stored) return undefined;
     const state: DeviceState = {};
-    for (const [key, cached] of stored) state[key] = cached.value;
+    // Nested values (a colour) copied: whoever reads them (a converter) cannot change the cache.
+    for (const [key, { value }] of stored) state[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
     return state;
   }
 
