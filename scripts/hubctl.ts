@@ -36,6 +36,7 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   pair HOST[:PORT] --code CODE --fingerprint FP [--name NAME]
   devices [--room ROOM]            device NAME
   set NAME key=value ...           watch [--count N]
+  options NAME key=value ...       (device options, e.g. temperature_calibration=-1.5; key=null removes)
   permit-join [SECONDS]            rename NAME NEW-NAME
   room NAME [ROOM]                 remove NAME [--force]
   reinterview NAME                 reconfigure NAME
@@ -133,6 +134,13 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
           const reply = await call('SetState', { device: name, state: toStruct(state) });
           const after = fromStruct(reply['state']);
           print(`${name}: ${stateText(after) || 'sent'}`, after);
+          return EXIT.ok;
+        }
+        case 'options': {
+          const [name, ...pairs] = need(args, 2, 'options NAME key=value ...');
+          const reply = await call('SetDeviceOptions', { device: name, options: toStruct(parseAssignments(pairs)) });
+          const options = fromStruct(reply['options']);
+          print(`${name} options: ${stateText(options) || 'none'}`, options);
           return EXIT.ok;
         }
         case 'permit-join': {

@@ -1,9 +1,13 @@
 // The LAN API's device options and group calls: decoded, scoped, and handed to the one
 // command executor (recorded here) as the same commands the cloud sends. Real gRPC over TLS,
 // real store.
+import fs from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { toStruct } from '../../daemon/cloud/index.js';
+import { runHubctl } from '../../scripts/hubctl.js';
 import { LanCallError } from '../../scripts/hubctl/calls.js';
+import { writeHubctlConfig } from '../../scripts/hubctl/config-file.js';
 import { device } from '../store/helpers.js';
 import { startTestLan } from './helpers.js';
 
@@ -41,4 +45,21 @@ t.test('SetDeviceOptions and the group calls reach the executor as hub commands'
   t.match((denied as LanCallError).details, /CreateGroup needs the "control" scope/);
   const empty = await lan.call('SetDeviceOptions', { device: bulb.ieee }, token).catch((error: unknown) => error);
   t.match((empty as LanCallError).details, /options must name at least one option/);
+});
+
+t.test('hubctl options NAME key=value: SetDeviceOptions, null removes', async (t) => {
+  const lan = await startTestLan(t);
+  const { token, clientId } = await lan.pair('control', 'laptop');
+  const bulb = device(1);
+  lan.store.devices.upsert(bulb);
+  lan.store.devices.rename(bulb.ieee, 'Hall lamp');
+  const config = path.join(lan.dir, 'hubctl.json');
+  const certificate = fs.readFileSync(path.join(lan.dir, 'lan', 'lan-cert.pem'), 'utf8');
+  writeHubctlConfig(config, { address: lan.address, fingerprint: lan.lan.fingerprint, certificate, token, clientId, clientName: 'laptop' });
+  const out: string[] = [];
+  const io = { stdout: (l: string) => out.push(l), stderr: (l: string) => out.push(l), env: {}, interrupted: new Promise<void>(() => {}) };
+  const code = await runHubctl(['options', 'Hall lamp', 'transition=2', 'occupancy_timeout=null', '--config', config], io);
+  t.equal(code, 0, out.join('\n'));
+  t.match(lan.executor.commands.at(-1), { kind: 'set_options', ieee: bulb.ieee, options: { transition: 2, occupancy_timeout: null } });
+  t.equal(await runHubctl(['options', 'Hall lamp', '--config', config], io), 2, 'no option given: a usage error');
 });
