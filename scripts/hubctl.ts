@@ -245,7 +245,7 @@ function parseAssignments(pairs: string[]): Record<string, unknown> {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)}`);
     const text = pair.slice(eq + 1);
-    let value: unknown = text;
+    let value: unknown;
     // Numbers, true/false and {"x":...} objects as JSON; anything else ("ON") as text.
     try {
       value = JSON.parse(text);
