@@ -73,6 +73,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const supervisor = new CoordinatorSupervisor({
     network,
     log: log.child('coordinator'),
+    health,
     onDown: () => availability?.stop(),
     // A fresh monitor: results of pings sent to the lost coordinator must not count.
     onUp: () => {

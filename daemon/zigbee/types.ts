@@ -94,6 +94,8 @@ export interface ZigbeeNetworkEvents {
   device_configured: { ieee: Ieee; ok: boolean; attempt: number; error?: string };
   permit_join_changed: { open: boolean; seconds: number };
   adapter_disconnected: Record<string, never>;
+  /** The coordinator rebooted by itself (its reset indication): it must be started again. */
+  coordinator_reset: { reason: string };
 }
 
 export type ZigbeeNetworkEventKind = keyof ZigbeeNetworkEvents;

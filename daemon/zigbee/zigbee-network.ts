@@ -27,6 +27,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
+import { watchCoordinatorResets } from './coordinator-reset-watch.js';
 import type {
   Clock,
   RemoveOptions,
@@ -56,6 +57,7 @@ export class ZigbeeNetwork {
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
+  private stopResetWatch: (() => void) | undefined;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -145,6 +147,12 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    // Only now: herdsman's start resets the stick on purpose.
+    this.stopResetWatch = watchCoordinatorResets(controller, (reason) => {
+      this.log.warn('coordinator reset by itself (resetInd): it lost its registered endpoints', { reason });
+      this.events.emit('coordinator_reset', { reason });
+    });
+    if (!this.stopResetWatch) this.log.debug('this adapter offers no reset indication to watch', { adapter: this.options.serial.adapter });
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -155,6 +163,8 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
+    this.stopResetWatch?.();
+    this.stopResetWatch = undefined;
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
