@@ -28,6 +28,8 @@ import {
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
 import { watchCoordinatorResets } from './coordinator-reset-watch.js';
+import { HerdsmanFiles } from './herdsman-files.js';
+import { syncAfterHerdsmanBackup, syncAfterHerdsmanDatabaseWrite } from './herdsman-durability.js';
 import type {
   Clock,
   RemoveOptions,
@@ -58,6 +60,7 @@ export class ZigbeeNetwork {
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
   private stopResetWatch: (() => void) | undefined;
+  private readonly files: HerdsmanFiles;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -73,6 +76,7 @@ export class ZigbeeNetwork {
       deviceOptions: options.deviceOptions,
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
+    this.files = new HerdsmanFiles({ dir: options.dataDir, keep: options.herdsmanFileCopies ?? 3, log: this.log, now: () => this.clock.now() });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
@@ -120,10 +124,22 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    // A power cut may have torn herdsman's files: herdsman would refuse to start on them.
+    const repairs = this.files.repair();
+    if (repairs.length > 0) this.events.emit('herdsman_files_repaired', { repairs });
+
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
       controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
+    const secure = (file: 'coordinator_backup.json' | 'database.db') => {
+      try {
+        this.files.secure([file]);
+      } catch (error) {
+        this.log.warn('could not sync herdsman file', { file, error: describeError(error) });
+      }
+    };
+    syncAfterHerdsmanBackup(controller, secure);
     this.translator = new HerdsmanEventTranslator({
       controller,
       definitions: this.definitions,
@@ -147,6 +163,8 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    syncAfterHerdsmanDatabaseWrite(controller, secure);
+    this.keepFiles();
     // Only now: herdsman's start resets the stick on purpose.
     this.stopResetWatch = watchCoordinatorResets(controller, (reason) => {
       this.log.warn('coordinator reset by itself (resetInd): it lost its registered endpoints', { reason });
@@ -176,9 +194,20 @@ export class ZigbeeNetwork {
     this.definitions.clear();
     try {
       await controller.stop();
+      this.keepFiles(); // herdsman just wrote both
     } finally {
       releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
+    }
+  }
+
+  /** Owner-only, on disk, and a good copy kept: a failure here is logged, never fatal. */
+  private keepFiles(): void {
+    try {
+      this.files.secure();
+      this.files.keepGoodCopies();
+    } catch (error) {
+      this.log.warn('could not keep a good copy of herdsman\'s files', { error: describeError(error) });
     }
   }
 

@@ -16,5 +16,4 @@ t.test('coordinator_reset on a spontaneous reset only', async (t) => {
   vc.fault({ type: 'reset' });
   t.same(await reset, { reason: 'watchdog' }, 'the reset and its reason');
   t.ok(fixture.log.lines.some((l) => l.level === 'warn' && l.msg.startsWith('coordinator reset by itself')), 'logged as a warning');
-
 });
