@@ -9,6 +9,7 @@ export type {
   NetworkCredentials,
   RemoveOptions,
   SerialAdapter,
+  SerialDropStats,
   SerialOptions,
   StartResult,
   ZigbeeLogger,

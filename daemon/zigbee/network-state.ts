@@ -19,7 +19,7 @@ const MAX_REASON_CATEGORIES = 100;
 
 export class NetworkState {
   private readonly states = new Map<Ieee, DeviceState>();
-  private readonly counters: ZigbeeNetworkStats = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
+  private readonly counters: Omit<ZigbeeNetworkStats, 'serialDropped'> = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
   private stopped = false;
 
   constructor(private readonly options: NetworkStateOptions) {}
@@ -82,7 +82,7 @@ export class NetworkState {
     this.stopped = false;
   }
 
-  stats(): ZigbeeNetworkStats {
+  stats(): Omit<ZigbeeNetworkStats, 'serialDropped'> {
     return { ...this.counters, rejectedByReason: { ...this.counters.rejectedByReason } };
   }
 }

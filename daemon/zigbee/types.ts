@@ -129,4 +129,14 @@ export interface ZigbeeNetworkStats {
   states: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Input the serial (UNPI) parser dropped since this network was created. */
+  serialDropped: SerialDropStats;
+}
+
+export interface SerialDropStats {
+  /** Frames whose checksum failed. */
+  badChecksum: number;
+  /** Runs of bytes outside any frame, and their total size. */
+  noise: number;
+  noiseBytes: number;
 }

@@ -30,6 +30,7 @@ import { installUnpiParserFix } from './unpi-parser-fix.js';
 import { watchCoordinatorResets } from './coordinator-reset-watch.js';
 import { HerdsmanFiles } from './herdsman-files.js';
 import { syncAfterHerdsmanBackup, syncAfterHerdsmanDatabaseWrite } from './herdsman-durability.js';
+import { SerialDropCounter, watchSerialDrops } from './serial-drops.js';
 import type {
   Clock,
   RemoveOptions,
@@ -59,8 +60,10 @@ export class ZigbeeNetwork {
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
-  private stopResetWatch: (() => void) | undefined;
+  /** Unsubscribers of what we watch inside herdsman's adapter (resets, serial drops). */
+  private readonly adapterWatches: Array<() => void> = [];
   private readonly files: HerdsmanFiles;
+  private readonly serialDrops: SerialDropCounter;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -78,6 +81,7 @@ export class ZigbeeNetwork {
     });
     this.files = new HerdsmanFiles({ dir: options.dataDir, keep: options.herdsmanFileCopies ?? 3, log: this.log, now: () => this.clock.now() });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.serialDrops = new SerialDropCounter({ log: this.log, timers });
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -166,11 +170,13 @@ export class ZigbeeNetwork {
     syncAfterHerdsmanDatabaseWrite(controller, secure);
     this.keepFiles();
     // Only now: herdsman's start resets the stick on purpose.
-    this.stopResetWatch = watchCoordinatorResets(controller, (reason) => {
+    const resetWatch = watchCoordinatorResets(controller, (reason) => {
       this.log.warn('coordinator reset by itself (resetInd): it lost its registered endpoints', { reason });
       this.events.emit('coordinator_reset', { reason });
     });
-    if (!this.stopResetWatch) this.log.debug('this adapter offers no reset indication to watch', { adapter: this.options.serial.adapter });
+    const dropWatch = watchSerialDrops(controller, (dropped) => this.serialDrops.record(dropped));
+    if (!resetWatch || !dropWatch) this.log.debug('this adapter offers no reset indication or serial drops to watch', { adapter: this.options.serial.adapter });
+    for (const unwatch of [resetWatch, dropWatch]) if (unwatch) this.adapterWatches.push(unwatch);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -181,8 +187,8 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
-    this.stopResetWatch?.();
-    this.stopResetWatch = undefined;
+    for (const unwatch of this.adapterWatches.splice(0)) unwatch();
+    this.serialDrops.stop();
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
@@ -316,7 +322,7 @@ export class ZigbeeNetwork {
   }
 
   stats(): ZigbeeNetworkStats {
-    return this.state.stats();
+    return { ...this.state.stats(), serialDropped: this.serialDrops.stats() };
   }
 
   private started(): Controller {
