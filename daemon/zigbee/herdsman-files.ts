@@ -66,10 +66,19 @@ export class HerdsmanFiles {
     return repairs;
   }
 
-  /** Owner-only permissions on the folder and the files (default both); their content and names on disk. */
-  secure(files: readonly HerdsmanFileName[] = HERDSMAN_FILES): void {
+  /**
+   * Owner-only permissions on the folder and the files (default both); their content and names on
+   * disk. Without a list, every file herdsman left in the folder (its database.db.backup, a stale
+   * .tmp) is made owner-only too.
+   */
+  secure(files?: readonly HerdsmanFileName[]): void {
     chmodIfPresent(this.o.dir, DIR_MODE);
-    for (const file of files) {
+    if (!files) {
+      for (const entry of fs.readdirSync(this.o.dir, { withFileTypes: true })) {
+        if (entry.isFile()) chmodIfPresent(path.join(this.o.dir, entry.name), FILE_MODE);
+      }
+    }
+    for (const file of files ?? HERDSMAN_FILES) {
       const target = path.join(this.o.dir, file);
       if (!chmodIfPresent(target, FILE_MODE)) continue;
       fsyncPath(target, 'r');

@@ -6,10 +6,16 @@ import path from 'node:path';
 import { HerdsmanFiles, problemOf } from '../../daemon/zigbee/herdsman-files.js';
 import { joinDevice, recordingLogger, startFixture, tempDir } from './network-fixture.js';
 
+const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
+
 t.test('repair, copies and permissions', async (t) => {
+  const previousUmask = process.umask(0o022);
+  t.teardown(() => process.umask(previousUmask));
   const dir = tempDir(t);
   const fixture = await startFixture(t, { dataDir: dir });
-  await joinDevice(fixture, 'aqara-weather');
+  await joinDevice(fixture, 'aqara-weather'); // herdsman writes its database on the way
+  t.equal(mode(path.join(dir, 'coordinator_backup.json')), '600', 'the backup herdsman wrote at start is owner-only under umask 022');
+  t.equal(mode(path.join(dir, 'database.db')), '600', 'and the database it rewrote at the join');
   await fixture.stop();
   const backupFile = path.join(dir, 'coordinator_backup.json');
   const databaseFile = path.join(dir, 'database.db');
@@ -58,7 +64,6 @@ t.test('repair, copies and permissions', async (t) => {
   t.match(salvaged, [{ file: 'database.db', salvagedEntries: goodDatabase.toString().split('\n').length }], 'without a copy: the readable entries');
   t.equal(problemOf('database.db', fs.readFileSync(databaseFile)), undefined);
 
-  const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
   fs.chmodSync(backupFile, 0o644);
   files.secure();
   t.equal(mode(backupFile), '600');
