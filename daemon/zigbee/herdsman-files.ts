@@ -10,7 +10,7 @@
 //    a new one) and the database keeps its readable lines;
 //  - good copies are kept, rotated, after each successful start and stop;
 //  - after herdsman writes, the files are made owner-only and fsynced with their folder
-//    (durableHerdsmanWrites in herdsman-durability.ts). Remove that once herdsman fsyncs its backup.
+//    (herdsman-durability.ts). Remove that once herdsman fsyncs its backup and creates 0600 files.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HerdsmanFileName, HerdsmanFileRepair, ZigbeeLogger } from './types.js';

@@ -27,10 +27,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
-import { watchCoordinatorResets } from './coordinator-reset-watch.js';
-import { HerdsmanFiles } from './herdsman-files.js';
-import { syncAfterHerdsmanBackup, syncAfterHerdsmanDatabaseWrite } from './herdsman-durability.js';
-import { SerialDropCounter, watchSerialDrops } from './serial-drops.js';
+import { ControllerGuards } from './controller-guards.js';
 import type {
   Clock,
   RemoveOptions,
@@ -60,10 +57,7 @@ export class ZigbeeNetwork {
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
-  /** Unsubscribers of what we watch inside herdsman's adapter (resets, serial drops). */
-  private readonly adapterWatches: Array<() => void> = [];
-  private readonly files: HerdsmanFiles;
-  private readonly serialDrops: SerialDropCounter;
+  private readonly guards: ControllerGuards;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -79,9 +73,16 @@ export class ZigbeeNetwork {
       deviceOptions: options.deviceOptions,
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
-    this.files = new HerdsmanFiles({ dir: options.dataDir, keep: options.herdsmanFileCopies ?? 3, log: this.log, now: () => this.clock.now() });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
-    this.serialDrops = new SerialDropCounter({ log: this.log, timers });
+    this.guards = new ControllerGuards({
+      dir: options.dataDir,
+      keepCopies: options.herdsmanFileCopies ?? 3,
+      adapter: options.serial.adapter,
+      log: this.log,
+      timers,
+      now: () => this.clock.now(),
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -128,22 +129,12 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
-    // A power cut may have torn herdsman's files: herdsman would refuse to start on them.
-    const repairs = this.files.repair();
-    if (repairs.length > 0) this.events.emit('herdsman_files_repaired', { repairs });
-
+    this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
       controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
-    const secure = (file: 'coordinator_backup.json' | 'database.db') => {
-      try {
-        this.files.secure([file]);
-      } catch (error) {
-        this.log.warn('could not sync herdsman file', { file, error: describeError(error) });
-      }
-    };
-    syncAfterHerdsmanBackup(controller, secure);
+    this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({
       controller,
       definitions: this.definitions,
@@ -167,16 +158,7 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
-    syncAfterHerdsmanDatabaseWrite(controller, secure);
-    this.keepFiles();
-    // Only now: herdsman's start resets the stick on purpose.
-    const resetWatch = watchCoordinatorResets(controller, (reason) => {
-      this.log.warn('coordinator reset by itself (resetInd): it lost its registered endpoints', { reason });
-      this.events.emit('coordinator_reset', { reason });
-    });
-    const dropWatch = watchSerialDrops(controller, (dropped) => this.serialDrops.record(dropped));
-    if (!resetWatch || !dropWatch) this.log.debug('this adapter offers no reset indication or serial drops to watch', { adapter: this.options.serial.adapter });
-    for (const unwatch of [resetWatch, dropWatch]) if (unwatch) this.adapterWatches.push(unwatch);
+    this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -187,8 +169,7 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
-    for (const unwatch of this.adapterWatches.splice(0)) unwatch();
-    this.serialDrops.stop();
+    this.guards.stopping();
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
@@ -200,20 +181,10 @@ export class ZigbeeNetwork {
     this.definitions.clear();
     try {
       await controller.stop();
-      this.keepFiles(); // herdsman just wrote both
+      this.guards.stopped();
     } finally {
       releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
-    }
-  }
-
-  /** Owner-only, on disk, and a good copy kept: a failure here is logged, never fatal. */
-  private keepFiles(): void {
-    try {
-      this.files.secure();
-      this.files.keepGoodCopies();
-    } catch (error) {
-      this.log.warn('could not keep a good copy of herdsman\'s files', { error: describeError(error) });
     }
   }
 
@@ -322,7 +293,7 @@ export class ZigbeeNetwork {
   }
 
   stats(): ZigbeeNetworkStats {
-    return { ...this.state.stats(), serialDropped: this.serialDrops.stats() };
+    return { ...this.state.stats(), serialDropped: this.guards.serialDropStats() };
   }
 
   private started(): Controller {
