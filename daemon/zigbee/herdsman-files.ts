@@ -81,7 +81,8 @@ export class HerdsmanFiles {
     for (const file of files ?? HERDSMAN_FILES) {
       const target = path.join(this.o.dir, file);
       if (!chmodIfPresent(target, FILE_MODE)) continue;
-      fsyncPath(target, 'r');
+      // herdsman fsyncs database.db itself before its rename; only the rename needs the folder's fsync.
+      if (file !== 'database.db') fsyncPath(target, 'r');
     }
     fsyncPath(this.o.dir, 'r');
   }
