@@ -49,6 +49,10 @@ t.test('a spontaneous coordinator reset is detected and recovered in-process', a
   const recoveries = () => stack.daemon.lines.filter((l) => l.msg === 'coordinator recovered after a reset').length;
   const pingsAfterRecovery = pingCounter(stack);
 
+  // Reports keep coming while the stick resets and herdsman restarts.
+  let reading = 2000;
+  const reports = setInterval(() => stack.coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: (reading += 1) }), 100);
+  t.teardown(() => clearInterval(reports));
   stack.coordinator.fault({ type: 'reset' });
   const detected = await stack.daemon.waitForLog((l) => /coordinator reset by itself/.test(l.msg), 60_000);
   t.equal(detected.level, 'warn', 'the reset is logged as a warning');
@@ -57,10 +61,13 @@ t.test('a spontaneous coordinator reset is detected and recovered in-process', a
   pingsAfterRecovery.reset();
   t.comment(`recovered ${recoveredMs} ms after the reset`);
 
+  clearInterval(reports);
   const after = await stack.cloud.sendCommand(GATEWAY, { kind: 'set_state', ieee: bulb, state: { state: 'OFF' } }, 30_000);
   t.ok(after.ok, `commands work again (${after.error ?? ''})`);
   stack.coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 2120 });
   await stack.waitForCloud((e) => e.seq > seqAtReset && e.event.kind === 'state_changed' && e.event.ieee === weather && e.event.state.temperature === 21.2);
+  const seqs = stack.cloud.events(GATEWAY).map((e) => e.seq);
+  t.same(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), 'every committed event reached the cloud, in order, none missing');
 
   const health = stack.cloud
     .events(GATEWAY)
