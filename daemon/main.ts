@@ -40,7 +40,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
-  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
+  // Owner-only: herdsman's files hold the network key.
+  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o700 });
 
   // Every component reports its health here; each change is logged once and sent to the cloud.
   const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
@@ -70,6 +71,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     dataDir: herdsmanDir,
     log,
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
+    herdsmanFileCopies: config.store.backupKeep,
   });
   const sync = syncDevicesToStore(network, store, log.child('hub'));
   quarantineBeforeStart(network, store, deps, log);
@@ -83,6 +85,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     line.call(log, 'health changed', { component, status, ...(reason !== undefined ? { reason } : {}) });
     store.events.append({ kind: 'health_changed', component, status, ...(reason !== undefined ? { reason } : {}) });
   });
+  // Degraded until the next start: what changed since the good copy (a device paired since) may be missing.
+  network.on('herdsman_files_repaired', ({ repairs }) => {
+    const what = repairs.map((r) => `${r.file} ${r.problem}, ${r.restoredFrom ? 'restored from a good copy' : 'no good copy'}`);
+    health.report('herdsman_files', 'degraded', `damaged at start and set aside: ${what.join('; ')}`);
+  });
 
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
@@ -93,6 +100,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const supervisor = new CoordinatorSupervisor({
     network,
     log: log.child('coordinator'),
+    health,
     onDown: () => availability?.stop(),
     // A fresh monitor: results of pings sent to the lost coordinator must not count.
     onUp: () => {

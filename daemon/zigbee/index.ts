@@ -11,6 +11,7 @@ export type {
   NetworkCredentials,
   RemoveOptions,
   SerialAdapter,
+  SerialDropStats,
   SerialOptions,
   StartResult,
   ZigbeeLogger,

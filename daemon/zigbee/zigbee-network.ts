@@ -29,6 +29,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
+import { ControllerGuards } from './controller-guards.js';
 import type {
   Clock,
   RemoveOptions,
@@ -59,6 +60,7 @@ export class ZigbeeNetwork {
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
+  private readonly guards: ControllerGuards;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -77,6 +79,15 @@ export class ZigbeeNetwork {
     });
     this.faults = new DeviceFaults({ log: this.log, emit: (kind, payload) => this.events.emit(kind, payload) });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.guards = new ControllerGuards({
+      dir: options.dataDir,
+      keepCopies: options.herdsmanFileCopies ?? 3,
+      adapter: options.serial.adapter,
+      log: this.log,
+      timers,
+      now: () => this.clock.now(),
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -124,10 +135,12 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
       controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
+    this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({
       controller,
       definitions: this.definitions,
@@ -152,6 +165,7 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -162,6 +176,7 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
+    this.guards.stopping();
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
@@ -173,6 +188,7 @@ export class ZigbeeNetwork {
     this.definitions.clear();
     try {
       await controller.stop();
+      this.guards.stopped();
     } finally {
       releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
@@ -334,6 +350,7 @@ export class ZigbeeNetwork {
       deviceFailuresByStage: faults.failuresByStage,
       quarantined: faults.quarantined,
       ignoredMessages: faults.ignoredMessages,
+      serialDropped: this.guards.serialDropStats(),
     };
   }
 

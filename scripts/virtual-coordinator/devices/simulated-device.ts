@@ -9,7 +9,7 @@ import { handleFoundation } from './foundation-handler.js';
 import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse } from './outgoing-frames.js';
 import { ReportingEngine } from './reporting.js';
 import { systemTimers, TimerGroup, type DeviceTimers } from './timers.js';
-import { buildXiaomiStruct, LUMI_MANUFACTURER_CODE, XIAOMI_FF01_QUIRK, XIAOMI_STRUCT_ATTRIBUTE, XIAOMI_STRUCT_TYPE } from './xiaomi-ff01.js';
+import { buildXiaomiStruct, checkStructValue, LUMI_MANUFACTURER_CODE, XIAOMI_FF01_QUIRK, XIAOMI_STRUCT_ATTRIBUTE, XIAOMI_STRUCT_TYPE } from './xiaomi-ff01.js';
 import { ByteReader } from './zcl/byte-reader.js';
 import { ZclDecodeError } from './zcl/errors.js';
 import { decodeFoundation, foundationName, type AttributeRecord } from './zcl/foundation.js';
@@ -127,8 +127,13 @@ export class SimulatedDevice {
 
   /** Overrides a constant field of the Xiaomi struct, e.g. tag 0x01 battery millivolts. */
   setStructField(tag: number, value: ZclValue): void {
-    if (!this.definition.xiaomiStruct?.some((field) => field.tag === tag)) {
-      throw new Error(`${this.definition.id}: no Xiaomi struct field with tag 0x${tag.toString(16)}`);
+    const field = this.definition.xiaomiStruct?.find((f) => f.tag === tag);
+    if (!field) throw new Error(`${this.definition.id}: no Xiaomi struct field with tag 0x${tag.toString(16)}`);
+    // Refused here, where the caller hears it, rather than at the next heartbeat.
+    try {
+      checkStructValue(field, value);
+    } catch (error) {
+      throw new Error(`${this.definition.id}: ${(error as Error).message}`, { cause: error });
     }
     this.structOverrides.set(tag, value);
   }
