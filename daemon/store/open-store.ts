@@ -22,7 +22,8 @@ const LAST_STORAGE_TROUBLE_KEY = 'store.last_storage_trouble';
 
 export const systemClock: StoreClock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  // A callback's promise never rejects (StoreClock): nothing to observe.
+  setTimeout: (fn, ms) => setTimeout(() => void fn(), ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 

@@ -12,7 +12,8 @@ export interface StoreLog {
 /** Wall clock and timers for time-based logic (daily backups, timestamps). Tests pass a fake one. */
 export interface StoreClock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** fn may return a promise that never rejects: a fake clock awaits it, the real one ignores it. */
+  setTimeout(fn: () => void | Promise<void>, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
