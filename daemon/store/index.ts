@@ -26,7 +26,7 @@
 // - Device events are produced by the store itself, in the transaction of the row change:
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,
-//   setAvailability -> availability_changed, state.apply -> state_changed (changed keys only).
+//   setAvailability -> availability_changed, state.apply -> state_changed (full latest state + changed keys).
 //   events.append is for everything else (permit_join_changed, command_result, resync_requested).
 // - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`
 //   event per dropped chunk; other events are never dropped.

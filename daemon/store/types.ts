@@ -142,7 +142,8 @@ export interface StateStore {
   get(ieee: Ieee): DeviceState | undefined;
   /**
    * Stores the keys whose value differs from the stored one and queues one state_changed event
-   * carrying only those keys, in the same transaction. Undefined values are ignored.
+   * carrying the device's full latest state and the names of those keys, in the same
+   * transaction. Undefined values are ignored.
    * Throws UnknownDeviceError for a device not in the table.
    */
   apply(ieee: Ieee, partial: DeviceState): { changed: string[] };

@@ -22,7 +22,8 @@ function describe(event: HubEvent): string {
     case 'device_renamed':
       return `${event.ieee} -> "${event.name}"${event.room !== undefined ? ` in ${event.room}` : ''}`;
     case 'state_changed':
-      return `${event.ieee} ${JSON.stringify(event.state)} (changed: ${event.changed.join(', ')})`;
+      // The event carries the full state; the line shows what changed.
+      return `${event.ieee} ${JSON.stringify(Object.fromEntries(event.changed.map((key) => [key, event.state[key]])))} (changed: ${event.changed.join(', ')}; ${Object.keys(event.state).length} keys in all)`;
     case 'availability_changed':
       return `${event.ieee} ${event.available ? 'online' : 'offline'}`;
     case 'permit_join_changed':
