@@ -102,6 +102,14 @@ export class ProtoOnlyCloud {
     return (await result)['command_result'];
   }
 
+  /** Ends every open stream with UNAVAILABLE (a platform replica going away). */
+  dropAll(): void {
+    for (const call of [...this.open]) {
+      this.open.delete(call);
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'proto-only cloud: dropped' });
+    }
+  }
+
   async stop(): Promise<void> {
     this.server.forceShutdown();
   }
