@@ -137,6 +137,16 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
+      // After a gap or resync_requested the platform's copy is stale: send the owed snapshot
+      // once it can be delivered (it follows whatever the outbox still holds).
+      cloud.on('connected', () => {
+        try {
+          const owed = store.snapshots.queueOwed();
+          if (owed) log.info('snapshot queued for the cloud', { snapshotId: owed.snapshotId, devices: owed.devices });
+        } catch (error) {
+          log.warn('could not queue the owed snapshot; it stays owed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      });
       cloud.start();
     }
     const cloudLink = cloud;

@@ -66,6 +66,8 @@ function reduceEvent(event: HubEvent, why: string): HubEvent | undefined {
         ...(event.state ? { state: reduceState(event.state, why) } : {}),
       };
     }
+    case 'snapshot_device':
+      return { ...event, device: { ...event.device, state: reduceState(event.device.state, why) } };
     default:
       return undefined;
   }

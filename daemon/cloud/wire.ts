@@ -78,6 +78,21 @@ export interface WireEventPayloads {
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
+  snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
+  snapshot_device?: WireSnapshotDevice;
+  snapshot_ended?: { snapshot_id?: string; devices?: number };
+}
+
+export interface WireSnapshotDevice {
+  snapshot_id?: string;
+  device?: WireDeviceDescription | null;
+  name?: string;
+  room?: string;
+  available?: boolean;
+  left?: boolean;
+  quarantine?: { ieee?: string; reason?: string; stage?: string } | null;
+  state?: WireStruct | null;
+  last_seen_ms?: number;
 }
 
 export type WireEventPayloadName = keyof WireEventPayloads;
@@ -104,6 +119,8 @@ export interface WireCommandActions {
   set_room?: { ieee?: string; room?: string };
   reinterview_device?: { ieee?: string };
   reconfigure_device?: { ieee?: string };
+  request_snapshot?: Record<string, never>;
+  read_state?: { ieee?: string; keys?: string[] };
 }
 
 export interface WireCommand extends WireCommandActions {

@@ -65,6 +65,11 @@ export class HubCommandExecutor implements CommandExecutor {
           await this.network.reconfigure(device.ieee);
           return { ok: true };
         }
+        case 'request_snapshot': {
+          // Queued in the outbox before this result, so the result follows snapshot_ended.
+          const { snapshotId, devices } = this.store.snapshots.queue(`requested by command ${command.id}`);
+          return { ok: true, state: { snapshot_id: snapshotId, devices } };
+        }
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };
       }

@@ -237,6 +237,24 @@ export interface CommitStats {
   commitMsMax: number;
 }
 
+/** A snapshot queued in the outbox. */
+export interface SnapshotInfo {
+  snapshotId: string;
+  devices: number;
+}
+
+export interface SnapshotStore {
+  /**
+   * Queues snapshot_started, one snapshot_device per device (by ieee) and snapshot_ended, as
+   * consecutive outbox events in one write; clears an owed snapshot.
+   */
+  queue(reason: string): SnapshotInfo;
+  /** Why a snapshot is owed (a gap or resync_requested was written since the last one), or undefined. */
+  owed(): string | undefined;
+  /** Queues the owed snapshot, if one is. */
+  queueOwed(): SnapshotInfo | undefined;
+}
+
 export interface Store {
   /** Set when the database was corrupt at open and was replaced by a fresh one. */
   readonly recovered?: RecoveryReport;
@@ -247,6 +265,7 @@ export interface Store {
   readonly settings: SettingsStore;
   readonly seenCommands: SeenCommandsStore;
   readonly lanClients: LanClientStore;
+  readonly snapshots: SnapshotStore;
   /** Resolves when every write queued so far is durable (shares the next group commit). */
   flush(): Promise<void>;
   /** Online backup of everything durable; resolves with the backup file's path. */

@@ -38,5 +38,13 @@ function describe(event: HubEvent): string {
       return `${event.component} ${event.status}${event.reason !== undefined ? `: ${event.reason}` : ''}`;
     case 'device_quarantined':
       return `${event.ieee} at ${event.stage}: ${event.reason}`;
+    case 'snapshot_started':
+      return `${event.snapshotId} ${event.devices} devices: ${event.reason}`;
+    case 'snapshot_device': {
+      const { description, name, available, state } = event.device;
+      return `${event.snapshotId} ${description.ieee} "${name}" ${available ? 'online' : 'offline'} ${JSON.stringify(state)}`;
+    }
+    case 'snapshot_ended':
+      return `${event.snapshotId} ${event.devices} devices`;
   }
 }
