@@ -8,6 +8,7 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
+import { GatewayStatusReporter } from './hub/gateway-status.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import { SerialCommandExecutor } from './hub/serial-commands.js';
 import { startLan } from './hub/start-lan.js';
@@ -86,6 +87,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
+  let gatewayStatus: GatewayStatusReporter | undefined;
+  const startedAt = Date.now();
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
@@ -125,6 +128,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
     }
 
+    gatewayStatus = new GatewayStatusReporter({
+      firmwareVersion: deps.version,
+      startedAt,
+      now: Date.now,
+      coordinator: () => network.coordinatorInfo(),
+      network: () => network.networkParameters(),
+      devices: () => store.devices.list(),
+      outbox: () => store.outbox.stats(),
+      health,
+      append: (event) => store.events.append(event),
+      log: log.child('status'),
+    });
+    gatewayStatus.start();
+
     if (config.cloud.enabled) {
       cloud = new CloudLink({
         target: config.cloud.target!,
@@ -139,7 +156,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       });
       // After a gap or resync_requested the platform's copy is stale: send the owed snapshot
       // once it can be delivered (it follows whatever the outbox still holds).
+      const reporter = gatewayStatus;
       cloud.on('connected', () => {
+        void reporter.connected();
         try {
           const owed = store.snapshots.queueOwed();
           if (owed) log.info('snapshot queued for the cloud', { snapshotId: owed.snapshotId, devices: owed.devices });
@@ -155,6 +174,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     deps.crash?.watch(undefined);
     await lan?.stop().catch(() => undefined);
     await cloud?.stop().catch(() => undefined);
+    await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -182,6 +202,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       availability?.stop();
       await step('LAN API', () => lan?.stop());
       await step('cloud link', () => cloud?.stop());
+      await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
       await step('zigbee network', () => network.stop());
       await step('store', () => store.close());

@@ -1,13 +1,14 @@
 // Domain events (daemon/domain/events.ts) <-> cloud.proto Event messages.
 import type {
   DeviceDescription,
+  GatewayStatus,
   HubEvent,
   InterviewStatus,
   SequencedEvent,
   SnapshotDevice,
 } from '../domain/events.js';
 import { fromStruct, toStruct } from './struct-codec.js';
-import type { WireDeviceDescription, WireDeviceType, WireEvent, WireInterviewStatus, WireSnapshotDevice } from './wire.js';
+import type { WireDeviceDescription, WireDeviceType, WireEvent, WireGatewayStatus, WireInterviewStatus, WireSnapshotDevice } from './wire.js';
 
 const INTERVIEW_TO_WIRE: Record<InterviewStatus, WireInterviewStatus> = {
   pending: 'INTERVIEW_STATUS_PENDING',
@@ -95,12 +96,61 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
     case 'snapshot_ended':
       wire.snapshot_ended = { snapshot_id: event.snapshotId, devices: event.devices };
       break;
+    case 'gateway_status':
+      wire.gateway_status = encodeGatewayStatus(event);
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`cannot encode event kind ${(unknown as { kind: string }).kind}`);
     }
   }
   return wire;
+}
+
+function encodeGatewayStatus(status: GatewayStatus): WireGatewayStatus {
+  return {
+    reason: status.reason,
+    firmware_version: status.firmwareVersion,
+    node_version: status.nodeVersion,
+    coordinator: status.coordinator,
+    channel: status.network?.channel ?? 0,
+    pan_id: status.network?.panId ?? 0,
+    extended_pan_id: status.network?.extendedPanId ?? '',
+    devices: status.devices,
+    uptime_seconds: status.uptimeSeconds,
+    outbox: { events: status.outbox.events, bytes: status.outbox.bytes, oldest_age_ms: status.outbox.oldestAgeMs },
+    last_error: status.lastError,
+    health: status.health,
+  };
+}
+
+function decodeGatewayStatus(wire: WireGatewayStatus): HubEvent {
+  const coordinator = wire.coordinator ?? {};
+  const devices = wire.devices ?? {};
+  const outbox = wire.outbox ?? {};
+  return {
+    kind: 'gateway_status',
+    reason: wire.reason ?? '',
+    firmwareVersion: wire.firmware_version ?? '',
+    nodeVersion: wire.node_version ?? '',
+    coordinator: { type: coordinator.type ?? '', firmware: coordinator.firmware ?? '', ieee: coordinator.ieee ?? '' },
+    ...(wire.channel ? { network: { channel: wire.channel, panId: wire.pan_id ?? 0, extendedPanId: wire.extended_pan_id ?? '' } } : {}),
+    devices: {
+      total: devices.total ?? 0,
+      available: devices.available ?? 0,
+      unavailable: devices.unavailable ?? 0,
+      left: devices.left ?? 0,
+      quarantined: devices.quarantined ?? 0,
+    },
+    uptimeSeconds: wire.uptime_seconds ?? 0,
+    outbox: { events: outbox.events ?? 0, bytes: outbox.bytes ?? 0, oldestAgeMs: outbox.oldest_age_ms ?? 0 },
+    ...(wire.last_error !== undefined ? { lastError: wire.last_error } : {}),
+    health: (wire.health ?? []).map(({ component, status, reason }) => ({
+      component: component ?? '',
+      status: status === 'ok' || status === 'degraded' ? status : 'bad',
+      ...(reason !== undefined ? { reason } : {}),
+    })),
+  };
 }
 
 function encodeSnapshotDevice(snapshotId: string, device: SnapshotDevice): WireSnapshotDevice {
@@ -213,6 +263,7 @@ function decodePayload(wire: WireEvent): HubEvent | undefined {
     const { reason, stage } = wire.device_quarantined;
     return { kind: 'device_quarantined', ieee: ieee(wire.device_quarantined), reason: reason ?? '', stage: stage ?? '' };
   }
+  if (wire.gateway_status) return decodeGatewayStatus(wire.gateway_status);
   if (wire.snapshot_started) {
     const { snapshot_id, devices, reason } = wire.snapshot_started;
     return { kind: 'snapshot_started', snapshotId: snapshot_id ?? '', devices: devices ?? 0, reason: reason ?? '' };

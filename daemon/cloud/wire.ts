@@ -81,6 +81,22 @@ export interface WireEventPayloads {
   snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
   snapshot_device?: WireSnapshotDevice;
   snapshot_ended?: { snapshot_id?: string; devices?: number };
+  gateway_status?: WireGatewayStatus;
+}
+
+export interface WireGatewayStatus {
+  reason?: string;
+  firmware_version?: string;
+  node_version?: string;
+  coordinator?: { type?: string; firmware?: string; ieee?: string } | null;
+  channel?: number;
+  pan_id?: number;
+  extended_pan_id?: string;
+  devices?: { total?: number; available?: number; unavailable?: number; left?: number; quarantined?: number } | null;
+  uptime_seconds?: number;
+  outbox?: { events?: number; bytes?: number; oldest_age_ms?: number } | null;
+  last_error?: string;
+  health?: Array<{ component?: string; status?: string; reason?: string }>;
 }
 
 export interface WireSnapshotDevice {

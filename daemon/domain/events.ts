@@ -57,7 +57,26 @@ export type HubEvent =
    */
   | { kind: 'snapshot_started'; snapshotId: string; devices: number; reason: string }
   | { kind: 'snapshot_device'; snapshotId: string; device: SnapshotDevice }
-  | { kind: 'snapshot_ended'; snapshotId: string; devices: number };
+  | { kind: 'snapshot_ended'; snapshotId: string; devices: number }
+  /** The gateway itself: at every cloud connect and when a slow-moving field changes. */
+  | ({ kind: 'gateway_status' } & GatewayStatus);
+
+export interface GatewayStatus {
+  /** 'connected' (after a Welcome) or 'changed'. */
+  reason: string;
+  firmwareVersion: string;
+  nodeVersion: string;
+  /** Empty strings while the coordinator is not available. */
+  coordinator: { type: string; firmware: string; ieee: string };
+  /** Absent while the network is not up. */
+  network?: { channel: number; panId: number; extendedPanId: string };
+  devices: { total: number; available: number; unavailable: number; left: number; quarantined: number };
+  uptimeSeconds: number;
+  outbox: { events: number; bytes: number; oldestAgeMs: number };
+  /** The newest "component: reason" of a health component that turned bad or degraded. */
+  lastError?: string;
+  health: Array<{ component: string; status: 'ok' | 'degraded' | 'bad'; reason?: string }>;
+}
 
 /** One device in a snapshot: what the hub knows about it right now. */
 export interface SnapshotDevice {

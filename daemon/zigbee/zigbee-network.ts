@@ -208,6 +208,15 @@ export class ZigbeeNetwork {
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
+  /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
+  async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
+    const controller = this.started();
+    const version = await controller.getCoordinatorVersion();
+    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
+    const coordinator = controller.getDevicesByType('Coordinator')[0];
+    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
+  }
+
   /**
    * Sets a device aside (its messages are ignored) until it is re-interviewed or removed;
    * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).

@@ -46,5 +46,9 @@ function describe(event: HubEvent): string {
     }
     case 'snapshot_ended':
       return `${event.snapshotId} ${event.devices} devices`;
+    case 'gateway_status': {
+      const { devices, outbox, coordinator } = event;
+      return `${event.reason} ${event.firmwareVersion} node ${event.nodeVersion} ${coordinator.type || 'no coordinator'} ${devices.total} devices (${devices.unavailable} unavailable), outbox ${outbox.events}${event.lastError ? `, last error: ${event.lastError}` : ''}`;
+    }
   }
 }
