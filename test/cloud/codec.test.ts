@@ -98,6 +98,19 @@ const EVENTS: HubEvent[] = [
     },
   },
   { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2 },
+  {
+    kind: 'gateway_status',
+    reason: 'connected',
+    firmwareVersion: '1.0.0',
+    nodeVersion: 'v22.11.0',
+    coordinator: { type: 'zStack3x0', firmware: '20230507', ieee: '0x00124b0000000001' },
+    network: { channel: 25, panId: 6754, extendedPanId: '0xdddddddddddddddd' },
+    devices: { total: 3, available: 2, unavailable: 1, left: 0, quarantined: 1 },
+    uptimeSeconds: 3600,
+    outbox: { events: 12, bytes: 3400, oldestAgeMs: 1500 },
+    lastError: 'store: disk full',
+    health: [{ component: 'store', status: 'ok' }, { component: 'coordinator', status: 'bad', reason: 'unplugged' }],
+  },
 ];
 
 t.test('every hub event round-trips through protobuf', async (t) => {
