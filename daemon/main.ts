@@ -9,6 +9,7 @@ import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
 import { GatewayStatusReporter } from './hub/gateway-status.js';
+import { sendOwedSnapshots } from './hub/owed-snapshot.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import { SerialCommandExecutor } from './hub/serial-commands.js';
 import { startLan } from './hub/start-lan.js';
@@ -88,6 +89,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
   let gatewayStatus: GatewayStatusReporter | undefined;
+  let stopOwedSnapshots: (() => void) | undefined;
   const startedAt = Date.now();
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
@@ -154,18 +156,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
-      // After a gap or resync_requested the platform's copy is stale: send the owed snapshot
-      // once it can be delivered (it follows whatever the outbox still holds).
       const reporter = gatewayStatus;
-      cloud.on('connected', () => {
-        void reporter.connected();
-        try {
-          const owed = store.snapshots.queueOwed();
-          if (owed) log.info('snapshot queued for the cloud', { snapshotId: owed.snapshotId, devices: owed.devices });
-        } catch (error) {
-          log.warn('could not queue the owed snapshot; it stays owed', { error: error instanceof Error ? error.message : String(error) });
-        }
-      });
+      cloud.on('connected', () => void reporter.connected());
+      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+      // once it can be delivered (it follows whatever the outbox still holds).
+      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
       cloud.start();
     }
     const cloudLink = cloud;
@@ -173,6 +168,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   } catch (error) {
     deps.crash?.watch(undefined);
     await lan?.stop().catch(() => undefined);
+    stopOwedSnapshots?.();
     await cloud?.stop().catch(() => undefined);
     await gatewayStatus?.stop();
     await supervisor.stop();
@@ -201,6 +197,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
       await step('LAN API', () => lan?.stop());
+      stopOwedSnapshots?.();
       await step('cloud link', () => cloud?.stop());
       await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
