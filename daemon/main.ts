@@ -8,6 +8,8 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
+import { GatewayStatusReporter } from './hub/gateway-status.js';
+import { sendOwedSnapshots } from './hub/owed-snapshot.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import { SerialCommandExecutor } from './hub/serial-commands.js';
 import { startLan } from './hub/start-lan.js';
@@ -93,6 +95,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
+  let gatewayStatus: GatewayStatusReporter | undefined;
+  let stopOwedSnapshots: (() => void) | undefined;
+  const startedAt = Date.now();
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
@@ -133,6 +138,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
     }
 
+    gatewayStatus = new GatewayStatusReporter({
+      firmwareVersion: deps.version,
+      startedAt,
+      now: Date.now,
+      coordinator: () => network.coordinatorInfo(),
+      network: () => network.networkParameters(),
+      devices: () => store.devices.list(),
+      outbox: () => store.outbox.stats(),
+      health,
+      append: (event) => store.events.append(event),
+      log: log.child('status'),
+    });
+    gatewayStatus.start();
+
     if (config.cloud.enabled) {
       cloud = new CloudLink({
         target: config.cloud.target!,
@@ -145,6 +164,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
+      const reporter = gatewayStatus;
+      cloud.on('connected', () => void reporter.connected());
+      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+      // once it can be delivered (it follows whatever the outbox still holds).
+      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
       cloud.start();
     }
     const cloudLink = cloud;
@@ -152,7 +176,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   } catch (error) {
     deps.crash?.watch(undefined);
     await lan?.stop().catch(() => undefined);
+    stopOwedSnapshots?.();
     await cloud?.stop().catch(() => undefined);
+    await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -179,7 +205,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
       await step('LAN API', () => lan?.stop());
+      stopOwedSnapshots?.();
       await step('cloud link', () => cloud?.stop());
+      await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
       await step('zigbee network', () => network.stop());
       await step('store', () => store.close());

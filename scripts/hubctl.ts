@@ -36,6 +36,7 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   pair HOST[:PORT] --code CODE --fingerprint FP [--name NAME]
   devices [--room ROOM]            device NAME
   set NAME key=value ...           watch [--count N]
+  read NAME key ...                (from the device itself)
   permit-join [SECONDS]            rename NAME NEW-NAME
   room NAME [ROOM]                 remove NAME [--force]
   reinterview NAME                 reconfigure NAME
@@ -133,6 +134,13 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
           const reply = await call('SetState', { device: name, state: toStruct(state) });
           const after = fromStruct(reply['state']);
           print(`${name}: ${stateText(after) || 'sent'}`, after);
+          return EXIT.ok;
+        }
+        case 'read': {
+          const [name, ...keys] = need(args, 2, 'read NAME key ...');
+          const reply = await call('ReadState', { device: name, keys });
+          const fresh = fromStruct(reply['state']);
+          print(`${name}: ${stateText(fresh)}`, fresh);
           return EXIT.ok;
         }
         case 'permit-join': {

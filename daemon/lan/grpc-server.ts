@@ -66,6 +66,7 @@ export class LanGrpcServer {
         const state = await s.setState(ctx, { device: r.device, state: r.state ? fromStruct(r.state) : {} });
         return { state: state ? toStruct(state) : null };
       }),
+      ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
       ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),

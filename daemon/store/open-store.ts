@@ -9,6 +9,7 @@ import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { LanClients } from './lan-clients.js';
+import { Snapshots } from './snapshot.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
@@ -88,6 +89,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const settings = new Settings(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
+  const snapshots = new Snapshots(db, batch, outbox, devices, states);
   const flush = () => batch.flush();
   const trouble = new StorageTrouble(
     path,
@@ -159,6 +161,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     settings,
     seenCommands,
     lanClients,
+    snapshots,
     flush,
     backupNow: () => {
       if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));

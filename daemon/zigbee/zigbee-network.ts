@@ -18,6 +18,7 @@ import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
+import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -223,6 +224,15 @@ export class ZigbeeNetwork {
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
+  /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
+  async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
+    const controller = this.started();
+    const version = await controller.getCoordinatorVersion();
+    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
+    const coordinator = controller.getDevicesByType('Coordinator')[0];
+    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
+  }
+
   /**
    * Sets a device aside (its messages are ignored) until it is re-interviewed or removed;
    * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).
@@ -278,6 +288,45 @@ export class ZigbeeNetwork {
     });
     this.state.publish(ieee, result);
     return result;
+  }
+
+  /**
+   * Reads named state from the device itself (the converters' convertGet), with the same
+   * policy as setState (exposed keys with the get access bit only). The answers arrive as
+   * ordinary messages, so they are screened and emitted as `state` events like any report.
+   * Resolves with the fresh values of the requested keys once all arrived, or with those that
+   * did within `settleMs` after the reads were answered; rejects when none did.
+   */
+  async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
+    const device = this.device(ieee);
+    const definition = await this.definitionOf(device);
+    const fresh: DeviceState = {};
+    let allArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+    const off = this.events.on('state', (event) => {
+      if (event.ieee !== ieee) return;
+      for (const key of keys) if (key in event.state) fresh[key] = event.state[key];
+      if (keys.every((key) => key in fresh)) allArrived();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await requestState(keys, {
+        device,
+        definition,
+        state: this.state.of(ieee),
+        options: this.state.optionsOf(ieee),
+        publish: (payload) => this.state.publish(ieee, payload),
+      });
+      // The read is answered before its message has gone through fromZigbee: wait, bounded.
+      await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMs)))]);
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+    if (Object.keys(fresh).length === 0) {
+      throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
+    }
+    return fresh;
   }
 
   /**

@@ -29,7 +29,8 @@ export interface SimulatedDeviceOptions {
 }
 
 /** How set() announces its changes. */
-export type ReportMode = 'immediate' | 'configured';
+/** 'silent': the value changes without any report (a lost report; only a read finds it). */
+export type ReportMode = 'immediate' | 'configured' | 'silent';
 
 const BASIC = 0x0000;
 const COORDINATOR_ENDPOINT = 1;
@@ -112,6 +113,7 @@ export class SimulatedDevice {
     for (const attrId of ids) {
       if (this.store.set(endpoint, cluster, attrId, values[attrId]!)) changed.push(attrId);
     }
+    if (mode === 'silent') return;
     this.announce(endpoint, cluster, mode === 'immediate' ? ids : changed, mode);
   }
 
