@@ -15,7 +15,7 @@ const CloudMessage = root.lookupType('zigbee_hubd.cloud.v1.CloudMessage');
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, oneofs: true };
 
 // Plain JSON-like objects decoded from the wire; Structs already turned into plain objects.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type Plain = Record<string, any>;
 
 /** An event as this platform stores it: the Event message, `payload` names the oneof member. */
