@@ -8,6 +8,8 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
+import { GatewayStatusReporter } from './hub/gateway-status.js';
+import { sendOwedSnapshots } from './hub/owed-snapshot.js';
 import { reconcileDevices } from './hub/reconcile.js';
 import { reconcileGroups } from './hub/reconcile-groups.js';
 import { SerialCommandExecutor } from './hub/serial-commands.js';
@@ -41,7 +43,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
-  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
+  // Owner-only: herdsman's files hold the network key.
+  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o700 });
 
   // Every component reports its health here; each change is logged once and sent to the cloud.
   const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
@@ -75,6 +78,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     stateOf: (ieee) => store.state.get(ieee),
     // Checked against the definition when set (set_options); read for every converter call.
     deviceOptions: (ieee) => store.deviceOptions.get(ieee),
+    herdsmanFileCopies: config.store.backupKeep,
   });
   const sync = syncDevicesToStore(network, store);
   quarantineBeforeStart(network, store, deps, log);
@@ -88,9 +92,17 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     line.call(log, 'health changed', { component, status, ...(reason !== undefined ? { reason } : {}) });
     store.events.append({ kind: 'health_changed', component, status, ...(reason !== undefined ? { reason } : {}) });
   });
+  // Degraded until the next start: what changed since the good copy (a device paired since) may be missing.
+  network.on('herdsman_files_repaired', ({ repairs }) => {
+    const what = repairs.map((r) => `${r.file} ${r.problem}, ${r.restoredFrom ? 'restored from a good copy' : 'no good copy'}`);
+    health.report('herdsman_files', 'degraded', `damaged at start and set aside: ${what.join('; ')}`);
+  });
 
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
+  let gatewayStatus: GatewayStatusReporter | undefined;
+  let stopOwedSnapshots: (() => void) | undefined;
+  const startedAt = Date.now();
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
@@ -98,6 +110,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const supervisor = new CoordinatorSupervisor({
     network,
     log: log.child('coordinator'),
+    health,
     onDown: () => availability?.stop(),
     // A fresh monitor: results of pings sent to the lost coordinator must not count.
     onUp: () => {
@@ -134,6 +147,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
     }
 
+    gatewayStatus = new GatewayStatusReporter({
+      firmwareVersion: deps.version,
+      startedAt,
+      now: Date.now,
+      coordinator: () => network.coordinatorInfo(),
+      network: () => network.networkParameters(),
+      devices: () => store.devices.list(),
+      outbox: () => store.outbox.stats(),
+      health,
+      append: (event) => store.events.append(event),
+      log: log.child('status'),
+    });
+    gatewayStatus.start();
+
     if (config.cloud.enabled) {
       cloud = new CloudLink({
         target: config.cloud.target!,
@@ -146,6 +173,11 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
+      const reporter = gatewayStatus;
+      cloud.on('connected', () => void reporter.connected());
+      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+      // once it can be delivered (it follows whatever the outbox still holds).
+      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
       cloud.start();
     }
     const cloudLink = cloud;
@@ -153,7 +185,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   } catch (error) {
     deps.crash?.watch(undefined);
     await lan?.stop().catch(() => undefined);
+    stopOwedSnapshots?.();
     await cloud?.stop().catch(() => undefined);
+    await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
     stopHearing();
@@ -181,8 +215,10 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
       await step('LAN API', () => lan?.stop());
+      stopOwedSnapshots?.();
       await step('cloud link', () => cloud?.stop());
       stopHearing();
+      await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
       await step('zigbee network', () => network.stop());
       await step('store', () => store.close());

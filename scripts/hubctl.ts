@@ -37,6 +37,7 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   devices [--room ROOM]            device NAME
   set NAME key=value ...           watch [--count N]
   options NAME key=value ...       (device options, e.g. temperature_calibration=-1.5; key=null removes)
+  read NAME key ...                (from the device itself)
   permit-join [SECONDS]            rename NAME NEW-NAME
   room NAME [ROOM]                 remove NAME [--force]
   reinterview NAME                 reconfigure NAME
@@ -141,6 +142,13 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
           const reply = await call('SetDeviceOptions', { device: name, options: toStruct(parseAssignments(pairs)) });
           const options = fromStruct(reply['options']);
           print(`${name} options: ${stateText(options) || 'none'}`, options);
+          return EXIT.ok;
+        }
+        case 'read': {
+          const [name, ...keys] = need(args, 2, 'read NAME key ...');
+          const reply = await call('ReadState', { device: name, keys });
+          const fresh = fromStruct(reply['state']);
+          print(`${name}: ${stateText(fresh)}`, fresh);
           return EXIT.ok;
         }
         case 'permit-join': {
@@ -253,7 +261,7 @@ function parseAssignments(pairs: string[]): Record<string, unknown> {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)}`);
     const text = pair.slice(eq + 1);
-    let value: unknown = text;
+    let value: unknown;
     // Numbers, true/false and {"x":...} objects as JSON; anything else ("ON") as text.
     try {
       value = JSON.parse(text);

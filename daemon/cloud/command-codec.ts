@@ -15,6 +15,8 @@ export type DecodedCommand =
 const MAX_ID_LENGTH = 128;
 const MAX_STATE_KEYS = 64;
 const MAX_STATE_DEPTH = 4;
+const MAX_READ_KEYS = 64;
+const MAX_KEY_LENGTH = 128;
 /** Zigbee's permit-join window is 0..254 s (255 meant "forever" and is deprecated). */
 const MAX_PERMIT_JOIN_SECONDS = 254;
 
@@ -101,6 +103,16 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     if (!ieee) return invalid(id, 'reconfigure_device needs ieee as 0x + 16 hex digits');
     return { ok: true, command: { kind: 'reconfigure_device', id, ieee, ...expiresAt } };
   }
+  if (wire.request_snapshot) return { ok: true, command: { kind: 'request_snapshot', id, ...expiresAt } };
+  if (wire.read_state) {
+    const ieee = normalizeIeee(wire.read_state.ieee);
+    if (!ieee) return invalid(id, 'read_state needs ieee as 0x + 16 hex digits');
+    const keys = wire.read_state.keys ?? [];
+    if (keys.length === 0 || keys.length > MAX_READ_KEYS) return invalid(id, `read_state needs 1..${MAX_READ_KEYS} keys, got ${keys.length}`);
+    const bad = keys.find((key) => typeof key !== 'string' || key === '' || key.length > MAX_KEY_LENGTH);
+    if (bad !== undefined) return invalid(id, `read_state key ${JSON.stringify(bad)} must be 1..${MAX_KEY_LENGTH} characters`);
+    return { ok: true, command: { kind: 'read_state', id, ieee, keys: [...new Set(keys)], ...expiresAt } };
+  }
   return invalid(id, 'unknown or missing command kind');
 }
 
@@ -154,6 +166,12 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'set_options':
       wire.set_device_options = { ieee: command.ieee, options: toStruct(command.options) };
+      break;
+    case 'request_snapshot':
+      wire.request_snapshot = {};
+      break;
+    case 'read_state':
+      wire.read_state = { ieee: command.ieee, keys: command.keys };
       break;
   }
   return wire;

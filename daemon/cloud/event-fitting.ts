@@ -50,7 +50,8 @@ export function fitEvent(sequenced: SequencedEvent): FittedEvent {
 function reduceEvent(event: HubEvent, why: string): HubEvent | undefined {
   switch (event.kind) {
     case 'state_changed': {
-      const state = reduceState(event.state, why);
+      // The changed keys first: they are what this event is about; the rest is context.
+      const state = reduceState(event.state, why, event.changed);
       const changed = event.changed.filter((key) => key in state).slice(0, MAX_REDUCED_KEYS);
       return { ...event, state, changed };
     }
@@ -65,18 +66,25 @@ function reduceEvent(event: HubEvent, why: string): HubEvent | undefined {
         ...(event.state ? { state: reduceState(event.state, why) } : {}),
       };
     }
+    case 'snapshot_device':
+      return { ...event, device: { ...event.device, state: reduceState(event.device.state, why) } };
     default:
       return undefined;
   }
 }
 
-/** The state's small values, plus a note naming what was left out. */
-function reduceState(state: DeviceState, why: string): DeviceState {
+/** The state's small values (keys in `first` before the others), plus a note naming what was left out. */
+function reduceState(state: DeviceState, why: string, first: string[] = []): DeviceState {
   const kept: DeviceState = {};
   const left: string[] = [];
-  for (const [key, value] of Object.entries(state)) {
-    if (Object.keys(kept).length < MAX_REDUCED_KEYS && key.length <= MAX_REDUCED_VALUE_CHARS && isSmall(value)) kept[key] = value;
-    else left.push(key);
+  let keptCount = 0;
+  const keys = [...new Set([...first.filter((key) => key in state), ...Object.keys(state)])];
+  for (const key of keys) {
+    const value = state[key];
+    if (keptCount < MAX_REDUCED_KEYS && key.length <= MAX_REDUCED_VALUE_CHARS && isSmall(value)) {
+      kept[key] = value;
+      keptCount++;
+    } else left.push(key);
   }
   const names = cutText(left.join(', '), 512);
   kept[REDUCED_NOTE_KEY] = `${why}; ${left.length} of ${Object.keys(state).length} keys left out: ${names}`;

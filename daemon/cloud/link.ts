@@ -170,9 +170,11 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       this.emit('disconnected', { reason: end.reason });
       return;
     }
-    if (end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs) {
-      this.backoff.reset();
-    }
+    // Delivered progress proves the platform works: under a rolling deploy every stream is cut
+    // after a few events, and a backoff that grew per cut would leave the outbox minutes behind.
+    // A stream that stayed up long without anything to deliver (an idle hub) counts as well.
+    const stayedUp = end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs;
+    if (end.delivered > 0 || stayedUp) this.backoff.reset();
     const retryInMs = this.backoff.next();
     this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
     this.emit('disconnected', { reason: end.reason, retryInMs });

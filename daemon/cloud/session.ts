@@ -41,6 +41,8 @@ export interface SessionEnd {
   welcomed: boolean;
   /** When the Welcome arrived (clock time), for the backoff's "healthy connection" rule. */
   welcomedAt?: number;
+  /** Events the platform acknowledged with an Ack on this stream: delivered progress. */
+  delivered: number;
 }
 
 export interface SessionProgress {
@@ -60,6 +62,7 @@ export class LinkSession {
   private welcomedAt: number | undefined;
   private sentUpTo = 0;
   private ackedUpTo = 0;
+  private delivered = 0;
   /** Events written but not acknowledged, ascending by seq, with what each added to its batch. */
   private inFlight: Array<{ seq: number; bytes: number }> = [];
   private inFlightBytes = 0;
@@ -174,6 +177,7 @@ export class LinkSession {
     let acked = 0;
     while (acked < this.inFlight.length && this.inFlight[acked]!.seq <= upToSeq) this.inFlightBytes -= this.inFlight[acked++]!.bytes;
     this.inFlight.splice(0, acked);
+    this.delivered += acked;
     this.options.onAcked(upToSeq);
     this.schedulePump();
   }
@@ -260,6 +264,7 @@ export class LinkSession {
       reason,
       welcomed: this.welcomedAt !== undefined,
       ...(this.welcomedAt !== undefined ? { welcomedAt: this.welcomedAt } : {}),
+      delivered: this.delivered,
     });
   }
 }

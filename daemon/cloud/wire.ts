@@ -78,6 +78,37 @@ export interface WireEventPayloads {
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
+  snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
+  snapshot_device?: WireSnapshotDevice;
+  snapshot_ended?: { snapshot_id?: string; devices?: number };
+  gateway_status?: WireGatewayStatus;
+}
+
+export interface WireGatewayStatus {
+  reason?: string;
+  firmware_version?: string;
+  node_version?: string;
+  coordinator?: { type?: string; firmware?: string; ieee?: string } | null;
+  channel?: number;
+  pan_id?: number;
+  extended_pan_id?: string;
+  devices?: { total?: number; available?: number; unavailable?: number; left?: number; quarantined?: number } | null;
+  uptime_seconds?: number;
+  outbox?: { events?: number; bytes?: number; oldest_age_ms?: number } | null;
+  last_error?: string;
+  health?: Array<{ component?: string; status?: string; reason?: string }>;
+}
+
+export interface WireSnapshotDevice {
+  snapshot_id?: string;
+  device?: WireDeviceDescription | null;
+  name?: string;
+  room?: string;
+  available?: boolean;
+  left?: boolean;
+  quarantine?: { ieee?: string; reason?: string; stage?: string } | null;
+  state?: WireStruct | null;
+  last_seen_ms?: number;
 }
 
 export type WireEventPayloadName = keyof WireEventPayloads;
@@ -105,6 +136,8 @@ export interface WireCommandActions {
   reinterview_device?: { ieee?: string };
   reconfigure_device?: { ieee?: string };
   set_device_options?: { ieee?: string; options?: WireStruct | null };
+  request_snapshot?: Record<string, never>;
+  read_state?: { ieee?: string; keys?: string[] };
 }
 
 export interface WireCommand extends WireCommandActions {

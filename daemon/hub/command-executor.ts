@@ -84,6 +84,19 @@ export class HubCommandExecutor implements CommandExecutor {
         case 'remove_group_member':
         case 'set_group_state':
           return await executeGroupCommand(command, this.network, this.store);
+        case 'read_state': {
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
+          // The fresh values are also stored (and sent as state_changed) by device-sync.
+          const state = await this.network.readState(device.ieee, command.keys);
+          return { ok: true, state };
+        }
+        case 'request_snapshot': {
+          // Queued in the outbox before this result, so the result follows snapshot_ended.
+          const { snapshotId, devices } = this.store.snapshots.queue(`requested by command ${command.id}`);
+          return { ok: true, state: { snapshot_id: snapshotId, devices } };
+        }
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };
       }

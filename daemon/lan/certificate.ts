@@ -95,7 +95,7 @@ function checkPair(keyPem: string, certPem: string, keyFile: string, certFile: s
   try {
     matches = new crypto.X509Certificate(certPem).checkPrivateKey(crypto.createPrivateKey(keyPem));
   } catch (error) {
-    throw new Error(`cannot read the LAN TLS identity (${certFile}, ${keyFile}): ${(error as Error).message}; move both aside to make a new one (clients must pair again)`);
+    throw new Error(`cannot read the LAN TLS identity (${certFile}, ${keyFile}): ${(error as Error).message}; move both aside to make a new one (clients must pair again)`, { cause: error });
   }
   if (!matches) throw new Error(`the LAN TLS key ${keyFile} does not belong to ${certFile}; move both aside to make a new one (clients must pair again)`);
 }

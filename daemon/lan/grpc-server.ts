@@ -91,6 +91,7 @@ export class LanGrpcServer {
       SetGroupState: unary(async (ctx, r) => ({
         state: toStruct(await s.groupCommand(ctx, 'SetGroupState', { kind: 'set_group_state', group: groupRef(r.group), state: r.state ? fromStruct(r.state) : {} })),
       })),
+      ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
       ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),

@@ -145,6 +145,16 @@ export class LanService {
     return result.state;
   }
 
+  async readState(ctx: RequestContext, request: { device: string; keys: string[] }): Promise<DeviceState> {
+    const caller = this.admit(ctx, 'control', 'ReadState');
+    const device = this.resolve(request.device);
+    const keys = request.keys;
+    if (!Array.isArray(keys) || keys.length === 0) throw new LanError('invalid_argument', 'keys must name at least one key, e.g. ["state"]');
+    if (keys.length > MAX_STATE_KEYS) throw new LanError('invalid_argument', `more than ${MAX_STATE_KEYS} keys`);
+    const result = await this.run(caller, { kind: 'read_state', id: commandId(), ieee: device.ieee, keys });
+    return result.state ?? {};
+  }
+
   async renameDevice(ctx: RequestContext, request: { device: string; name: string }): Promise<LanDevice> {
     const caller = this.admit(ctx, 'control', 'RenameDevice');
     const device = this.resolve(request.device);

@@ -47,7 +47,7 @@ export class Backups {
     const newestAt = newest === undefined ? undefined : stampTime(newest);
     // A clock that went backwards (no RTC, before NTP) must not postpone backups indefinitely.
     const delay = newestAt === undefined ? 0 : Math.min(Math.max(newestAt + this.opts.intervalMs - now, 0), this.opts.intervalMs);
-    this.timer = this.opts.clock.setTimeout(() => this.scheduled(), delay);
+    this.timer = this.opts.clock.setTimeout(() => this.scheduled(), delay); // scheduled() catches its own errors
   }
 
   stop(): void {

@@ -26,7 +26,9 @@
 // - Device events are produced by the store itself, in the transaction of the row change:
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,
-//   setAvailability -> availability_changed, state.apply -> state_changed (changed keys only).
+//   setAvailability -> availability_changed, state.apply -> state_changed (full latest state + changed keys).
+//   snapshots.queue(reason) -> snapshot_started, snapshot_device per device, snapshot_ended
+//   (consecutive seqs, one write); a gap or resync_requested marks one owed (snapshots.owed()).
 //   events.append is for everything else (permit_join_changed, command_result, resync_requested).
 // - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`
 //   event per dropped chunk; other events are never dropped.
@@ -54,6 +56,8 @@ export type {
   SeenCommandState,
   SeenCommandsStore,
   SettingsStore,
+  SnapshotInfo,
+  SnapshotStore,
   StateStore,
   Store,
   StoreClock,

@@ -11,6 +11,7 @@ import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { LanClients } from './lan-clients.js';
+import { Snapshots } from './snapshot.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
@@ -24,7 +25,8 @@ const LAST_STORAGE_TROUBLE_KEY = 'store.last_storage_trouble';
 
 export const systemClock: StoreClock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  // A callback's promise never rejects (StoreClock): nothing to observe.
+  setTimeout: (fn, ms) => setTimeout(() => void fn(), ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
@@ -95,6 +97,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const groups = new Groups(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
+  const snapshots = new Snapshots(db, batch, outbox, devices, states);
   const flush = () => batch.flush();
   const trouble = new StorageTrouble(
     path,
@@ -168,6 +171,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     settings,
     seenCommands,
     lanClients,
+    snapshots,
     flush,
     backupNow: () => {
       if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
 import type { TelemetryShedder } from './outbox-bounds.js';
+import { SNAPSHOT_OWED_KEY } from './snapshot.js';
 import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -62,6 +63,7 @@ export class Outbox implements OutboxReader {
   private readonly loadSize: Database.Statement<[], { n: number; bytes: number }>;
   private readonly loadEpoch: Database.Statement<[string], { value: string }>;
   private readonly oldest: Database.Statement<[], { at: number }>;
+  private readonly markSnapshotOwed: Database.Statement<[string, string, number]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -84,12 +86,18 @@ export class Outbox implements OutboxReader {
     this.loadSize = db.prepare('SELECT count(*) AS n, total(bytes) AS bytes FROM outbox');
     this.loadEpoch = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.oldest = db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1');
+    this.markSnapshotOwed = db.prepare(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
     this.reload();
     this.durableSeq = this.lastSeq;
   }
 
   /** Adds an event to the current transaction. Only for code already inside batch.run(). */
   insert(event: HubEvent): number {
+    // From here the platform's copy is stale: a snapshot is owed (see snapshot.ts).
+    if (event.kind === 'gap' || event.kind === 'resync_requested') this.markSnapshotOwed.run(SNAPSHOT_OWED_KEY, `${event.kind}: ${event.reason}`, this.now());
     const payload = encodeEvent(event);
     const bytes = Buffer.byteLength(payload);
     const seq = Number(this.insertStmt.run(this.now(), event.kind, eventClass(event), payload, bytes).lastInsertRowid);

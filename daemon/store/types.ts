@@ -13,7 +13,8 @@ export interface StoreLog {
 /** Wall clock and timers for time-based logic (daily backups, timestamps). Tests pass a fake one. */
 export interface StoreClock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** fn may return a promise that never rejects: a fake clock awaits it, the real one ignores it. */
+  setTimeout(fn: () => void | Promise<void>, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
@@ -143,7 +144,8 @@ export interface StateStore {
   get(ieee: Ieee): DeviceState | undefined;
   /**
    * Stores the keys whose value differs from the stored one and queues one state_changed event
-   * carrying only those keys, in the same transaction. Undefined values are ignored.
+   * carrying the device's full latest state and the names of those keys, in the same
+   * transaction. Undefined values are ignored.
    * Throws UnknownDeviceError for a device not in the table.
    */
   apply(ieee: Ieee, partial: DeviceState): { changed: string[] };
@@ -237,6 +239,24 @@ export interface CommitStats {
   commitMsMax: number;
 }
 
+/** A snapshot queued in the outbox. */
+export interface SnapshotInfo {
+  snapshotId: string;
+  devices: number;
+}
+
+export interface SnapshotStore {
+  /**
+   * Queues snapshot_started, one snapshot_device per device (by ieee) and snapshot_ended, as
+   * consecutive outbox events in one write; clears an owed snapshot.
+   */
+  queue(reason: string): SnapshotInfo;
+  /** Why a snapshot is owed (a gap or resync_requested was written since the last one), or undefined. */
+  owed(): string | undefined;
+  /** Queues the owed snapshot, if one is. */
+  queueOwed(): SnapshotInfo | undefined;
+}
+
 export interface DeviceOptionsStore {
   /** The device's options; {} for none or an unknown device. */
   get(ieee: Ieee): Record<string, unknown>;
@@ -270,6 +290,7 @@ export interface Store {
   readonly settings: SettingsStore;
   readonly seenCommands: SeenCommandsStore;
   readonly lanClients: LanClientStore;
+  readonly snapshots: SnapshotStore;
   /** Resolves when every write queued so far is durable (shares the next group commit). */
   flush(): Promise<void>;
   /** Online backup of everything durable; resolves with the backup file's path. */

@@ -163,6 +163,9 @@ export class WriteBatch {
   private settle(err?: Error): undefined {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+    for (const w of waiters) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
   }
 }

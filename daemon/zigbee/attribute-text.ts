@@ -17,7 +17,7 @@ export function textOf(value: unknown): string | undefined {
   else if (value instanceof Uint8Array) text = bytesText(value);
   if (text === undefined) return undefined; // arrays, structs, null: no text in them
   // Control characters (a trailing NUL is common), and U+FFFD left by bytes that were not UTF-8.
-  // eslint-disable-next-line no-control-regex
+   
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '').trim();
   if (clean.length === 0) return undefined;
   return clean.length > MAX_TEXT_LENGTH ? clean.slice(0, MAX_TEXT_LENGTH) : clean;

@@ -24,6 +24,8 @@ interface ExposeLike {
 
 /** The converters' access bit for "can be set". */
 const ACCESS_SET = 0b010;
+/** The converters' access bit for "can be read from the device" (get). */
+const ACCESS_GET = 0b100;
 
 /** Property -> expose, for the leaves of the definition's exposes (lights are descended). */
 export function exposedProperties(definition: ConverterDefinition, device: HerdsmanDevice): Map<string, ExposeLike> {
@@ -67,6 +69,11 @@ export function exposeRanges(definition: ConverterDefinition, device: HerdsmanDe
 /** An expose without an access field is not settable: only an explicit set bit counts. */
 export function isSettable(expose: ExposeLike): boolean {
   return expose.access !== undefined && (expose.access & ACCESS_SET) !== 0;
+}
+
+/** Like isSettable, for reading from the device: only an explicit get bit counts. */
+export function isGettable(expose: ExposeLike): boolean {
+  return expose.access !== undefined && (expose.access & ACCESS_GET) !== 0;
 }
 
 /** A reason the value cannot be set, or undefined when it looks fine. */

@@ -12,6 +12,7 @@ export type {
   NetworkCredentials,
   RemoveOptions,
   SerialAdapter,
+  SerialDropStats,
   SerialOptions,
   StartResult,
   ZigbeeLogger,

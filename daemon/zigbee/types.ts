@@ -77,6 +77,22 @@ export interface ZigbeeNetworkOptions {
   interviewRetry?: InterviewRetryPolicy;
   /** Default: the global setTimeout/clearTimeout. */
   timers?: Timers;
+  /** Good copies kept of each of herdsman's files (herdsman-files.ts). Default 3. */
+  herdsmanFileCopies?: number;
+}
+
+export type HerdsmanFileName = 'coordinator_backup.json' | 'database.db';
+
+/** One of herdsman's files was damaged at start: what was wrong and what was done about it. */
+export interface HerdsmanFileRepair {
+  file: HerdsmanFileName;
+  problem: string;
+  /** Where the damaged file now is (never deleted). */
+  movedTo: string;
+  /** The good copy put in its place, if there was one. */
+  restoredFrom?: string;
+  /** Without a good copy: the readable entries of a damaged database kept. */
+  salvagedEntries?: number;
 }
 
 export type StartResult = 'reset' | 'resumed' | 'restored';
@@ -105,6 +121,10 @@ export interface ZigbeeNetworkEvents {
    */
   device_quarantined: { ieee: Ieee; reason: string; stage: string };
   adapter_disconnected: Record<string, never>;
+  /** The coordinator rebooted by itself (its reset indication): it must be started again. */
+  coordinator_reset: { reason: string };
+  /** At start, herdsman's files were damaged (a power cut): set aside and replaced. */
+  herdsman_files_repaired: { repairs: HerdsmanFileRepair[] };
 }
 
 export type ZigbeeNetworkEventKind = keyof ZigbeeNetworkEvents;
@@ -126,4 +146,14 @@ export interface ZigbeeNetworkStats {
   quarantined: number;
   /** Messages of quarantined devices, dropped unread. */
   ignoredMessages: number;
+  /** Input the serial (UNPI) parser dropped since this network was created. */
+  serialDropped: SerialDropStats;
+}
+
+export interface SerialDropStats {
+  /** Frames whose checksum failed. */
+  badChecksum: number;
+  /** Runs of bytes outside any frame, and their total size. */
+  noise: number;
+  noiseBytes: number;
 }

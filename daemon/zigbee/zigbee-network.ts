@@ -20,6 +20,7 @@ import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
+import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -32,6 +33,7 @@ import {
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
 import { checkOptions } from './option-validation.js';
+import { ControllerGuards } from './controller-guards.js';
 import type {
   Clock,
   RemoveOptions,
@@ -65,6 +67,7 @@ export class ZigbeeNetwork {
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
+  private readonly guards: ControllerGuards;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -84,6 +87,15 @@ export class ZigbeeNetwork {
     });
     this.faults = new DeviceFaults({ log: this.log, emit: this.emit });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.guards = new ControllerGuards({
+      dir: options.dataDir,
+      keepCopies: options.herdsmanFileCopies ?? 3,
+      adapter: options.serial.adapter,
+      log: this.log,
+      timers,
+      now: () => this.clock.now(),
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -158,10 +170,12 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
       controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
+    this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({
       controller,
       definitions: this.definitions,
@@ -188,6 +202,7 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -198,6 +213,7 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
+    this.guards.stopping();
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
@@ -209,6 +225,7 @@ export class ZigbeeNetwork {
     this.definitions.clear();
     try {
       await controller.stop();
+      this.guards.stopped();
     } finally {
       releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
@@ -241,6 +258,15 @@ export class ZigbeeNetwork {
   async networkParameters(): Promise<NetworkParameters> {
     const p = await this.started().getNetworkParameters();
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
+  }
+
+  /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
+  async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
+    const controller = this.started();
+    const version = await controller.getCoordinatorVersion();
+    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
+    const coordinator = controller.getDevicesByType('Coordinator')[0];
+    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
   }
 
   /**
@@ -302,6 +328,45 @@ export class ZigbeeNetwork {
    */
   async checkOptions(ieee: Ieee, changes: Record<string, unknown>): Promise<void> {
     checkOptions(await this.definitionOf(this.device(ieee)), changes);
+  }
+
+  /**
+   * Reads named state from the device itself (the converters' convertGet), with the same
+   * policy as setState (exposed keys with the get access bit only). The answers arrive as
+   * ordinary messages, so they are screened and emitted as `state` events like any report.
+   * Resolves with the fresh values of the requested keys once all arrived, or with those that
+   * did within `settleMs` after the reads were answered; rejects when none did.
+   */
+  async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
+    const device = this.device(ieee);
+    const definition = await this.definitionOf(device);
+    const fresh: DeviceState = {};
+    let allArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+    const off = this.events.on('state', (event) => {
+      if (event.ieee !== ieee) return;
+      for (const key of keys) if (key in event.state) fresh[key] = event.state[key];
+      if (keys.every((key) => key in fresh)) allArrived();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await requestState(keys, {
+        device,
+        definition,
+        state: this.state.of(ieee),
+        options: this.state.optionsOf(ieee),
+        publish: (payload) => this.state.publish(ieee, payload),
+      });
+      // The read is answered before its message has gone through fromZigbee: wait, bounded.
+      await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMs)))]);
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+    if (Object.keys(fresh).length === 0) {
+      throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
+    }
+    return fresh;
   }
 
   /**
@@ -388,6 +453,7 @@ export class ZigbeeNetwork {
       deviceFailuresByStage: faults.failuresByStage,
       quarantined: faults.quarantined,
       ignoredMessages: faults.ignoredMessages,
+      serialDropped: this.guards.serialDropStats(),
     };
   }
 

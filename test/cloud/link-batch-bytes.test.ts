@@ -86,14 +86,15 @@ t.test('a state too large for any batch is reduced with a note, and the link goe
   link.start();
   outbox.append({ kind: 'state_changed', ieee: IEEE, state: { temperature: 21.5, blob: 'y'.repeat(5 * MB) }, changed: ['temperature', 'blob'] });
   const manyKeys = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key_${i}`, i]));
-  outbox.append({ kind: 'state_changed', ieee: IEEE, state: manyKeys, changed: Object.keys(manyKeys) });
+  // Full state with one changed key far down the list: the reduced event still carries it.
+  outbox.append({ kind: 'state_changed', ieee: IEEE, state: manyKeys, changed: ['key_19999'] });
   outbox.append(stateEvent(IEEE, 22));
   await cloud.waitUntil('three events delivered', () => cloud.events.length === 3);
 
   const [blob, many, after] = cloud.events.map((e) => e.event);
   t.match(blob, { kind: 'state_changed', state: { temperature: 21.5, _reduced: /blob/ } }, 'small values kept, the large one left out and named');
   t.notOk(blob!.kind === 'state_changed' && 'blob' in blob.state, 'the 5 MB value is not sent');
-  t.match(many, { kind: 'state_changed', state: { _reduced: /20000 keys|over the \d+-byte event limit/ } });
+  t.match(many, { kind: 'state_changed', state: { _reduced: /20000 keys|over the \d+-byte event limit/, key_19999: 19999 }, changed: ['key_19999'] });
   t.same(after, stateEvent(IEEE, 22), 'the next report is untouched');
   for (const size of cloud.batchSizes) t.ok(size <= MAX_EVENT_BYTES + 16, `batch of ${size} bytes holds an event within the event limit`);
   t.equal(link.status().disconnects, 0);

@@ -6,7 +6,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { toStruct } from '../../daemon/cloud/index.js';
+import { fromStruct, toStruct } from '../../daemon/cloud/index.js';
+import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { adminRequest } from '../../scripts/hubctl/admin-client.js';
@@ -125,6 +126,17 @@ t.test('beside the cloud: a change made from the LAN reaches the cloud stream', 
   await unaryCall(client, 'SetState', { device: bulb, state: toStruct({ state: 'ON', brightness: 77 }) }, token);
   const atCloud = await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === bulb && e.event.state['brightness'] === 77);
   t.ok(atCloud, 'the cloud saw brightness 77');
+
+  // The bulb's level changes without a report; ReadState asks the bulb and both sides learn it.
+  (stack.coordinator.device(bulb) as SimulatedDevice).set(1, 0x0008, { 0: 33 }, 'silent');
+  const read = await unaryCall(client, 'ReadState', { device: bulb, keys: ['brightness'] }, token);
+  t.same(fromStruct(read['state']), { brightness: 33 }, 'ReadState answers with the fresh value');
+  await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === bulb && e.event.state['brightness'] === 33 && e.event.changed.includes('brightness'));
+  const refused = await unaryCall(client, 'ReadState', { device: bulb, keys: ['read'] }, token).then(
+    () => undefined,
+    (error: { code: number; details: string }) => error,
+  );
+  t.match(refused, { details: /cannot read 'read' \(readable: / }, 'a key that is not readable is refused, naming the readable ones');
 });
 
 t.test('with a cloud configured but unreachable: local control still works', async (t) => {

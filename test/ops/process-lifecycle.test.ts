@@ -41,7 +41,11 @@ function startChild(t: Test, mode: string, graceMs = 60_000): Child {
   const waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
   let stderr = '';
   const check = () => {
-    for (const w of [...waiters]) if (w.done()) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.done()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
     seen.add(line);
