@@ -97,9 +97,15 @@ export async function runCli(argv: string[]): Promise<void> {
   });
 }
 
+/** package.json sits one folder up from daemon/cli.ts, two from the build's dist/daemon/cli.js. */
 function readVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  for (const relative of ['../package.json', '../../package.json']) {
+    const file = new URL(relative, import.meta.url);
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'zigbee-hubd') return pkg.version ?? 'unknown';
+  }
+  return 'unknown';
 }
 
 // `tsx daemon/cli.ts ...` runs it directly; bin/zigbee-hubd.js imports it and calls runCli.
