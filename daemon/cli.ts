@@ -12,6 +12,7 @@ import { isJournalStream } from './ops/journal-stream.js';
 import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
+import { createServiceNotifier } from './ops/service-notifier.js';
 
 const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
 
@@ -82,6 +83,9 @@ export async function runCli(argv: string[]): Promise<void> {
   log.info('zigbee-hubd starting', { version, config: config.source, node: process.version, pid: process.pid });
   log.debug('effective config', { ...config });
 
+  // systemd Type=notify (a no-op without NOTIFY_SOCKET): READY, STATUS, watchdog, STOPPING.
+  const notifier = createServiceNotifier({ env: process.env, pid: process.pid, log: log.child('systemd') });
+  if (notifier.enabled) notifier.status('starting: opening the store and the Zigbee coordinator');
   // Shared by the crash handler (writes the marker) and the start (takes it): see crash-marker.ts.
   const crash = new CrashRecorder(path.join(config.dataDir, CRASH_MARKER_FILE));
   await superviseDaemon({
@@ -92,7 +96,16 @@ export async function runCli(argv: string[]): Promise<void> {
     start: async () => {
       // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
       const { startDaemon } = await import('./main.js');
-      return startDaemon(config, { log, cloudIdentity, version, crash });
+      const daemon = await startDaemon(config, { log, cloudIdentity, version, crash });
+      // startDaemon resolves once the coordinator is up and the store open: that is READY.
+      notifier.ready(daemon.status());
+      notifier.startWatchdog(() => daemon.status());
+      return {
+        stop: () => {
+          notifier.stopping();
+          return daemon.stop();
+        },
+      };
     },
   });
 }

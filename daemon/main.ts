@@ -23,6 +23,8 @@ import { ZigbeeNetwork } from './zigbee/index.js';
 
 export interface RunningDaemon {
   stop(): Promise<void>;
+  /** One line for systemd's STATUS= (`systemctl status`): devices and the cloud link's state. */
+  status(): string;
 }
 
 export interface DaemonDeps {
@@ -155,6 +157,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   log.info('zigbee-hubd ready', { devices: store.devices.list().length, cloud: config.cloud.enabled ? config.cloud.target : 'disabled' });
 
   return {
+    status() {
+      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : 'disabled'}`;
+    },
     async stop() {
       deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
