@@ -8,29 +8,33 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CRASH_MARKER_FILE, CrashRecorder } from './ops/crash-marker.js';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
+import { printableConfig } from './ops/config-print.js';
 import { isJournalStream } from './ops/journal-stream.js';
 import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
 import { createServiceNotifier } from './ops/service-notifier.js';
 
-const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
+const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config | --print-config]
 
-  -c, --config FILE   JSON config file (see daemon/ops/CONFIG.md); without it, all defaults
-      --check-config  validate the config file and exit (0 when valid, 78 when not)
+  -c, --config FILE   YAML (or JSON) config file (see daemon/ops/CONFIG.md); without it, all
+                      defaults. ZIGBEE_HUBD_<SECTION>__<KEY> variables override any key.
+      --check-config  validate the config and exit (0 when valid, 78 when not)
+      --print-config  print the effective config (file, defaults, overrides) as YAML and exit
   -h, --help          show this help
   -V, --version       show the version
 `;
 
 
 export async function runCli(argv: string[]): Promise<void> {
-  let args: { config?: string; 'check-config'?: boolean; help?: boolean; version?: boolean };
+  let args: { config?: string; 'check-config'?: boolean; 'print-config'?: boolean; help?: boolean; version?: boolean };
   try {
     args = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', short: 'c' },
         'check-config': { type: 'boolean' },
+        'print-config': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -54,12 +58,17 @@ export async function runCli(argv: string[]): Promise<void> {
   let config: HubConfig;
   let cloudIdentity: CloudIdentity;
   try {
-    config = args.config === undefined ? defaultConfig() : loadConfig(args.config);
+    const env = process.env;
+    config = args.config === undefined ? defaultConfig({ env }) : loadConfig(args.config, { env });
     cloudIdentity = readCloudIdentity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT.CONFIG;
+    return;
+  }
+  if (args['print-config']) {
+    process.stdout.write(printableConfig(config));
     return;
   }
   if (args['check-config']) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs zigbee-hubd on Debian / Raspberry Pi OS: the compiled daemon into /opt/zigbee-hubd, the
-# service user, /var/lib/zigbee-hubd, /etc/zigbee-hubd/config.json (only if missing), the systemd
+# service user, /var/lib/zigbee-hubd, /etc/zigbee-hubd/config.yaml (only if missing), the systemd
 # unit and a udev rule giving common CC2652 sticks the stable name /dev/zigbee. Safe to run again
 # (an upgrade: the app is replaced, config and data are kept). --uninstall removes what it added
 # except the config and the data.
@@ -138,19 +138,27 @@ create_user_and_dirs() {
   chmod 0750 "$DATA_DIR" "$CONFIG_DIR"
   system chown "$SERVICE_USER:$SERVICE_USER" "$DATA_DIR"
   system chown "root:$SERVICE_USER" "$CONFIG_DIR"
-  if [ -e "$CONFIG_DIR/config.json" ]; then
-    say "kept $CONFIG_DIR/config.json"
+  # Installs before the YAML config had config.json; JSON is valid YAML, so it just moves.
+  if [ -e "$CONFIG_DIR/config.json" ] && [ ! -e "$CONFIG_DIR/config.yaml" ]; then
+    mv "$CONFIG_DIR/config.json" "$CONFIG_DIR/config.yaml"
+    say "renamed $CONFIG_DIR/config.json to config.yaml (JSON is valid YAML)"
+  fi
+  if [ -e "$CONFIG_DIR/config.yaml" ]; then
+    say "kept $CONFIG_DIR/config.yaml"
   else
-    cat >"$CONFIG_DIR/config.json" <<'JSON'
-{
-  "data_dir": "/var/lib/zigbee-hubd",
-  "serial": { "path": "/dev/zigbee", "adapter": "zstack" },
-  "cloud": { "enabled": false }
-}
-JSON
-    chmod 0640 "$CONFIG_DIR/config.json"
-    system chown "root:$SERVICE_USER" "$CONFIG_DIR/config.json"
-    say "wrote $CONFIG_DIR/config.json (serial.path /dev/zigbee, cloud off): edit it, see $PREFIX/daemon/ops/CONFIG.md"
+    cat >"$CONFIG_DIR/config.yaml" <<'YAML'
+# zigbee-hubd configuration: every key, its default and its rules are in
+# /opt/zigbee-hubd/daemon/ops/CONFIG.md. ZIGBEE_HUBD_<SECTION>__<KEY> variables override keys.
+data_dir: /var/lib/zigbee-hubd
+serial:
+  path: /dev/zigbee          # the udev rule's name for a known CC2652 stick; else /dev/serial/by-id/...
+  adapter: zstack
+cloud:
+  enabled: false
+YAML
+    chmod 0640 "$CONFIG_DIR/config.yaml"
+    system chown "root:$SERVICE_USER" "$CONFIG_DIR/config.yaml"
+    say "wrote $CONFIG_DIR/config.yaml (serial.path /dev/zigbee, cloud off): edit it, see $PREFIX/daemon/ops/CONFIG.md"
   fi
 }
 

@@ -167,16 +167,18 @@ t.test('cloud settings are checked together', async (t) => {
   t.equal(parseConfig({ cloud: { target: 'c.example:443', enabled: false } }, src).cloud.enabled, false, 'configured but off needs no identity');
 });
 
-t.test('a file that is not JSON names the file and the position', async (t) => {
+t.test('a file that is not valid YAML (or JSON) names the file and the position', async (t) => {
   const dir = tempDir(t);
-  const file = writeConfig(dir, '{\n  "serial": {\n    "path": "/dev/ttyUSB0",\n  }\n}\n');
+  const file = writeConfig(dir, '{\n  "serial": {\n    "path": "/dev/ttyUSB0"\n  \n}\n');
   const err = configError(t, () => loadConfig(file));
   t.match(err.message, file);
-  t.match(err.message, 'not valid JSON at line 4, column 3');
-  t.match(err.message, 'trailing comma');
+  t.match(err.message, /not valid YAML at line \d+, column \d+: Flow map must end with a \}/);
 
-  const single = configError(t, () => loadConfig(writeConfig(dir, "{'log': {}}", 'single.json')));
-  t.match(single.message, 'line 1, column 2');
+  const duplicate = configError(t, () => loadConfig(writeConfig(dir, 'log:\n  level: info\nlog:\n  level: debug\n', 'dup.yaml')));
+  t.match(duplicate.message, 'not valid YAML at line 3, column 1: Map keys must be unique');
+
+  // YAML is lenient where JSON was strict: a trailing comma and single quotes are fine.
+  t.equal(loadConfig(writeConfig(dir, "{'zigbee': {'channel': 21,},}", 'lenient.json')).zigbee.channel, 21);
 
   t.match(configError(t, () => loadConfig(writeConfig(dir, '  \n', 'empty.json'))).message, 'the file is empty');
   const bom = loadConfig(writeConfig(dir, '\ufeff{"zigbee": {"channel": 20}}', 'bom.json'));

@@ -44,7 +44,7 @@ t.test('installs into a temporary root, again idempotently, then uninstalls', as
   const rule = fs.readFileSync(path.join(root, 'etc/udev/rules.d/99-zigbee-hubd.rules'), 'utf8');
   t.match(rule, /ATTRS\{idVendor\}=="10c4", ATTRS\{idProduct\}=="ea60", ATTRS\{product\}=="Sonoff Zigbee 3.0 USB Dongle Plus", SYMLINK\+="zigbee"/);
   t.equal(mode(path.join(root, 'var/lib/zigbee-hubd')), 0o750, 'data dir 0750');
-  const config = path.join(root, 'etc/zigbee-hubd/config.json');
+  const config = path.join(root, 'etc/zigbee-hubd/config.yaml');
   t.equal(mode(config), 0o640);
 
   // The installed copy runs compiled and accepts the config it was given.
@@ -52,12 +52,20 @@ t.test('installs into a temporary root, again idempotently, then uninstalls', as
   t.equal(check.stdout, `config OK: ${config}\n`);
 
   // Again: an upgrade keeps the edited config and leaves one app folder.
-  fs.writeFileSync(config, '{"zigbee": {"channel": 15}}');
+  fs.writeFileSync(config, 'zigbee:\n  channel: 15\n');
   const again = await runInstall(['--root', root, '--source', pkg, '--skip-npm']);
   t.equal(again.code, 0, again.stderr);
   t.match(again.stdout, `kept ${config}`);
-  t.equal(fs.readFileSync(config, 'utf8'), '{"zigbee": {"channel": 15}}', 'edited config untouched');
+  t.equal(fs.readFileSync(config, 'utf8'), 'zigbee:\n  channel: 15\n', 'edited config untouched');
   t.same(fs.readdirSync(path.join(root, 'opt')), ['zigbee-hubd'], 'no staging or old copies left');
+
+  // An install from before YAML: its config.json becomes config.yaml, content unchanged.
+  fs.rmSync(config);
+  fs.writeFileSync(path.join(root, 'etc/zigbee-hubd/config.json'), '{"zigbee": {"channel": 16}}');
+  const upgraded = await runInstall(['--root', root, '--source', pkg, '--skip-npm']);
+  t.equal(upgraded.code, 0, upgraded.stderr);
+  t.equal(fs.readFileSync(config, 'utf8'), '{"zigbee": {"channel": 16}}');
+  t.notOk(fs.existsSync(path.join(root, 'etc/zigbee-hubd/config.json')));
 
   fs.writeFileSync(path.join(root, 'var/lib/zigbee-hubd/hub.db'), 'data');
   const removed = await runInstall(['--root', root, '--uninstall']);
