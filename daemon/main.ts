@@ -17,6 +17,8 @@ import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
 import { prepareDataDir } from './ops/data-dir.js';
+import { HubMetrics, meteredExecutor } from './ops/metrics.js';
+import { startMetricsServer, type MetricsServer } from './ops/metrics-server.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
@@ -88,8 +90,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   let cloud: CloudLink | undefined;
   let lan: RunningLanApi | undefined;
+  let metricsServer: MetricsServer | undefined;
+  const metrics = config.metrics.enabled
+    ? new HubMetrics({
+        outbox: () => store.outbox.stats(),
+        cloudLink: () => cloud?.status(),
+        coordinatorReconnects: () => supervisor.reconnectCount,
+        commits: () => store.commitStats(),
+        now: Date.now,
+      })
+    : undefined;
+  if (metrics) network.on('message_received', ({ cluster }) => metrics.messageReceived(cluster));
   // The one command path: cloud and LAN commands share validation and per-device ordering.
-  const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
+  const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
+  const commands = metrics ? meteredExecutor(serialCommands, metrics) : serialCommands;
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -142,9 +156,19 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       cloud.start();
     }
     const cloudLink = cloud;
+    if (metrics) {
+      // Like the LAN API: a taken port costs the metrics, never the hub.
+      metricsServer = await startMetricsServer({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') }).catch(
+        (error: unknown) => {
+          log.warn('metrics endpoint not started', { port: config.metrics.port, error: error instanceof Error ? error.message : String(error) });
+          return undefined;
+        },
+      );
+    }
     lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
+    await metricsServer?.close();
     await lan?.stop().catch(() => undefined);
     await cloud?.stop().catch(() => undefined);
     await supervisor.stop();
@@ -175,6 +199,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       };
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
+      await step('metrics endpoint', () => metricsServer?.close());
       await step('LAN API', () => lan?.stop());
       await step('cloud link', () => cloud?.stop());
       sync.stop();

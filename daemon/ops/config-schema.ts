@@ -82,6 +82,14 @@ export interface HubConfig {
     /** Absolute path of the unix socket `hubctl admin` uses (its folder is made 0700). */
     adminSocket: string;
   };
+  metrics: {
+    /** A Prometheus endpoint (GET /metrics); off by default. */
+    enabled: boolean;
+    /** A loopback address only: the endpoint has no authentication. */
+    listen: string;
+    /** 0 picks a free port (tests). */
+    port: number;
+  };
 }
 
 export interface SchemaContext {
@@ -170,8 +178,16 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   };
   lanIn.rejectUnknownKeys();
 
+  const metricsIn = top.section('metrics');
+  const metrics: HubConfig['metrics'] = {
+    enabled: metricsIn.boolean('enabled', false),
+    listen: metricsIn.string('listen', '127.0.0.1', checkLoopbackAddress),
+    port: metricsIn.integer('port', 9464, { min: 0, max: 65535 }),
+  };
+  metricsIn.rejectUnknownKeys();
+
   top.rejectUnknownKeys();
-  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan };
+  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan, metrics };
 }
 
 function defaultCheckIntervalSeconds(mainsTimeoutSeconds: number, batteryTimeoutSeconds: number): number {
@@ -218,6 +234,11 @@ function readCloud(
 
 function checkListenAddress(value: string): string | undefined {
   return net.isIP(value) !== 0 || value === 'localhost' ? undefined : `expected an IP address such as 0.0.0.0, :: or 192.168.1.10, got ${JSON.stringify(value)}`;
+}
+
+function checkLoopbackAddress(value: string): string | undefined {
+  if (value === 'localhost' || value === '::1' || (net.isIPv4(value) && value.startsWith('127.'))) return undefined;
+  return `must be a loopback address (127.0.0.1, ::1 or localhost): the endpoint has no authentication; got ${JSON.stringify(value)}`;
 }
 
 function checkSerialPath(value: string): string | undefined {

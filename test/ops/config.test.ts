@@ -51,6 +51,7 @@ t.test('an empty object gives every default', async (t) => {
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
     lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 60, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
+    metrics: { enabled: false, listen: '127.0.0.1', port: 9464 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
   t.equal(defaultConfig().source, '(defaults)');
@@ -196,4 +197,11 @@ t.test('all problems are reported in one go', async (t) => {
   const err = configError(t, () => parseConfig({ serial: { baud_rate: 'fast' }, zigbee: { channel: 99 }, bogus: 1 }, '/c.json'));
   t.equal(err.problems.length, 3);
   t.equal(err.message.split('\n').length, 3, 'one line per problem');
+});
+
+t.test('metrics: off by default, loopback only', async (t) => {
+  t.same(defaultConfig().metrics, { enabled: false, listen: '127.0.0.1', port: 9464 });
+  t.equal(parseConfig({ metrics: { enabled: true, listen: '::1', port: 0 } }, '/c.json').metrics.listen, '::1');
+  t.match(configError(t, () => parseConfig({ metrics: { listen: '0.0.0.0' } }, '/c.json')).message, 'metrics.listen: must be a loopback address');
+  t.match(configError(t, () => parseConfig({ metrics: { prot: 1 } }, '/c.json')).message, 'unknown key "prot" (did you mean "port"?)');
 });
