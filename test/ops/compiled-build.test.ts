@@ -38,6 +38,9 @@ t.test('the compiled daemon reaches ready on the virtual coordinator without tsx
   t.equal(starting?.version, JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8')).version, 'version read from the package root');
   t.ok(fs.existsSync(path.join(pkg, 'run/data/hub.db')), 'migrations found from dist/');
   t.same(await daemon.stop(), { code: 0, signal: null });
+  const backups = fs.readdirSync(path.join(pkg, 'run/data/backups'));
+  t.ok(backups.some((name) => /^coordinator_backup\..*\.json$/.test(name)), `coordinator backup kept beside the database backups (${backups.join(', ')})`);
+  t.ok(backups.some((name) => /^hub\.db\..*\.bak$/.test(name)));
 
   // hubctl runs compiled too.
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(pkg, 'bin/hubctl.js'), '--help'], { cwd: pkg });
