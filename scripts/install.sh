@@ -115,7 +115,9 @@ install_app() {
   # proto/ and the migrations are read at run time; follow links so the copy stands alone.
   cp -RL "$SOURCE/proto" "$SOURCE/sqlite-migrations" "$staging/"
   [ -f "$SOURCE/daemon/ops/CONFIG.md" ] && cp "$SOURCE/daemon/ops/CONFIG.md" "$staging/daemon/ops/"
-  cp -a "$SOURCE/node_modules" "$staging/node_modules"
+  # The folder's content: a node_modules that is itself a link (a shared install) is copied too.
+  mkdir -p "$staging/node_modules"
+  cp -a "$SOURCE/node_modules/." "$staging/node_modules/"
   if [ "$SKIP_NPM" -eq 0 ]; then
     (cd "$staging" && npm prune --omit=dev --no-audit --no-fund)
   fi
