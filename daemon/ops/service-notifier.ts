@@ -70,6 +70,7 @@ class SystemdNotifier implements ServiceNotifier {
   private warned = false;
   private isReady = false;
   private isStopping = false;
+  private pingsInFlight = 0;
 
   constructor(
     private readonly options: ServiceNotifierOptions,
@@ -93,10 +94,14 @@ class SystemdNotifier implements ServiceNotifier {
   startWatchdog(currentStatus?: () => string): void {
     if (this.watchdogIntervalMs === undefined || this.timer) return;
     this.timer = setInterval(() => {
+      // A manager too slow to take the last ping (systemd-notify waits on its barrier) gets no
+      // pile of waiting children; the next ping comes one interval later.
+      if (this.pingsInFlight > 0) return;
       const status = currentStatus?.();
       const changed = status !== undefined && status !== this.lastStatus;
       if (changed) this.lastStatus = status;
-      this.send(['WATCHDOG=1', ...(changed ? [`STATUS=${status}`] : [])]);
+      this.pingsInFlight++;
+      this.send(['WATCHDOG=1', ...(changed ? [`STATUS=${status}`] : [])], () => this.pingsInFlight--);
     }, this.watchdogIntervalMs);
     // The pings must never be what keeps the process alive after the daemon stopped.
     this.timer.unref();
@@ -110,23 +115,28 @@ class SystemdNotifier implements ServiceNotifier {
     this.send(['STOPPING=1', `STATUS=${this.isReady ? 'stopping' : 'stopping before ready'}`]);
   }
 
-  private send(assignments: string[]): void {
-    this.sendRaw(assignments).catch((error: unknown) => {
-      // Once: a missing systemd-notify would otherwise log at every ping.
-      if (this.warned) return;
-      this.warned = true;
-      this.options.log.warn('cannot notify systemd', { error: error instanceof Error ? error.message : String(error) });
-    });
+  private send(assignments: string[], done?: () => void): void {
+    this.sendRaw(assignments)
+      .catch((error: unknown) => {
+        // Once: a missing systemd-notify would otherwise log at every ping.
+        if (this.warned) return;
+        this.warned = true;
+        this.options.log.warn('cannot notify systemd', { error: error instanceof Error ? error.message : String(error) });
+      })
+      .finally(done);
   }
 }
 
 function systemdNotifySender(pid: number, env: NodeJS.ProcessEnv): NotifySender {
   return (assignments) =>
     new Promise((resolve, reject) => {
-      const child = spawn('systemd-notify', [`--pid=${pid}`, ...assignments], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      // Killed if the manager never answers its barrier: a stuck child must not live on.
+      const child = spawn('systemd-notify', [`--pid=${pid}`, ...assignments], { env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 10_000 });
       let stderr = '';
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`systemd-notify exited ${code}: ${stderr.trim().slice(0, 200)}`))));
+      child.once('exit', (code, signal) =>
+        code === 0 ? resolve() : reject(new Error(`systemd-notify ${signal ? `killed by ${signal}` : `exited ${code}`}: ${stderr.trim().slice(0, 200)}`)),
+      );
     });
 }

@@ -103,3 +103,28 @@ async function waitUntil(condition: () => boolean, timeoutMs = 120_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+t.test('a ping still waiting for the manager holds back the next ones', async (t) => {
+  const sent: string[][] = [];
+  const pending: Array<() => void> = [];
+  const log = createLogger({ out: { write: () => undefined } });
+  const notifier = createServiceNotifier({
+    env: { NOTIFY_SOCKET: '/run/test.sock', WATCHDOG_USEC: '20000' },
+    pid: 1,
+    log,
+    send: (a) => {
+      sent.push(a);
+      return new Promise<void>((resolve) => pending.push(resolve));
+    },
+  });
+  notifier.ready('up');
+  notifier.startWatchdog();
+  const pings = () => sent.filter((a) => a.includes('WATCHDOG=1')).length;
+  await waitUntil(() => pings() === 1);
+  await new Promise((resolve) => setTimeout(resolve, 100)); // ten intervals while the first ping waits
+  t.equal(pings(), 1, 'no second ping while the first waits');
+  for (const resolve of pending.splice(0)) resolve();
+  await waitUntil(() => pings() >= 2);
+  notifier.stopping();
+  t.ok(sent.at(-1)!.includes('STOPPING=1'));
+});
