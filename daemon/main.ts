@@ -16,10 +16,10 @@ import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
-import { archiveCoordinatorBackup } from './ops/coordinator-backups.js';
+import { CoordinatorBackupArchiver } from './ops/coordinator-backups.js';
 import { prepareDataDir } from './ops/data-dir.js';
 import { HubMetrics, meteredExecutor } from './ops/metrics.js';
-import { startMetricsServer, type MetricsServer } from './ops/metrics-server.js';
+import { startMetricsServerOrWarn, type MetricsServer } from './ops/metrics-server.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
@@ -46,22 +46,15 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
   fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
-  // herdsman's coordinator backup, copied beside the database backups when it changed (it
-  // rewrites it at start, daily and at stop) and rotated with them.
-  const archiveCoordinator = () => {
-    try {
-      const copy = archiveCoordinatorBackup({
-        source: path.join(herdsmanDir, 'coordinator_backup.json'),
-        dir: path.join(config.dataDir, 'backups'),
-        keep: config.store.backupKeep,
-        now: Date.now,
-      });
-      if (copy) log.info('coordinator backup archived', { path: copy });
-    } catch (error) {
-      log.warn('coordinator backup not archived', { error: error instanceof Error ? error.message : String(error) });
-    }
-  };
-  let coordinatorArchiveTimer: NodeJS.Timeout | undefined;
+  // herdsman rewrites its coordinator backup in place: copies of it are kept with the database backups.
+  const coordinatorBackups = new CoordinatorBackupArchiver({
+    source: path.join(herdsmanDir, 'coordinator_backup.json'),
+    dir: path.join(config.dataDir, 'backups'),
+    keep: config.store.backupKeep,
+    now: Date.now,
+    intervalMs: 3600_000,
+    log,
+  });
 
   // Every component reports its health here; each change is logged once and sent to the cloud.
   const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
@@ -146,8 +139,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   try {
     const started = await network.start();
     log.info('zigbee network started', { result: started });
-    archiveCoordinator();
-    coordinatorArchiveTimer = setInterval(archiveCoordinator, 3600_000).unref();
+    coordinatorBackups.start();
     for (const device of store.devices.list()) network.seedState(device.ieee, store.state.get(device.ieee) ?? {});
     reconcileDevices(network.devices(), store, log.child('hub'));
     availability = createAvailabilityMonitor();
@@ -176,18 +168,12 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     }
     const cloudLink = cloud;
     if (metrics) {
-      // Like the LAN API: a taken port costs the metrics, never the hub.
-      metricsServer = await startMetricsServer({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') }).catch(
-        (error: unknown) => {
-          log.warn('metrics endpoint not started', { port: config.metrics.port, error: error instanceof Error ? error.message : String(error) });
-          return undefined;
-        },
-      );
+      metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
     }
     lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
-    if (coordinatorArchiveTimer) clearInterval(coordinatorArchiveTimer);
+    coordinatorBackups.stop();
     await metricsServer?.close();
     await lan?.stop().catch(() => undefined);
     await cloud?.stop().catch(() => undefined);
@@ -223,9 +209,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       await step('LAN API', () => lan?.stop());
       await step('cloud link', () => cloud?.stop());
       sync.stop();
-      if (coordinatorArchiveTimer) clearInterval(coordinatorArchiveTimer);
+      coordinatorBackups.stop();
       await step('zigbee network', () => network.stop());
-      archiveCoordinator();
+      coordinatorBackups.archive();
       await step('store', () => store.close());
       if (failures.length > 0) throw new Error(`stopped, but not cleanly: ${failures.join('; ')}`);
       log.info('zigbee-hubd stopped');

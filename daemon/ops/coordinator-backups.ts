@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import type { Logger } from './logger.js';
 
 const PREFIX = 'coordinator_backup.';
 const SUFFIX = '.json';
@@ -58,4 +59,30 @@ export function listCoordinatorBackups(dir: string): string[] {
 /** 20261124T213357-123Z, like the database backups: sorts in time order. */
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace('.', '-');
+}
+
+/** Archives at start, every `intervalMs` and at stop; a failure is logged, never thrown. */
+export class CoordinatorBackupArchiver {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: CoordinatorBackupsOptions & { intervalMs: number; log: Logger }) {}
+
+  archive(): void {
+    try {
+      const copy = archiveCoordinatorBackup(this.options);
+      if (copy) this.options.log.info('coordinator backup archived', { path: copy });
+    } catch (error) {
+      this.options.log.warn('coordinator backup not archived', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  start(): void {
+    this.archive();
+    this.timer ??= setInterval(() => this.archive(), this.options.intervalMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
 }

@@ -48,3 +48,11 @@ export async function startMetricsServer(options: { registry: Registry; listen: 
       }),
   };
 }
+
+/** Like the LAN API: a taken port costs the metrics, never the hub (logged, undefined). */
+export function startMetricsServerOrWarn(options: Parameters<typeof startMetricsServer>[0]): Promise<MetricsServer | undefined> {
+  return startMetricsServer(options).catch((error: unknown) => {
+    options.log.warn('metrics endpoint not started', { port: options.port, error: error instanceof Error ? error.message : String(error) });
+    return undefined;
+  });
+}
