@@ -84,6 +84,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const log = createLogger({
     out: process.stdout,
     level: config.log.level,
+    levels: config.log.levels,
     format: config.log.format,
     syslogPriorityPrefix: isJournalStream(1, process.env),
   });

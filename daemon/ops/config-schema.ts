@@ -51,6 +51,8 @@ export interface HubConfig {
     level: LogLevel;
     /** auto: pretty on a terminal, JSON lines otherwise (journald). */
     format: LogFormat;
+    /** Per namespace (and everything under it), overriding `level`: { "zigbee:herdsman": "warn" }. */
+    levels: Record<string, LogLevel>;
   };
   availability: {
     /** Silence after which a mains-powered device (or router) is pinged; unavailable if it does not answer. */
@@ -136,6 +138,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   const log: HubConfig['log'] = {
     level: logIn.oneOf('level', LOG_LEVELS, 'info'),
     format: logIn.oneOf('format', LOG_FORMATS, 'auto'),
+    levels: readLogLevels(logIn.section('levels')),
   };
   logIn.rejectUnknownKeys();
 
@@ -188,6 +191,19 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
 
   top.rejectUnknownKeys();
   return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan, metrics };
+}
+
+const NAMESPACE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/;
+
+function readLogLevels(levelsIn: ConfigSection): Record<string, LogLevel> {
+  const levels: Record<string, LogLevel> = {};
+  for (const ns of levelsIn.keys()) {
+    const level = levelsIn.oneOf(ns, LOG_LEVELS, 'info');
+    if (NAMESPACE.test(ns)) levels[ns] = level;
+    else levelsIn.report(undefined, `"${ns}" is not a log namespace: expected lower-case names such as "zigbee" or "zigbee:herdsman"`);
+  }
+  levelsIn.rejectUnknownKeys();
+  return levels;
 }
 
 function defaultCheckIntervalSeconds(mainsTimeoutSeconds: number, batteryTimeoutSeconds: number): number {
