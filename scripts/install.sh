@@ -59,10 +59,11 @@ system() {
 }
 
 uninstall() {
-  system systemctl disable --now "$APP_NAME.service"
+  # Best effort: a unit that was never enabled (or is already gone) must not stop the removal.
+  system systemctl disable --now "$APP_NAME.service" || say "the service was not enabled or running"
   rm -f "$UNIT_FILE" "$UDEV_RULE"
   system systemctl daemon-reload
-  system udevadm control --reload
+  system udevadm control --reload || say "udevadm could not reload its rules (no udev here?)"
   rm -rf "$PREFIX"
   say "removed $PREFIX, the unit and the udev rule"
   say "kept the config ($CONFIG_DIR) and the data ($DATA_DIR: network key, devices, backups); remove them by hand if wanted"
@@ -183,8 +184,9 @@ SUBSYSTEM=="tty", ATTRS{idVendor}=="1a86", ATTRS{idProduct}=="7523", ATTRS{produ
 SUBSYSTEM=="tty", ATTRS{idVendor}=="0451", ATTRS{idProduct}=="bef3", ENV{ID_USB_INTERFACE_NUM}=="00", SYMLINK+="zigbee", GROUP="dialout", MODE="0660"
 RULES
   chmod 0644 "$UDEV_RULE"
-  system udevadm control --reload
-  system udevadm trigger --subsystem-match=tty
+  # Containers and some minimal images run no udev: the rule then waits for the next boot.
+  system udevadm control --reload || say "udevadm could not reload its rules (no udev here?)"
+  system udevadm trigger --subsystem-match=tty || true
   system systemctl daemon-reload
   system systemctl enable "$APP_NAME.service"
   # An upgrade restarts a running service; a first install waits for the config to be edited.
