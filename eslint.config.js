@@ -5,7 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tap/**'] },
+  // TypeScript only: the few plain JavaScript files (bin/ launchers, test fixtures) have no types to check.
+  { ignores: ['node_modules/**', 'dist/**', '.tap/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// Entry point for `hubctl` / `npx hubctl`: the LAN API's command-line client (scripts/hubctl.ts),
-// TypeScript run through tsx like the daemon.
-import { register } from 'tsx/esm/api';
+// Entry point for `hubctl` / `npx hubctl`: the LAN API's command-line client, compiled in dist/
+// when built, else scripts/hubctl.ts through tsx (bin/entry.js decides).
+import { importEntry } from './entry.js';
 
-register();
-const { runHubctl } = await import('../scripts/hubctl.ts');
+const { runHubctl } = await importEntry('scripts/hubctl');
 const interrupted = new Promise((resolve) => process.once('SIGINT', () => resolve()));
 const code = await runHubctl(process.argv.slice(2), {
   stdout: (line) => process.stdout.write(line + '\n'),

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Entry point for `zigbee-hubd` / `npx zigbee-hubd` / `node bin/zigbee-hubd.js`: the daemon is
-// TypeScript run through tsx (a runtime dependency), registered here so nothing needs building.
-import { register } from 'tsx/esm/api';
+// Entry point for `zigbee-hubd` / `npx zigbee-hubd` / `node bin/zigbee-hubd.js`: the compiled
+// daemon in dist/ when built, else the TypeScript sources through tsx (bin/entry.js decides).
+import { importEntry } from './entry.js';
 
-register();
-const { runCli } = await import('../daemon/cli.ts');
+const { runCli } = await importEntry('daemon/cli');
 await runCli(process.argv.slice(2));

@@ -8,28 +8,33 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CRASH_MARKER_FILE, CrashRecorder } from './ops/crash-marker.js';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
+import { printableConfig } from './ops/config-print.js';
 import { isJournalStream } from './ops/journal-stream.js';
 import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
+import { createServiceNotifier } from './ops/service-notifier.js';
 
-const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config]
+const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config | --print-config]
 
-  -c, --config FILE   JSON config file (see daemon/ops/CONFIG.md); without it, all defaults
-      --check-config  validate the config file and exit (0 when valid, 78 when not)
+  -c, --config FILE   YAML (or JSON) config file (see daemon/ops/CONFIG.md); without it, all
+                      defaults. ZIGBEE_HUBD_<SECTION>__<KEY> variables override any key.
+      --check-config  validate the config and exit (0 when valid, 78 when not)
+      --print-config  print the effective config (file, defaults, overrides) as YAML and exit
   -h, --help          show this help
   -V, --version       show the version
 `;
 
 
 export async function runCli(argv: string[]): Promise<void> {
-  let args: { config?: string; 'check-config'?: boolean; help?: boolean; version?: boolean };
+  let args: { config?: string; 'check-config'?: boolean; 'print-config'?: boolean; help?: boolean; version?: boolean };
   try {
     args = parseArgs({
       args: argv,
       options: {
         config: { type: 'string', short: 'c' },
         'check-config': { type: 'boolean' },
+        'print-config': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -53,12 +58,17 @@ export async function runCli(argv: string[]): Promise<void> {
   let config: HubConfig;
   let cloudIdentity: CloudIdentity;
   try {
-    config = args.config === undefined ? defaultConfig() : loadConfig(args.config);
+    const env = process.env;
+    config = args.config === undefined ? defaultConfig({ env }) : loadConfig(args.config, { env });
     cloudIdentity = readCloudIdentity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exitCode = EXIT.CONFIG;
+    return;
+  }
+  if (args['print-config']) {
+    process.stdout.write(printableConfig(config));
     return;
   }
   if (args['check-config']) {
@@ -74,6 +84,7 @@ export async function runCli(argv: string[]): Promise<void> {
   const log = createLogger({
     out: process.stdout,
     level: config.log.level,
+    levels: config.log.levels,
     format: config.log.format,
     syslogPriorityPrefix: isJournalStream(1, process.env),
   });
@@ -82,6 +93,9 @@ export async function runCli(argv: string[]): Promise<void> {
   log.info('zigbee-hubd starting', { version, config: config.source, node: process.version, pid: process.pid });
   log.debug('effective config', { ...config });
 
+  // systemd Type=notify (a no-op without NOTIFY_SOCKET): READY, STATUS, watchdog, STOPPING.
+  const notifier = createServiceNotifier({ env: process.env, pid: process.pid, log: log.child('systemd') });
+  if (notifier.enabled) notifier.status('starting: opening the store and the Zigbee coordinator');
   // Shared by the crash handler (writes the marker) and the start (takes it): see crash-marker.ts.
   const crash = new CrashRecorder(path.join(config.dataDir, CRASH_MARKER_FILE));
   await superviseDaemon({
@@ -92,14 +106,29 @@ export async function runCli(argv: string[]): Promise<void> {
     start: async () => {
       // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
       const { startDaemon } = await import('./main.js');
-      return startDaemon(config, { log, cloudIdentity, version, crash });
+      const daemon = await startDaemon(config, { log, cloudIdentity, version, crash });
+      // startDaemon resolves once the coordinator is up and the store open: that is READY.
+      notifier.ready(daemon.status());
+      notifier.startWatchdog(() => daemon.status());
+      return {
+        stop: () => {
+          notifier.stopping();
+          return daemon.stop();
+        },
+      };
     },
   });
 }
 
+/** package.json sits one folder up from daemon/cli.ts, two from the build's dist/daemon/cli.js. */
 function readVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-  return pkg.version ?? 'unknown';
+  for (const relative of ['../package.json', '../../package.json']) {
+    const file = new URL(relative, import.meta.url);
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'zigbee-hubd') return pkg.version ?? 'unknown';
+  }
+  return 'unknown';
 }
 
 // `tsx daemon/cli.ts ...` runs it directly; bin/zigbee-hubd.js imports it and calls runCli.

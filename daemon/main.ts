@@ -19,13 +19,18 @@ import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
+import { CoordinatorBackupArchiver } from './ops/coordinator-backups.js';
 import { prepareDataDir } from './ops/data-dir.js';
+import { HubMetrics, meteredExecutor } from './ops/metrics.js';
+import { startMetricsServerOrWarn, type MetricsServer } from './ops/metrics-server.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
 
 export interface RunningDaemon {
   stop(): Promise<void>;
+  /** One line for systemd's STATUS= (`systemctl status`): devices and the cloud link's state. */
+  status(): string;
 }
 
 export interface DaemonDeps {
@@ -45,6 +50,15 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
   // Owner-only: herdsman's files hold the network key.
   fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o700 });
+  // herdsman rewrites its coordinator backup in place: copies of it are kept with the database backups.
+  const coordinatorBackups = new CoordinatorBackupArchiver({
+    source: path.join(herdsmanDir, 'coordinator_backup.json'),
+    dir: path.join(config.dataDir, 'backups'),
+    keep: config.store.backupKeep,
+    now: Date.now,
+    intervalMs: 3600_000,
+    log,
+  });
 
   // Every component reports its health here; each change is logged once and sent to the cloud.
   const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
@@ -103,8 +117,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   let gatewayStatus: GatewayStatusReporter | undefined;
   let stopOwedSnapshots: (() => void) | undefined;
   const startedAt = Date.now();
+  let metricsServer: MetricsServer | undefined;
+  const metrics = config.metrics.enabled
+    ? new HubMetrics({
+        outbox: () => store.outbox.stats(),
+        cloudLink: () => cloud?.status(),
+        coordinatorReconnects: () => supervisor.reconnectCount,
+        commits: () => store.commitStats(),
+        now: Date.now,
+      })
+    : undefined;
+  if (metrics) network.on('message_received', ({ cluster }) => metrics.messageReceived(cluster));
   // The one command path: cloud and LAN commands share validation and per-device ordering.
-  const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
+  const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
+  const commands = metrics ? meteredExecutor(serialCommands, metrics) : serialCommands;
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -137,6 +163,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const stopHearing = network.on('seen', ({ ieee }) => availability?.heard(ieee));
   try {
     await network.start();
+    coordinatorBackups.start();
     reconcileDevices(network.devices(), store, log.child('hub'));
     reconcileGroups(network, store, log.child('hub'));
     availability.start();
@@ -181,9 +208,14 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       cloud.start();
     }
     const cloudLink = cloud;
+    if (metrics) {
+      metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
+    }
     lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
+    coordinatorBackups.stop();
+    await metricsServer?.close();
     await lan?.stop().catch(() => undefined);
     stopOwedSnapshots?.();
     await cloud?.stop().catch(() => undefined);
@@ -199,6 +231,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   log.info('zigbee-hubd ready', { devices: store.devices.list().length, cloud: config.cloud.enabled ? config.cloud.target : 'disabled' });
 
   return {
+    status() {
+      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : 'disabled'}`;
+    },
     async stop() {
       deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
@@ -214,13 +249,16 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       };
       await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
+      await step('metrics endpoint', () => metricsServer?.close());
       await step('LAN API', () => lan?.stop());
       stopOwedSnapshots?.();
       await step('cloud link', () => cloud?.stop());
       stopHearing();
       await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
+      coordinatorBackups.stop();
       await step('zigbee network', () => network.stop());
+      coordinatorBackups.archive();
       await step('store', () => store.close());
       if (failures.length > 0) throw new Error(`stopped, but not cleanly: ${failures.join('; ')}`);
       log.info('zigbee-hubd stopped');

@@ -73,6 +73,11 @@ export class ConfigSection {
     return this.invalid(key, `expected one of ${choices}, got ${describeValue(value)}`) ?? fallback;
   }
 
+  /** The keys the file gives in this section (for free-form maps such as log.levels). */
+  keys(): string[] {
+    return Object.keys(this.values);
+  }
+
   /** Reports a problem with a key this section has read (used for rules across keys). */
   report(key: string | undefined, message: string): void {
     this.problems.push({ path: key === undefined ? this.path : this.keyPath(key), message });

@@ -51,6 +51,8 @@ export interface HubConfig {
     level: LogLevel;
     /** auto: pretty on a terminal, JSON lines otherwise (journald). */
     format: LogFormat;
+    /** Per namespace (and everything under it), overriding `level`: { "zigbee:herdsman": "warn" }. */
+    levels: Record<string, LogLevel>;
   };
   availability: {
     /** Silence after which a mains-powered device (or router) is pinged; unavailable if it does not answer. */
@@ -81,6 +83,14 @@ export interface HubConfig {
     pairingWindowSeconds: number;
     /** Absolute path of the unix socket `hubctl admin` uses (its folder is made 0700). */
     adminSocket: string;
+  };
+  metrics: {
+    /** A Prometheus endpoint (GET /metrics); off by default. */
+    enabled: boolean;
+    /** A loopback address only: the endpoint has no authentication. */
+    listen: string;
+    /** 0 picks a free port (tests). */
+    port: number;
   };
 }
 
@@ -128,6 +138,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   const log: HubConfig['log'] = {
     level: logIn.oneOf('level', LOG_LEVELS, 'info'),
     format: logIn.oneOf('format', LOG_FORMATS, 'auto'),
+    levels: readLogLevels(logIn.section('levels')),
   };
   logIn.rejectUnknownKeys();
 
@@ -170,8 +181,29 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   };
   lanIn.rejectUnknownKeys();
 
+  const metricsIn = top.section('metrics');
+  const metrics: HubConfig['metrics'] = {
+    enabled: metricsIn.boolean('enabled', false),
+    listen: metricsIn.string('listen', '127.0.0.1', checkLoopbackAddress),
+    port: metricsIn.integer('port', 9464, { min: 0, max: 65535 }),
+  };
+  metricsIn.rejectUnknownKeys();
+
   top.rejectUnknownKeys();
-  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan };
+  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan, metrics };
+}
+
+const NAMESPACE = /^[a-z][a-z0-9_-]*(:[a-z0-9_-]+)*$/;
+
+function readLogLevels(levelsIn: ConfigSection): Record<string, LogLevel> {
+  const levels: Record<string, LogLevel> = {};
+  for (const ns of levelsIn.keys()) {
+    const level = levelsIn.oneOf(ns, LOG_LEVELS, 'info');
+    if (NAMESPACE.test(ns)) levels[ns] = level;
+    else levelsIn.report(undefined, `"${ns}" is not a log namespace: expected lower-case names such as "zigbee" or "zigbee:herdsman"`);
+  }
+  levelsIn.rejectUnknownKeys();
+  return levels;
 }
 
 function defaultCheckIntervalSeconds(mainsTimeoutSeconds: number, batteryTimeoutSeconds: number): number {
@@ -218,6 +250,11 @@ function readCloud(
 
 function checkListenAddress(value: string): string | undefined {
   return net.isIP(value) !== 0 || value === 'localhost' ? undefined : `expected an IP address such as 0.0.0.0, :: or 192.168.1.10, got ${JSON.stringify(value)}`;
+}
+
+function checkLoopbackAddress(value: string): string | undefined {
+  if (value === 'localhost' || value === '::1' || (net.isIPv4(value) && value.startsWith('127.'))) return undefined;
+  return `must be a loopback address (127.0.0.1, ::1 or localhost): the endpoint has no authentication; got ${JSON.stringify(value)}`;
 }
 
 function checkSerialPath(value: string): string | undefined {

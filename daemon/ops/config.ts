@@ -1,13 +1,15 @@
-// Loading the daemon's JSON config file. Every problem found is reported at once, each naming
-// the file and the key path ("config /etc/zigbee-hubd/config.json: serial.path: expected a
-// string, got 42"), so a bad config fails at start instead of at 3 a.m. Format: CONFIG.md.
+// Loading the daemon's config file (YAML; JSON is valid YAML) with environment overrides
+// (config-env.ts). Every problem found is reported at once, each naming the file and the key
+// path ("config /etc/zigbee-hubd/config.yaml: serial.path: expected a string, got 42"), so a
+// bad config fails at start instead of at 3 a.m. Format: CONFIG.md.
 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigSection, type ConfigProblem } from './config-reader.js';
+import { applyEnvOverrides } from './config-env.js';
 import { readHubConfig, type HubConfig } from './config-schema.js';
-import { describeJsonSyntaxError, findJsonSyntaxError } from './json-syntax-error.js';
+import { parseConfigText } from './config-text.js';
 
 export type { HubConfig, AdapterName, LogFormat } from './config-schema.js';
 export type { ConfigProblem } from './config-reader.js';
@@ -26,6 +28,8 @@ export class ConfigError extends Error {
 export interface ParseOptions {
   /** For the default gateway id; os.hostname() when omitted. */
   hostname?: string;
+  /** ZIGBEE_HUBD_* overrides are read from here (the daemon passes process.env); none when omitted. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const DEFAULTS_SOURCE = '(defaults)';
@@ -42,14 +46,24 @@ export function defaultConfig(options: ParseOptions = {}): HubConfig {
 export function parseConfig(obj: unknown, source: string, options: ParseOptions = {}): HubConfig {
   const problems: ConfigProblem[] = [];
   const isFile = source !== DEFAULTS_SOURCE;
-  const top = new ConfigSection(obj, '', problems);
+  const { merged, setBy } = applyEnvOverrides(obj, options.env ?? {});
+  const top = new ConfigSection(merged, '', problems);
   const config = readHubConfig(top, {
     baseDir: isFile ? path.dirname(path.resolve(source)) : process.cwd(),
     hostname: options.hostname ?? os.hostname(),
     source: isFile ? path.resolve(source) : source,
   });
-  if (problems.length > 0) throw new ConfigError(source, problems);
+  if (problems.length > 0) throw new ConfigError(source, problems.map((p) => nameTheVariable(p, setBy)));
   return config;
+}
+
+/** A problem with a value an environment variable set says which variable. */
+function nameTheVariable(problem: ConfigProblem, setBy: Map<string, string>): ConfigProblem {
+  const unknown = /^unknown key "([^"]+)"/.exec(problem.message)?.[1];
+  const keyPath = unknown === undefined ? problem.path : problem.path === '' ? unknown : `${problem.path}.${unknown}`;
+  // An unknown section ("serail") was set by a variable for a key inside it (SERAIL__PATH).
+  const variable = setBy.get(keyPath) ?? [...setBy].find(([setPath]) => setPath.startsWith(`${keyPath}.`))?.[1];
+  return variable === undefined ? problem : { ...problem, message: `${problem.message} (set by ${variable})` };
 }
 
 /** Reads, parses and validates a config file. Throws ConfigError with a message fit for stderr. */
@@ -60,22 +74,9 @@ export function loadConfig(file: string, options: ParseOptions = {}): HubConfig 
   } catch (error) {
     throw new ConfigError(file, [{ path: '', message: `cannot read the file: ${describeReadError(error)}` }]);
   }
-  return parseConfig(parseJsonText(text, file), file, options);
-}
-
-function parseJsonText(raw: string, file: string): unknown {
-  // Editors on other systems like to prepend a byte-order mark; JSON.parse rejects it.
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  if (text.trim() === '') {
-    throw new ConfigError(file, [{ path: '', message: 'the file is empty (an empty object {} means "all defaults")' }]);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    const where = findJsonSyntaxError(text);
-    const message = where === undefined ? 'not valid JSON' : `not valid JSON at ${describeJsonSyntaxError(where)}`;
-    throw new ConfigError(file, [{ path: '', message }]);
-  }
+  const parsed = parseConfigText(text);
+  if ('problem' in parsed) throw new ConfigError(file, [{ path: '', message: parsed.problem }]);
+  return parseConfig(parsed.value, file, options);
 }
 
 function describeReadError(error: unknown): string {

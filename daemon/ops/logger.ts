@@ -47,6 +47,11 @@ export interface LoggerOptions {
   syslogPriorityPrefix?: boolean;
   /** Namespace of the root logger's own lines. */
   ns?: string;
+  /**
+   * Levels for namespaces and everything under them, overriding `level` (`zigbee` covers
+   * `zigbee:herdsman`; the most specific one wins), e.g. { 'zigbee:herdsman': 'warn' }.
+   */
+  levels?: Record<string, LogLevel>;
   now?: () => Date;
 }
 
@@ -56,6 +61,7 @@ const SYSLOG_PRIORITY: Record<LogLevel, number> = { error: 3, warn: 4, info: 6, 
 
 interface LoggerCore {
   level: LogLevel;
+  readonly levels: ReadonlyArray<[ns: string, level: LogLevel]>;
   readonly out: LogOutput;
   readonly pretty: boolean;
   readonly priorityPrefix: boolean;
@@ -67,6 +73,8 @@ export function createLogger(options: LoggerOptions): RootLogger {
   const format = options.format ?? 'auto';
   const core: LoggerCore = {
     level: options.level ?? 'info',
+    // Longest namespace first: the first match is the most specific.
+    levels: Object.entries(options.levels ?? {}).sort(([a], [b]) => b.length - a.length),
     out: options.out,
     pretty: format === 'pretty' || (format === 'auto' && options.out.isTTY === true),
     priorityPrefix: options.syslogPriorityPrefix ?? false,
@@ -106,7 +114,14 @@ class NamespacedLogger implements Logger {
   }
 
   isLevelEnabled(level: LogLevel): boolean {
-    return SEVERITY[level] <= SEVERITY[this.core.level];
+    return SEVERITY[level] <= SEVERITY[this.ownLevel()];
+  }
+
+  private ownLevel(): LogLevel {
+    for (const [ns, level] of this.core.levels) {
+      if (this.ns === ns || this.ns.startsWith(`${ns}:`)) return level;
+    }
+    return this.core.level;
   }
 
   private write(level: LogLevel, msg: string, fields: LogFields | undefined): void {

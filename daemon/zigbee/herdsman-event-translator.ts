@@ -53,6 +53,7 @@ export class HerdsmanEventTranslator {
       // Synchronously: herdsman's own handling of this frame (Device.onZclData) runs right
       // after this listener returns; it must find the device repaired, and is pinned on it.
       const ieee = m.device.ieeeAddr;
+      this.o.emit('message_received', { ieee, cluster: String(m.cluster) });
       // (A frame herdsman could not parse arrives as 'raw' and gets no onZclData.)
       if (m.type !== 'raw') this.o.faults.enter(ieee, 'message');
       this.prepare(m.device);

@@ -109,6 +109,8 @@ export interface ZigbeeNetworkEvents {
   state: { ieee: Ieee; state: DeviceState; linkquality?: number };
   /** Any sign of life (message, announce, join): for last-seen and availability. */
   seen: { ieee: Ieee; linkquality?: number; at: number };
+  /** Every application message from a device as it arrives (before conversion): for metrics. */
+  message_received: { ieee: Ieee; cluster: string };
   /** Input from a device that was refused: malformed frame, unknown cluster, sentinel value. */
   rejected: { ieee: Ieee; reason: string; cluster?: string };
   /** The definition's configure (bindings, reporting) ran; ok=false means it will be retried. */

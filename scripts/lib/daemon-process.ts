@@ -26,6 +26,8 @@ export interface DaemonProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags, e.g. --cpu-prof (which NODE_OPTIONS does not accept). */
   nodeArgs?: string[];
+  /** The entry point to run; this checkout's bin/zigbee-hubd.js by default (e.g. an installed copy's). */
+  bin?: string;
 }
 
 export class DaemonProcess {
@@ -58,8 +60,8 @@ export class DaemonProcess {
     fs.mkdirSync(options.dir, { recursive: true });
     const configFile = path.join(options.dir, 'config.json');
     fs.writeFileSync(configFile, JSON.stringify(options.config, null, 2));
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
+      cwd: options.bin ? path.dirname(options.bin) : ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

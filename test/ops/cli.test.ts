@@ -48,7 +48,7 @@ t.test('a missing or malformed config file exits 78 naming the file', async (t) 
   const file = configFile(t, '{"log": {"level": "debug"');
   const malformed = await runHubd(['-c', file]);
   t.equal(malformed.code, 78);
-  t.match(malformed.stderr, `config ${file}: not valid JSON at line 1, column 26`);
+  t.match(malformed.stderr, `config ${file}: not valid YAML at line 1, column 26: Flow map`);
 });
 
 t.test('--check-config validates without starting', async (t) => {

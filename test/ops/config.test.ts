@@ -47,10 +47,11 @@ t.test('an empty object gives every default', async (t) => {
       keyFile: undefined,
       tokenFile: undefined,
     },
-    log: { level: 'info', format: 'auto' },
+    log: { level: 'info', format: 'auto', levels: {} },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
     lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 60, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
+    metrics: { enabled: false, listen: '127.0.0.1', port: 9464 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
   t.equal(defaultConfig().source, '(defaults)');
@@ -80,7 +81,7 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.equal(config.cloud.caFile, path.join(dir, 'etc', 'ca.pem'));
   t.equal(config.cloud.tokenFile, '/etc/hubd/token');
   t.equal(config.cloud.gatewayId, 'gw-1');
-  t.same(config.log, { level: 'debug', format: 'json' });
+  t.same(config.log, { level: 'debug', format: 'json', levels: {} });
   t.same(config.store, { commitIntervalMs: 0, backupKeep: 3, outboxMaxEvents: 20_000, outboxMaxMegabytes: 5, outboxMaxAgeHours: 48 });
   t.throws(() => parseConfig({ store: { outbox_max_events: 10 } }, '/c.json'), /store\.outbox_max_events: must be between 1000 and/);
   t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
@@ -167,16 +168,18 @@ t.test('cloud settings are checked together', async (t) => {
   t.equal(parseConfig({ cloud: { target: 'c.example:443', enabled: false } }, src).cloud.enabled, false, 'configured but off needs no identity');
 });
 
-t.test('a file that is not JSON names the file and the position', async (t) => {
+t.test('a file that is not valid YAML (or JSON) names the file and the position', async (t) => {
   const dir = tempDir(t);
-  const file = writeConfig(dir, '{\n  "serial": {\n    "path": "/dev/ttyUSB0",\n  }\n}\n');
+  const file = writeConfig(dir, '{\n  "serial": {\n    "path": "/dev/ttyUSB0"\n  \n}\n');
   const err = configError(t, () => loadConfig(file));
   t.match(err.message, file);
-  t.match(err.message, 'not valid JSON at line 4, column 3');
-  t.match(err.message, 'trailing comma');
+  t.match(err.message, /not valid YAML at line \d+, column \d+: Flow map must end with a \}/);
 
-  const single = configError(t, () => loadConfig(writeConfig(dir, "{'log': {}}", 'single.json')));
-  t.match(single.message, 'line 1, column 2');
+  const duplicate = configError(t, () => loadConfig(writeConfig(dir, 'log:\n  level: info\nlog:\n  level: debug\n', 'dup.yaml')));
+  t.match(duplicate.message, 'not valid YAML at line 3, column 1: Map keys must be unique');
+
+  // YAML is lenient where JSON was strict: a trailing comma and single quotes are fine.
+  t.equal(loadConfig(writeConfig(dir, "{'zigbee': {'channel': 21,},}", 'lenient.json')).zigbee.channel, 21);
 
   t.match(configError(t, () => loadConfig(writeConfig(dir, '  \n', 'empty.json'))).message, 'the file is empty');
   const bom = loadConfig(writeConfig(dir, '\ufeff{"zigbee": {"channel": 20}}', 'bom.json'));
@@ -194,4 +197,18 @@ t.test('all problems are reported in one go', async (t) => {
   const err = configError(t, () => parseConfig({ serial: { baud_rate: 'fast' }, zigbee: { channel: 99 }, bogus: 1 }, '/c.json'));
   t.equal(err.problems.length, 3);
   t.equal(err.message.split('\n').length, 3, 'one line per problem');
+});
+
+t.test('metrics: off by default, loopback only', async (t) => {
+  t.same(defaultConfig().metrics, { enabled: false, listen: '127.0.0.1', port: 9464 });
+  t.equal(parseConfig({ metrics: { enabled: true, listen: '::1', port: 0 } }, '/c.json').metrics.listen, '::1');
+  t.match(configError(t, () => parseConfig({ metrics: { listen: '0.0.0.0' } }, '/c.json')).message, 'metrics.listen: must be a loopback address');
+  t.match(configError(t, () => parseConfig({ metrics: { prot: 1 } }, '/c.json')).message, 'unknown key "prot" (did you mean "port"?)');
+});
+
+t.test('log.levels: a level per namespace', async (t) => {
+  t.same(parseConfig({ log: { levels: { zigbee: 'debug', 'zigbee:herdsman': 'warn' } } }, '/c.yaml').log.levels, { zigbee: 'debug', 'zigbee:herdsman': 'warn' });
+  t.match(configError(t, () => parseConfig({ log: { levels: { cloud: 'loud' } } }, '/c.yaml')).message, 'log.levels.cloud: expected one of');
+  t.match(configError(t, () => parseConfig({ log: { levels: { 'Zigbee Stuff': 'debug' } } }, '/c.yaml')).message, 'log.levels: "Zigbee Stuff" is not a log namespace');
+  t.match(configError(t, () => parseConfig({ log: { levels: 'debug' } }, '/c.yaml')).message, 'log.levels: expected an object');
 });

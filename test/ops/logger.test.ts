@@ -154,3 +154,20 @@ t.test('journald priority prefix when asked for', async (t) => {
   );
   t.same(JSON.parse(lines[0]!.slice(3)).msg, 'e');
 });
+
+t.test('per-namespace levels: the most specific namespace wins, children included', async (t) => {
+  const { log, entries } = capture({ level: 'info', levels: { zigbee: 'debug', 'zigbee:herdsman': 'warn', cloud: 'error' } });
+  log.child('zigbee').debug('zigbee debug');
+  log.child('zigbee').child('adapter').debug('adapter debug');
+  log.child('zigbee').child('herdsman').info('herdsman info');
+  log.child('zigbee').child('herdsman').warn('herdsman warn');
+  log.child('cloud').warn('cloud warn');
+  log.child('cloudy').info('cloudy info');
+  log.child('store').debug('store debug');
+  t.same(
+    entries().map((e) => e.msg),
+    ['zigbee debug', 'adapter debug', 'herdsman warn', 'cloudy info'],
+  );
+  t.equal(log.child('zigbee').isLevelEnabled('debug'), true);
+  t.equal(log.child('store').isLevelEnabled('debug'), false);
+});
