@@ -1,0 +1,65 @@
+// Attribute values as a simulated device holds them (scripts/virtual-coordinator definition
+// format, JSON-safe): well-typed values at the edges of their type, and the odd ones real
+// devices send: numbers where strings belong, long strings, non-UTF-8 bytes, NaN (ZCL
+// non-values, which herdsman decodes as NaN), arrays and structs.
+import fc from 'fast-check';
+import type { AttributeDefinition } from '../../virtual-coordinator/devices/definition.js';
+import { DataType as T } from '../../virtual-coordinator/devices/zcl/data-types.js';
+
+const INT_RANGES: Record<number, [number, number]> = {
+  [T.uint8]: [0, 0xff], [T.uint16]: [0, 0xffff], [T.uint24]: [0, 0xffffff], [T.uint32]: [0, 0xffffffff],
+  [T.int8]: [-0x80, 0x7f], [T.int16]: [-0x8000, 0x7fff], [T.int24]: [-0x800000, 0x7fffff], [T.int32]: [-0x80000000, 0x7fffffff],
+  [T.enum8]: [0, 0xff], [T.enum16]: [0, 0xffff], [T.bitmap8]: [0, 0xff], [T.bitmap16]: [0, 0xffff],
+};
+
+/** An integer of this ZCL type, biased to its ends (where the "invalid" sentinels live). */
+export function integerOf(type: number): fc.Arbitrary<number> {
+  const [min, max] = INT_RANGES[type] ?? [0, 0xff];
+  return fc.oneof(fc.integer({ min, max }), fc.constantFrom(min, max, 0, min + 1, max - 1));
+}
+
+/** Float32 values that survive JSON (no NaN or infinities), huge and negative ones included. */
+const float32 = fc.oneof(
+  fc.float({ noNaN: true, noDefaultInfinity: true, min: Math.fround(-3.4e38), max: Math.fround(3.4e38) }),
+  fc.constantFrom(1e30, -5000, 0, -0, 3.4e38, 1e-30),
+);
+
+const text = (maxLength: number) => fc.string({ unit: 'grapheme', maxLength }).filter((s) => Buffer.byteLength(s) <= 0xfe);
+
+/** A value of the attribute's proper type. */
+export function wellTyped(type: number): fc.Arbitrary<AttributeDefinition> {
+  if (type === T.charStr) return text(40).map((value) => ({ type, value }));
+  if (type === T.bool) return fc.boolean().map((value) => ({ type, value }));
+  if (type === T.singleFloat) return float32.map((value) => ({ type, value }));
+  return integerOf(type).map((value) => ({ type, value }));
+}
+
+/** Anything at all, whatever type the attribute should have. */
+export const oddValue: fc.Arbitrary<AttributeDefinition> = fc.oneof(
+  integerOf(T.uint16).map((value) => ({ type: T.uint16, value })),
+  integerOf(T.uint8).map((value) => ({ type: T.uint8, value })),
+  integerOf(T.int32).map((value) => ({ type: T.int32, value })),
+  fc.constantFrom({ type: T.uint16, value: 0xffff }, { type: T.int16, value: -0x8000 }, { type: T.uint8, value: 0xff }), // NaN in herdsman
+  float32.map((value) => ({ type: T.singleFloat, value })),
+  fc.boolean().map((value) => ({ type: T.bool, value })),
+  text(254).map((value) => ({ type: T.charStr, value })),
+  fc.string({ minLength: 255, maxLength: 2000 }).map((value) => ({ type: T.longCharStr, value: value.slice(0, 0x3fff) })),
+  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => ({ type: T.charStr, value: nonUtf8(bytes) })),
+  fc.uint8Array({ maxLength: 32 }).map((bytes) => ({ type: T.octetStr, value: [...bytes] })),
+  fc.array(fc.integer({ min: 0, max: 0xff }), { maxLength: 20 }).map((elements) => ({ type: T.array, value: { elementType: T.uint8, elements } as never })),
+  fc
+    .array(fc.oneof(integerOf(T.uint16).map((value) => ({ type: T.uint16, value })), text(20).map((value) => ({ type: T.charStr, value }))), { maxLength: 8 })
+    .map((members) => ({ type: T.struct, value: { members } as never })),
+);
+
+/** Bytes that are not valid UTF-8 (a lone continuation byte or 0xff somewhere). */
+function nonUtf8(bytes: Uint8Array): number[] {
+  const out = [...bytes];
+  out[Math.floor(out.length / 2)] = 0xff;
+  return out.slice(0, 0xfe);
+}
+
+/** Mostly the right type, sometimes anything. */
+export function attributeValue(type: number): fc.Arbitrary<AttributeDefinition> {
+  return fc.oneof({ arbitrary: wellTyped(type), weight: 3 }, { arbitrary: oddValue, weight: 1 });
+}
