@@ -19,6 +19,8 @@ export interface FuzzOptions {
   /** After a failure, keep going with the next seed until this many cases ran. */
   continueAfterFailure?: boolean;
   progress?: (line: string) => void;
+  /** Report every case (kind, time, problems) through progress. */
+  verbose?: boolean;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<Tally> {
@@ -43,7 +45,7 @@ export async function runFuzz(options: FuzzOptions): Promise<Tally> {
       let seed = options.seed;
       while (done < options.runs) {
         const before = tally.cases;
-        const result = await fc.check(property(side, environment, holder, tally, options.shrinkBudget ?? 10, progress), {
+        const result = await fc.check(property(side, environment, holder, tally, options.shrinkBudget ?? 10, progress, options.verbose ?? false), {
           seed,
           numRuns: options.runs - done,
           ...(options.path ? { path: options.path } : {}),
@@ -80,6 +82,7 @@ function property<T>(
   tally: Tally,
   shrinkBudget: number,
   progress: (line: string) => void,
+  verbose: boolean,
 ) {
   let failingTries = 0;
   return fc.asyncProperty(side.arbitrary, async (input) => {
@@ -88,15 +91,19 @@ function property<T>(
     const env = await environment();
     tally.countCase(side.kind(input));
     if (tally.cases % 50 === 0) progress(`${tally.cases} cases`);
-    let problems: string[];
+    let problems: string[] = [];
+    const started = Date.now();
     try {
       const check = await side.run(env, input);
       const delivery = await env.goodReport();
       problems = [...(delivery ? [delivery] : []), ...check(), ...env.processProblems()];
     } catch (error) {
-      problems = [(error as Error).message, ...env.processProblems()];
+      const message = (error as Error).message;
+      // A crash seen while waiting already carries the daemon's last lines.
+      problems = [message, ...env.processProblems().filter(() => !message.includes('the daemon exited'))];
     } finally {
       env.countRefusals();
+      if (verbose) progress(`case ${tally.cases} ${side.kind(input)} ${Date.now() - started} ms${problems.length ? `: ${problems.join(' | ').slice(0, 600)}` : ''}`);
     }
     if (problems.length === 0) return;
     failingTries++;

@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 import type { SomeFuzzSide } from './case-types.js';
 import { runFuzz } from './fuzz-run.js';
-import { platformSide } from './platform/run-case.js';
-import { radioSide } from './radio/run-case.js';
+import { knownFinePlatformSide, platformSide } from './platform/run-case.js';
+import { knownFineRadioSide, radioSide } from './radio/run-case.js';
 
-const USAGE = 'usage: npm run fuzz -- [--seed N] [--runs M (cases per side, default 200)] [--only radio|platform] [--path P] [--shrink-budget K] [--continue]';
+const USAGE = 'usage: npm run fuzz -- [--seed N] [--runs M (cases per side, default 200)] [--only radio|platform] [--path P] [--shrink-budget K] [--continue] [--verbose] [--known-fine]';
 
 async function main(): Promise<void> {
   let values;
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
         path: { type: 'string' },
         'shrink-budget': { type: 'string', default: '10' },
         continue: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+        'known-fine': { type: 'boolean', default: false },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -36,7 +38,9 @@ async function main(): Promise<void> {
   const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   const runs = Number(values.runs);
   const shrinkBudget = Number(values['shrink-budget']);
-  const sides: Record<string, SomeFuzzSide> = { radio: radioSide, platform: platformSide };
+  const sides: Record<string, SomeFuzzSide> = values['known-fine']
+    ? { radio: knownFineRadioSide, platform: knownFinePlatformSide }
+    : { radio: radioSide, platform: platformSide };
   if (!Number.isInteger(seed) || !Number.isInteger(runs) || runs < 1 || !Number.isInteger(shrinkBudget) || shrinkBudget < 0) {
     process.stderr.write(`--seed, --runs and --shrink-budget must be integers (runs >= 1)\n${USAGE}\n`);
     process.exit(64);
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     sides: chosen,
     shrinkBudget,
     continueAfterFailure: values.continue,
+    verbose: values.verbose,
     ...(values.path ? { path: values.path } : {}),
     progress: (line) => process.stdout.write(`fuzz: ${line}\n`),
   });

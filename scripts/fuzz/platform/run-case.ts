@@ -5,7 +5,7 @@ import { runConfigCase } from '../config/run-case.js';
 import { isRefusalLine } from '../daemon-log.js';
 import { DELIVERY_TIMEOUT_MS, GATEWAY, type FuzzEnvironment } from '../environment.js';
 import type { FuzzSide } from '../case-types.js';
-import { platformCase, type PlatformCase } from './cases.js';
+import { knownFinePlatformCase, platformCase, type PlatformCase } from './cases.js';
 import { commandId, RAW_ZCL_KEYS, wireCommand } from './wire-command.js';
 
 /** GRPC's default message limit, which every platform stack applies unless told otherwise. */
@@ -17,6 +17,9 @@ export const platformSide: FuzzSide<PlatformCase> = {
   kind: (input) => `platform.${input.kind}${input.kind === 'command' ? `.${Object.keys(input.action)[0]}` : ''}`,
   run: runPlatformCase,
 };
+
+/** The same checks on inputs a correct hub takes without complaint: proves the harness itself. */
+export const knownFinePlatformSide: FuzzSide<PlatformCase> = { ...platformSide, name: 'platform-known-fine', arbitrary: knownFinePlatformCase };
 
 async function runPlatformCase(env: FuzzEnvironment, input: PlatformCase): Promise<() => string[]> {
   const mark = env.log.mark();

@@ -92,7 +92,7 @@ const REPORTS: Array<{ device: TargetDevice; endpoint: number; cluster: string; 
   { device: 'plug', endpoint: 3, cluster: 'genAnalogInput', attribute: 'presentValue', type: T.singleFloat },
 ];
 
-const reportCase: fc.Arbitrary<RadioCase> = fc.constantFrom(...REPORTS).chain((r) =>
+export const reportCase: fc.Arbitrary<RadioCase> = fc.constantFrom(...REPORTS).chain((r) =>
   attributeValueFor(r.type).map((value) => ({ kind: 'report' as const, device: r.device, endpoint: r.endpoint, cluster: r.cluster, attributes: { [r.attribute]: value } })),
 );
 
@@ -108,4 +108,34 @@ export const radioCase: fc.Arbitrary<RadioCase> = fc.oneof(
   { arbitrary: fc.constantFrom<TargetDevice>('weather', 'plug').map((device) => ({ kind: 'heartbeat' as const, device })), weight: 1 },
   { arbitrary: fc.record({ frame: fc.constantFrom('badFcs' as const, 'garbage' as const), count: fc.integer({ min: 1, max: 5 }) }).map((c) => ({ kind: 'noise' as const, ...c })), weight: 1 },
   { arbitrary: fc.record({ device: fc.constantFrom<TargetDevice>('weather', 'plug'), count: fc.integer({ min: 1, max: 3 }) }).map((c) => ({ kind: 'truncated' as const, ...c })), weight: 1 },
+);
+
+/** Inputs a correct hub must take without complaint: well-typed fingerprints, plausible reports. */
+export const knownFineRadioCase: fc.Arbitrary<RadioCase> = fc.oneof(
+  fc.record({
+    logicalType: fc.constantFrom('router' as const, 'enddevice' as const),
+    manufacturer: fc.constantFrom('LUMI', 'IKEA of Sweden', 'Acme'),
+    model: fc.constantFrom('lumi.weather', 'lumi.sensor_magnet.aq2', 'fuzz.unknown-model'),
+  }).map(({ logicalType, manufacturer, model }) => ({
+    kind: 'join' as const,
+    frameCluster: 0x0402,
+    definition: {
+      id: 'fuzz-fine-device',
+      description: 'a plain device',
+      logicalType,
+      powerSource: logicalType === 'router' ? ('mains' as const) : ('battery' as const),
+      manufacturerCode: 4151,
+      endpoints: [{
+        id: 1, profileId: 0x0104, deviceId: 0x0302, inClusters: [0x0000, 0x0402], outClusters: [],
+        attributes: {
+          0x0000: { 0x0004: { type: T.charStr, value: manufacturer }, 0x0005: { type: T.charStr, value: model }, 0x0007: { type: T.enum8, value: 3 } },
+          0x0402: { 0x0000: { type: T.int16, value: 2000 } },
+        },
+      }],
+    },
+  })),
+  fc.integer({ min: -4000, max: 6000 }).map((v) => ({ kind: 'report' as const, device: 'weather' as const, endpoint: 1, cluster: 'msTemperatureMeasurement', attributes: { measuredValue: v } })),
+  fc.integer({ min: 0, max: 10000 }).map((v) => ({ kind: 'report' as const, device: 'weather' as const, endpoint: 1, cluster: 'msRelativeHumidity', attributes: { measuredValue: v } })),
+  fc.boolean().map((v) => ({ kind: 'report' as const, device: 'plug' as const, endpoint: 1, cluster: 'genOnOff', attributes: { onOff: v } })),
+  fc.constantFrom<TargetDevice>('weather', 'plug').map((device) => ({ kind: 'heartbeat' as const, device })),
 );

@@ -6,7 +6,7 @@ import { DataType as T } from '../../virtual-coordinator/devices/zcl/data-types.
 import { isRefusalLine, namesDevice } from '../daemon-log.js';
 import { DELIVERY_TIMEOUT_MS, GATEWAY, type FuzzEnvironment } from '../environment.js';
 import type { FuzzSide } from '../case-types.js';
-import { radioCase, type RadioCase } from './cases.js';
+import { knownFineRadioCase, radioCase, type RadioCase } from './cases.js';
 
 /** Reports whose every new value must become state or a logged rejection: cluster -> state key and scale. */
 const WATCHED_REPORTS: Record<string, { key: string; scale: number }> = {
@@ -25,6 +25,9 @@ export const radioSide: FuzzSide<RadioCase> = {
   kind: (input) => `radio.${input.kind}`,
   run: runRadioCase,
 };
+
+/** The same checks on inputs a correct hub takes without complaint: proves the harness itself. */
+export const knownFineRadioSide: FuzzSide<RadioCase> = { ...radioSide, name: 'radio-known-fine', arbitrary: knownFineRadioCase };
 
 async function runRadioCase(env: FuzzEnvironment, input: RadioCase): Promise<() => string[]> {
   const since = Date.now();
