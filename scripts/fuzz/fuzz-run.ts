@@ -60,7 +60,7 @@ export async function runFuzz(options: FuzzOptions): Promise<Tally> {
             target: side.name,
             seed: result.seed,
             path: result.counterexamplePath ?? undefined,
-            counterexample: result.counterexample ? fc.stringify(result.counterexample[0]) : '(none)',
+            counterexample: result.counterexample ? readable(result.counterexample[0]) : '(none)',
             error: result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance),
           });
           progress(`[${side.name}] FAILURE with seed ${result.seed} path ${result.counterexamplePath}`);
@@ -120,4 +120,13 @@ async function heal(env: FuzzEnvironment, holder: { env?: FuzzEnvironment }, pro
   progress('the restarted daemon does not work: building a fresh environment');
   await env.stop();
   holder.env = undefined;
+}
+
+/** Cases are plain data: JSON reads best (fast-check's own printer adds __proto__:null to records). */
+function readable(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return fc.stringify(value);
+  }
 }
