@@ -21,6 +21,8 @@ export interface FuzzOptions {
   progress?: (line: string) => void;
   /** Report every case (kind, time, problems) through progress. */
   verbose?: boolean;
+  /** Told about each environment built (the CLI stops it on a signal). */
+  onEnvironment?: (env: FuzzEnvironment) => void;
 }
 
 export async function runFuzz(options: FuzzOptions): Promise<Tally> {
@@ -31,6 +33,7 @@ export async function runFuzz(options: FuzzOptions): Promise<Tally> {
     if (holder.env) return holder.env;
     progress('starting the virtual coordinator, the platform and the daemon');
     const env = await FuzzEnvironment.start(tally);
+    options.onEnvironment?.(env);
     const first = await env.goodReport();
     if (first) {
       await env.stop();
@@ -65,7 +68,7 @@ export async function runFuzz(options: FuzzOptions): Promise<Tally> {
           });
           progress(`[${side.name}] FAILURE with seed ${result.seed} path ${result.counterexamplePath}`);
           if (!options.continueAfterFailure || options.path) break;
-          seed = (seed + 0x9e3779b9) | 0;
+          seed = (seed + 0x9e3779b9) % 2 ** 31; // positive, so it reads as a plain --seed N
         } else break;
       }
     }

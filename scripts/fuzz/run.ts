@@ -4,6 +4,7 @@
 // Exit 0 when every case held, 1 when a property failed, 64 on a bad command line.
 import { parseArgs } from 'node:util';
 import type { SomeFuzzSide } from './case-types.js';
+import type { FuzzEnvironment } from './environment.js';
 import { runFuzz } from './fuzz-run.js';
 import { knownFinePlatformSide, platformSide } from './platform/run-case.js';
 import { knownFineRadioSide, radioSide } from './radio/run-case.js';
@@ -53,7 +54,16 @@ async function main(): Promise<void> {
   process.stdout.write(`fuzz: seed ${seed}, ${runs} cases per side, sides ${chosen.map((s) => s.name).join(' + ')}\n`);
   process.stdout.write(`replay: npm run fuzz -- --seed ${seed} --runs ${runs}${values.only ? ` --only ${values.only}` : ''}\n`);
   const started = Date.now();
+  // Ctrl-C or a kill: stop the daemon and the virtual coordinator, not leave them running.
+  let current: FuzzEnvironment | undefined;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      process.stdout.write(`fuzz: ${signal}: stopping\n`);
+      void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(code));
+    });
+  }
   const tally = await runFuzz({
+    onEnvironment: (env) => (current = env),
     seed,
     runs,
     sides: chosen,

@@ -49,7 +49,7 @@ async function runRadioCase(env: FuzzEnvironment, input: RadioCase): Promise<() 
               (e.event.kind === 'device_interview' || e.event.kind === 'device_quarantined') &&
               e.event.ieee === ieee &&
               (e.event.kind === 'device_quarantined' || e.event.status === 'successful' || e.event.status === 'failed'),
-            DELIVERY_TIMEOUT_MS * 2,
+            DELIVERY_TIMEOUT_MS,
           ),
         )
         .catch((error: Error) => error);
@@ -57,7 +57,10 @@ async function runRadioCase(env: FuzzEnvironment, input: RadioCase): Promise<() 
       await env.vc.request({ cmd: 'report', ieee, endpoint: input.definition.endpoints[0]!.id, cluster: input.frameCluster });
       return () => {
         const problems: string[] = [];
-        if (outcome instanceof Error) problems.push(`joined device ${ieee} got no interview outcome or quarantine at the platform: ${outcome.message}`);
+        if (outcome instanceof Error) {
+          const about = env.log.since(mark).filter((l) => namesDevice(l, ieee)).slice(-8).map((l) => JSON.stringify(l).slice(0, 300));
+          problems.push(`joined device ${ieee} got no interview outcome or quarantine at the platform: ${outcome.message}\n  its log lines:\n  ${about.join('\n  ')}`);
+        }
         const basic = input.definition.endpoints[0]!.attributes?.[0x0000] ?? {};
         const odd = [basic[0x0004], basic[0x0005]].some((a) => a !== undefined && !isPlainText(a));
         if (odd && linesNaming(ieee).length === 0 && !quarantined(env, ieee, since)) {
