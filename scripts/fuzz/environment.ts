@@ -13,7 +13,12 @@ import type { Tally } from './tally.js';
 
 export const GATEWAY = 'fuzz-gateway';
 /** Generous: the machine may be shared and loaded; a healthy hub answers in well under a second. */
-export const DELIVERY_TIMEOUT_MS = 60_000;
+export const DELIVERY_TIMEOUT_MS = 90_000;
+/**
+ * Waiting for the hub to reconnect: its backoff grows after streams that ended young (as
+ * Welcome and Ack cases make them) up to 60 s, plus jitter.
+ */
+export const RECONNECT_TIMEOUT_MS = 150_000;
 const PERMIT_JOIN_SECONDS = 254;
 
 /** Catalogue devices joined at start: the sentinel carries the good reports, the rest are fuzz targets. */
@@ -106,7 +111,7 @@ export class FuzzEnvironment {
     const ieee = this.devices.sentinel;
     const delivered = this.platform.waitForEvent(
       (e) => e.receivedAt >= since && e.event.kind === 'state_changed' && e.event.ieee === ieee && e.event.state.temperature === expected,
-      DELIVERY_TIMEOUT_MS,
+      RECONNECT_TIMEOUT_MS, // delivery may wait for a reconnect
     );
     try {
       await this.vc.must({ cmd: 'report', ieee, endpoint: 1, cluster: 'msTemperatureMeasurement', attributes: { measuredValue: raw } });
@@ -171,7 +176,7 @@ export class FuzzEnvironment {
     this.permitJoinUntil = 0;
     try {
       await this.daemon.ready();
-      await this.platform.waitForConnection(DELIVERY_TIMEOUT_MS);
+      await this.platform.waitForConnection(RECONNECT_TIMEOUT_MS);
     } catch {
       return false;
     }

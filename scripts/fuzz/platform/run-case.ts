@@ -3,7 +3,7 @@
 import type { CommandResultEvent } from '../../reference-cloud/server.js';
 import { runConfigCase } from '../config/run-case.js';
 import { isRefusalLine } from '../daemon-log.js';
-import { DELIVERY_TIMEOUT_MS, GATEWAY, type FuzzEnvironment } from '../environment.js';
+import { DELIVERY_TIMEOUT_MS, GATEWAY, RECONNECT_TIMEOUT_MS, type FuzzEnvironment } from '../environment.js';
 import type { FuzzSide } from '../case-types.js';
 import { knownFinePlatformCase, platformCase, type PlatformCase } from './cases.js';
 import { commandId, RAW_ZCL_KEYS, wireCommand } from './wire-command.js';
@@ -56,7 +56,7 @@ async function runPlatformCase(env: FuzzEnvironment, input: PlatformCase): Promi
       else {
         env.platform.overrideNextWelcome(value);
         env.platform.dropStream();
-        await env.whileDaemonAlive(env.platform.waitForConnection(DELIVERY_TIMEOUT_MS));
+        await env.whileDaemonAlive(env.platform.waitForConnection(RECONNECT_TIMEOUT_MS));
       }
       return () => [];
     }
@@ -108,5 +108,6 @@ function oversize(input: Extract<PlatformCase, { kind: 'command' }>): boolean {
 }
 
 function short(id: string): string {
-  return id.length > 60 ? `${JSON.stringify(id.slice(0, 40))}... (${id.length} chars)` : JSON.stringify(id);
+  const chars = Array.from(id);
+  return chars.length > 60 ? `${JSON.stringify(chars.slice(0, 40).join(''))}... (${chars.length} chars)` : JSON.stringify(id);
 }
