@@ -2,10 +2,11 @@
 // fuzzing platform in this process, one data dir. Built once and reused across many cases
 // (start-up takes seconds); rebuilt from scratch only after something died.
 import Database from 'better-sqlite3';
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DaemonProcess } from '../lib/daemon-process.js';
+import { DaemonProcess, type LogLine } from '../lib/daemon-process.js';
 import { CoordinatorProcess } from './coordinator-process.js';
 import { DaemonLog, isRefusalLine, refusalCategory } from './daemon-log.js';
 import { FuzzPlatform } from './platform.js';
@@ -39,6 +40,8 @@ export class FuzzEnvironment {
     readonly platform: FuzzPlatform,
     public daemon: DaemonProcess,
     public log: DaemonLog,
+    /** Emits 'line' for every daemon log line, across restarts. */
+    private readonly logLines: EventEmitter,
     public devices: Devices,
     private readonly tally: Tally,
   ) {}
@@ -47,10 +50,11 @@ export class FuzzEnvironment {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-fuzz-'));
     const vc = await CoordinatorProcess.start(path.join(dir, 'stick.json'));
     const platform = await FuzzPlatform.start();
-    const daemon = startDaemon(dir, vc.port, platform.port);
+    const logLines = new EventEmitter().setMaxListeners(0);
+    const daemon = startDaemon(dir, vc.port, platform.port, logLines);
     await daemon.ready();
     await platform.waitForConnection(DELIVERY_TIMEOUT_MS);
-    const env = new FuzzEnvironment(dir, vc, platform, daemon, new DaemonLog(daemon), { sentinel: '', weather: '', plug: '' }, tally);
+    const env = new FuzzEnvironment(dir, vc, platform, daemon, new DaemonLog(daemon), logLines, { sentinel: '', weather: '', plug: '' }, tally);
     env.devices = {
       sentinel: await env.joinCatalogue('aqara-weather'),
       weather: await env.joinCatalogue('aqara-weather'),
@@ -138,6 +142,28 @@ export class FuzzEnvironment {
     this.log.trim();
   }
 
+  /** Resolves once the daemon's log lines since mark satisfy the condition (false after the timeout). */
+  async daemonLogged(condition: (lines: LogLine[]) => boolean, mark: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition(this.log.since(mark))) {
+      if (Date.now() > deadline || !this.daemonAlive) return false;
+      await this.nextLogLine(Math.max(1, deadline - Date.now()));
+    }
+    return true;
+  }
+
+  private nextLogLine(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.logLines.off('line', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.logLines.on('line', done);
+    });
+  }
+
   /** Rejects as soon as the daemon exits, so a crash is reported at once, not after a timeout. */
   whileDaemonAlive<T>(promise: Promise<T>): Promise<T> {
     const child = this.daemon.child;
@@ -170,7 +196,7 @@ export class FuzzEnvironment {
     if (!this.vc.alive) return false;
     await this.daemon.stop().catch(() => undefined);
     this.tally.daemonRestarts++;
-    this.daemon = startDaemon(this.dir, this.vc.port, this.platform.port);
+    this.daemon = startDaemon(this.dir, this.vc.port, this.platform.port, this.logLines);
     this.log = new DaemonLog(this.daemon);
     this.logLinesCounted = 0;
     this.permitJoinUntil = 0;
@@ -211,9 +237,10 @@ export class FuzzEnvironment {
   }
 }
 
-function startDaemon(dir: string, coordinatorPort: number, platformPort: number): DaemonProcess {
+function startDaemon(dir: string, coordinatorPort: number, platformPort: number, lines: EventEmitter): DaemonProcess {
   return DaemonProcess.start({
     dir,
+    onLog: (line) => lines.emit('line', line),
     config: {
       data_dir: './data',
       serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },

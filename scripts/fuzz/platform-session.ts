@@ -59,6 +59,15 @@ export class PlatformSession {
     this.end(`closed by the platform: ${details}`);
   }
 
+  /** Stop reading the stream (a slow platform): HTTP/2 flow control then holds the hub's writes. */
+  pause(): void {
+    this.o.call.pause();
+  }
+
+  resume(): void {
+    this.o.call.resume();
+  }
+
   get isEnded(): boolean {
     return this.ended;
   }

@@ -73,6 +73,15 @@ export class FuzzPlatform {
     if (enabled) this.session?.ackNow();
   }
 
+  /** A slow platform: stop reading the open stream until resumeReading(). */
+  pauseReading(): void {
+    this.session?.pause();
+  }
+
+  resumeReading(): void {
+    this.session?.resume();
+  }
+
   /** The next stream's Welcome says this instead of what is stored. */
   overrideNextWelcome(lastSeqSeen: number): void {
     this.welcomeOverride = lastSeqSeen;

@@ -84,7 +84,7 @@ export const platformCase: fc.Arbitrary<PlatformCase> = fc.oneof(
     }),
     weight: 1,
   },
-  { arbitrary: fc.record({ kind: fc.constant('burst' as const), commands: fc.integer({ min: 2, max: 6 }), bytes: fc.integer({ min: 100_000, max: 1_200_000 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('burst' as const), commands: fc.integer({ min: 2, max: 8 }), bytes: fc.integer({ min: 100_000, max: 2_000_000 }) }), weight: 1 },
   { arbitrary: configCase, weight: 4 },
 );
 

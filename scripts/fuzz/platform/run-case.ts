@@ -61,17 +61,23 @@ async function runPlatformCase(env: FuzzEnvironment, input: PlatformCase): Promi
       return () => [];
     }
     case 'burst': {
-      // Large refused commands while the platform holds its acks back (back-pressure the .proto allows).
-      env.platform.setAcking(false);
+      // Large refused commands while the platform reads slowly and holds its acks back (back-pressure
+      // the .proto allows): their results pile up in the hub and leave in as few batches as it likes.
       const ids = Array.from({ length: input.commands }, () => commandId({ length: 24, fill: 'b' }));
+      env.platform.setAcking(false);
+      env.platform.pauseReading();
       let results: Array<CommandResultEvent | undefined>;
       try {
-        results = await Promise.all(
-          ids.map((id) =>
-            awaitResult(env, id, () => env.platform.sendCommand({ id, set_state: { ieee: env.devices.plug, state: { fields: { state: { stringValue: 'x'.repeat(input.bytes) } } } } })),
-          ),
+        const pending = ids.map((id) =>
+          awaitResult(env, id, () => env.platform.sendCommand({ id, set_state: { ieee: env.devices.plug, state: { fields: { state: { stringValue: 'x'.repeat(input.bytes) } } } } })),
         );
+        // Resume once the hub has handled them all (it logs each with its commandId), or after a while.
+        await env.whileDaemonAlive(env.daemonLogged((lines) => ids.every((id) => lines.some((l) => l.commandId === id)), mark, 30_000)).catch(() => undefined);
+        env.platform.resumeReading();
+        env.platform.setAcking(true);
+        results = await Promise.all(pending);
       } finally {
+        env.platform.resumeReading();
         env.platform.setAcking(true);
       }
       return () => ids.flatMap((id, i) => resultProblems(id, results[i]));

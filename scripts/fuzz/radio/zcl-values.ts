@@ -4,7 +4,7 @@
 // non-values, which herdsman decodes as NaN), arrays and structs.
 import fc from 'fast-check';
 import type { AttributeDefinition } from '../../virtual-coordinator/devices/definition.js';
-import { DataType as T } from '../../virtual-coordinator/devices/zcl/data-types.js';
+import { DataType as T, signedSize, unsignedSize } from '../../virtual-coordinator/devices/zcl/data-types.js';
 
 const INT_RANGES: Record<number, [number, number]> = {
   [T.uint8]: [0, 0xff], [T.uint16]: [0, 0xffff], [T.uint24]: [0, 0xffffff], [T.uint32]: [0, 0xffffffff],
@@ -42,12 +42,14 @@ function truncateUtf8(s: string, maxBytes: number): string {
   return out;
 }
 
-/** A value of the attribute's proper type. */
+/** A value of the attribute's proper type (anything, for types without a generator here). */
 export function wellTyped(type: number): fc.Arbitrary<AttributeDefinition> {
   if (type === T.charStr) return text(40).map((value) => ({ type, value }));
   if (type === T.bool) return fc.boolean().map((value) => ({ type, value }));
-  if (type === T.singleFloat) return float32.map((value) => ({ type, value }));
-  return integerOf(type).map((value) => ({ type, value }));
+  if (type === T.singleFloat || type === T.doubleFloat || type === T.semiFloat) return float32.map((value) => ({ type, value }));
+  if (type === T.ieeeAddr) return fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) => ({ type, value: `0x${n.toString(16).padStart(16, '0')}` }));
+  if (unsignedSize(type) !== undefined || signedSize(type) !== undefined) return integerOf(type).map((value) => ({ type, value }));
+  return oddValue;
 }
 
 /** Anything at all, whatever type the attribute should have. */
