@@ -1,8 +1,6 @@
 // Runs one radio case through the virtual coordinator's control port and says afterwards
 // whether everything the daemon refused was logged with a reason.
 import type { LogLine } from '../../lib/daemon-process.js';
-import type { AttributeDefinition } from '../../virtual-coordinator/devices/definition.js';
-import { DataType as T } from '../../virtual-coordinator/devices/zcl/data-types.js';
 import { isRefusalLine, namesDevice } from '../daemon-log.js';
 import { DELIVERY_TIMEOUT_MS, GATEWAY, type FuzzEnvironment } from '../environment.js';
 import type { FuzzSide } from '../case-types.js';
@@ -61,10 +59,19 @@ async function runRadioCase(env: FuzzEnvironment, input: RadioCase): Promise<() 
           const about = env.log.since(mark).filter((l) => namesDevice(l, ieee)).slice(-8).map((l) => JSON.stringify(l).slice(0, 300));
           problems.push(`joined device ${ieee} got no interview outcome or quarantine at the platform: ${outcome.message}\n  its log lines:\n  ${about.join('\n  ')}`);
         }
-        const basic = input.definition.endpoints[0]!.attributes?.[0x0000] ?? {};
-        const odd = [basic[0x0004], basic[0x0005]].some((a) => a !== undefined && !isPlainText(a));
-        if (odd && linesNaming(ieee).length === 0 && !quarantined(env, ieee, since)) {
-          problems.push(`device ${ieee} sent a manufacturer name or model id that is not text, and nothing was logged about it`);
+        // Refused (interview failed, quarantined): said why. Accepted: what the product shows is text.
+        if (!(outcome instanceof Error)) {
+          const event = outcome.event;
+          if (event.kind === 'device_quarantined' && event.reason.trim() === '') problems.push(`device ${ieee} was quarantined without a reason`);
+          if (event.kind === 'device_interview' && event.status === 'failed' && linesNaming(ieee).length === 0) {
+            problems.push(`device ${ieee} failed its interview and nothing logged why, naming it`);
+          }
+          if (event.kind === 'device_interview' && event.device) {
+            const { manufacturerName, modelId } = event.device;
+            for (const [field, value] of Object.entries({ manufacturerName, modelId })) {
+              if (value !== undefined && typeof value !== 'string') problems.push(`device ${ieee} is shown with ${field} ${JSON.stringify(value)}, not text`);
+            }
+          }
         }
         void env.vc.request({ cmd: 'leave', ieee }).catch(() => undefined);
         return problems;
@@ -111,14 +118,6 @@ async function runRadioCase(env: FuzzEnvironment, input: RadioCase): Promise<() 
       };
     }
   }
-}
-
-function isPlainText(attribute: AttributeDefinition): boolean {
-  return (attribute.type === T.charStr || attribute.type === T.longCharStr) && typeof attribute.value === 'string';
-}
-
-function quarantined(env: FuzzEnvironment, ieee: string, since: number): boolean {
-  return env.platform.events(GATEWAY).some((e) => e.receivedAt >= since && e.event.kind === 'device_quarantined' && e.event.ieee === ieee);
 }
 
 /** The device's state as the platform last heard it. */
