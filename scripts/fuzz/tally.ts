@@ -33,12 +33,18 @@ export class Tally {
     const lines = [`cases run: ${this.cases} (${[...this.casesByKind].map(([k, n]) => `${k} ${n}`).join(', ')}); daemon restarts: ${this.daemonRestarts}`];
     lines.push(`refusals by reason (${this.refusalsByReason.size} kinds):`);
     for (const [reason, n] of [...this.refusalsByReason].sort((a, b) => b[1] - a[1]).slice(0, 40)) lines.push(`  ${String(n).padStart(7)}  ${reason}`);
-    lines.push(`failures: ${this.failures.length}`);
+    const crashes = this.failures.filter((f) => isCrash(f.error)).length;
+    lines.push(`failures: ${this.failures.length} (crashes of the daemon or the virtual coordinator: ${crashes})`);
     for (const f of this.failures) {
-      lines.push(`  [${f.target}] seed ${f.seed}${f.path ? ` path ${f.path}` : ''}`);
+      lines.push(`  [${f.target}]${isCrash(f.error) ? ' CRASH' : ''} seed ${f.seed}${f.path ? ` path ${f.path}` : ''}`);
       lines.push(`    counterexample: ${f.counterexample.slice(0, 2000)}`);
       lines.push(`    error: ${f.error.split('\n').slice(0, 30).join('\n      ')}`);
     }
     return lines.join('\n');
   }
+}
+
+/** A failure where a process died (as opposed to a refusal without a reason, a lost report, ...). */
+export function isCrash(error: string): boolean {
+  return /the daemon (died|exited)|the virtual coordinator (died|is gone)/.test(error);
 }
