@@ -21,6 +21,7 @@ for (const [side, runs] of [[radioSide, 120], [platformSide, 100]] as const) {
       [],
       'every case held',
     );
-    t.ok(tally.cases >= runs, `${tally.cases} cases ran`);
+    // A failure ends that side's run early; otherwise every case ran.
+    if (tally.failures.length === 0) t.ok(tally.cases >= runs, `${tally.cases} cases ran`);
   });
 }
