@@ -90,7 +90,8 @@ export const platformCase: fc.Arbitrary<PlatformCase> = fc.oneof(
 
 /** Inputs a correct hub must take without complaint (errors for unknown devices are fine answers). */
 export const knownFinePlatformCase: fc.Arbitrary<PlatformCase> = fc.oneof(
-  fc.record({
+  // Reconnects are rare (the hub's backoff grows when streams end young), commands common.
+  { weight: 6, arbitrary: fc.record({
     kind: fc.constant('command' as const),
     id: fc.record({ length: fc.integer({ min: 16, max: 64 }), fill: fc.constantFrom('a', 'z', '-') }),
     expiry: fc.constantFrom<Expiry>('none', 'future'),
@@ -100,13 +101,13 @@ export const knownFinePlatformCase: fc.Arbitrary<PlatformCase> = fc.oneof(
       fc.constantFrom('Kitchen', 'Hall').map((room) => ({ set_room: { device: 'sentinel' as DeviceRef, room } })),
       fc.constant({ remove_device: { device: 'unknown' as const, force: true } }),
     ),
-  }),
-  fc.record({ kind: fc.constant('ack' as const), upTo: fc.constant('below' as const), by: fc.integer({ min: 1, max: 5 }) }),
-  fc.record({ kind: fc.constant('welcome' as const), mode: fc.constant('reconnect' as const), lastSeqSeen: fc.constant('same' as const), by: fc.constant(0) }),
-  fc.constantFrom<ConfigCase>(
+  }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('ack' as const), upTo: fc.constant('below' as const), by: fc.integer({ min: 1, max: 5 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('welcome' as const), mode: fc.constant('reconnect' as const), lastSeqSeen: fc.constant('same' as const), by: fc.constant(0) }) },
+  { weight: 2, arbitrary: fc.constantFrom<ConfigCase>(
     { kind: 'config', base: 'insecure', files: {}, mutations: [] },
     { kind: 'config', base: 'token', files: { token_file: 'token' }, mutations: [] },
     { kind: 'config', base: 'mtls', files: { cert_file: 'cert', key_file: 'key', ca_file: 'ca' }, mutations: [] },
     { kind: 'config', base: 'insecure', files: {}, mutations: [['serail', 1]] },
-  ),
+  ) },
 );
