@@ -3,8 +3,10 @@
 // Exit codes are listed in daemon/ops/CONFIG.md.
 
 import fs from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CRASH_MARKER_FILE, CrashRecorder } from './ops/crash-marker.js';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
 import { isJournalStream } from './ops/journal-stream.js';
 import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
@@ -80,14 +82,17 @@ export async function runCli(argv: string[]): Promise<void> {
   log.info('zigbee-hubd starting', { version, config: config.source, node: process.version, pid: process.pid });
   log.debug('effective config', { ...config });
 
+  // Shared by the crash handler (writes the marker) and the start (takes it): see crash-marker.ts.
+  const crash = new CrashRecorder(path.join(config.dataDir, CRASH_MARKER_FILE));
   await superviseDaemon({
     proc: process,
     log,
     graceMs: config.shutdownTimeoutSeconds * 1000,
+    crash,
     start: async () => {
       // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
       const { startDaemon } = await import('./main.js');
-      return startDaemon(config, { log, cloudIdentity, version });
+      return startDaemon(config, { log, cloudIdentity, version, crash });
     },
   });
 }

@@ -8,12 +8,19 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
+import { GatewayStatusReporter } from './hub/gateway-status.js';
+import { sendOwedSnapshots } from './hub/owed-snapshot.js';
 import { reconcileDevices } from './hub/reconcile.js';
+import { SerialCommandExecutor } from './hub/serial-commands.js';
+import { startLan } from './hub/start-lan.js';
+import type { RunningLanApi } from './lan/index.js';
 import type { CloudIdentity } from './ops/cloud-identity.js';
+import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
+import { prepareDataDir } from './ops/data-dir.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
-import { openStore, systemClock } from './store/index.js';
+import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
 
 export interface RunningDaemon {
@@ -26,13 +33,17 @@ export interface DaemonDeps {
   cloudIdentity: CloudIdentity;
   /** Reported to the cloud as the gateway's firmware version. */
   version: string;
+  /** Crash marker of the last run (taken at start) and the device activity for the next one. */
+  crash?: CrashRecorder;
 }
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
+  prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
-  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o750 });
+  // Owner-only: herdsman's files hold the network key.
+  fs.mkdirSync(herdsmanDir, { recursive: true, mode: 0o700 });
 
   // Every component reports its health here; each change is logged once and sent to the cloud.
   const health = new HealthBoard(Date.now, (error) => log.error('health listener failed', { error: String(error) }));
@@ -46,6 +57,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       maxAgeMs: config.store.outboxMaxAgeHours * 3600_000,
     },
     backup: { dir: path.join(config.dataDir, 'backups'), keep: config.store.backupKeep },
+    // While commits fail the health_changed event below cannot be stored either: the store
+    // holds it (and command results) in memory and stores them once commits work again.
+    health,
   });
 
   const network = new ZigbeeNetwork({
@@ -59,20 +73,39 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     dataDir: herdsmanDir,
     log,
     maxPermitJoinSeconds: config.zigbee.permitJoinMaxSeconds,
+    herdsmanFileCopies: config.store.backupKeep,
   });
   const sync = syncDevicesToStore(network, store, log.child('hub'));
+  quarantineBeforeStart(network, store, deps, log);
+  // From here on a crash inside a device's handling (also during start) is pinned on it.
+  deps.crash?.watch({
+    activity: () => network.deviceActivity(),
+    containFailure: (error) => void network.containEscapedFailure(error),
+  });
   health.on('changed', ({ component, status, reason }) => {
     const line = status === 'ok' ? log.info : log.warn;
     line.call(log, 'health changed', { component, status, ...(reason !== undefined ? { reason } : {}) });
     store.events.append({ kind: 'health_changed', component, status, ...(reason !== undefined ? { reason } : {}) });
   });
+  // Degraded until the next start: what changed since the good copy (a device paired since) may be missing.
+  network.on('herdsman_files_repaired', ({ repairs }) => {
+    const what = repairs.map((r) => `${r.file} ${r.problem}, ${r.restoredFrom ? 'restored from a good copy' : 'no good copy'}`);
+    health.report('herdsman_files', 'degraded', `damaged at start and set aside: ${what.join('; ')}`);
+  });
 
   let cloud: CloudLink | undefined;
+  let lan: RunningLanApi | undefined;
+  let gatewayStatus: GatewayStatusReporter | undefined;
+  let stopOwedSnapshots: (() => void) | undefined;
+  const startedAt = Date.now();
+  // The one command path: cloud and LAN commands share validation and per-device ordering.
+  const commands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
     network,
     log: log.child('coordinator'),
+    health,
     onDown: () => availability?.stop(),
     // A fresh monitor: results of pings sent to the lost coordinator must not count.
     onUp: () => {
@@ -105,6 +138,20 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
       store.events.append({ kind: 'resync_requested', reason: `local database rebuilt: ${store.recovered.reason}` });
     }
 
+    gatewayStatus = new GatewayStatusReporter({
+      firmwareVersion: deps.version,
+      startedAt,
+      now: Date.now,
+      coordinator: () => network.coordinatorInfo(),
+      network: () => network.networkParameters(),
+      devices: () => store.devices.list(),
+      outbox: () => store.outbox.stats(),
+      health,
+      append: (event) => store.events.append(event),
+      log: log.child('status'),
+    });
+    gatewayStatus.start();
+
     if (config.cloud.enabled) {
       cloud = new CloudLink({
         target: config.cloud.target!,
@@ -112,14 +159,26 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
         firmwareVersion: deps.version,
         credentials: cloudCredentials(deps.cloudIdentity),
         outbox: store.outbox,
-        commands: new HubCommandExecutor(network, store),
+        commands,
         emit: (event) => store.events.append(event),
         seenCommandIds: store.seenCommands,
         log: log.child('cloud'),
       });
+      const reporter = gatewayStatus;
+      cloud.on('connected', () => void reporter.connected());
+      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+      // once it can be delivered (it follows whatever the outbox still holds).
+      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
       cloud.start();
     }
+    const cloudLink = cloud;
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
   } catch (error) {
+    deps.crash?.watch(undefined);
+    await lan?.stop().catch(() => undefined);
+    stopOwedSnapshots?.();
+    await cloud?.stop().catch(() => undefined);
+    await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
     sync.stop();
@@ -131,16 +190,47 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
 
   return {
     async stop() {
+      deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
-      await supervisor.stop();
+      // Every step runs even when one fails (a full disk can fail herdsman's files and the
+      // store): the database is closed whatever happened before; the failures are reported together.
+      const failures: string[] = [];
+      const step = async (what: string, run: () => Promise<void> | void) => {
+        try {
+          await run();
+        } catch (error) {
+          failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      };
+      await step('coordinator supervisor', () => supervisor.stop());
       availability?.stop();
-      await cloud?.stop();
+      await step('LAN API', () => lan?.stop());
+      stopOwedSnapshots?.();
+      await step('cloud link', () => cloud?.stop());
+      await step('gateway status', () => gatewayStatus?.stop());
       sync.stop();
-      await network.stop();
-      await store.close();
+      await step('zigbee network', () => network.stop());
+      await step('store', () => store.close());
+      if (failures.length > 0) throw new Error(`stopped, but not cleanly: ${failures.join('; ')}`);
       log.info('zigbee-hubd stopped');
     },
   };
+}
+
+/**
+ * Before the radio starts (so none of their frames is handled): devices quarantined in our
+ * store stay so, and the device the last run died on (crash marker) is quarantined now.
+ */
+function quarantineBeforeStart(network: ZigbeeNetwork, store: Store, deps: DaemonDeps, log: Logger): void {
+  for (const device of store.devices.list()) {
+    if (device.quarantine) network.seedQuarantine(device.ieee, device.quarantine);
+  }
+  const taken = deps.crash?.take() ?? {};
+  if (taken.problem) log.warn(taken.problem);
+  const marker = taken.marker;
+  if (!marker) return;
+  log.warn('the hub stopped while handling this device last time: quarantined', { ieee: marker.ieee, stage: marker.stage, error: marker.error });
+  network.quarantine(marker.ieee, `the hub stopped while handling it: ${marker.error}`, marker.stage);
 }
 
 /** No identity and plaintext allowed: the link's loopback development mode. */

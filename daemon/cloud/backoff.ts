@@ -10,7 +10,10 @@ export interface BackoffOptions {
   multiplier: number;
   /** 0..1: the fraction of each delay that is randomised (0.5 -> delay in [d/2, d]). */
   jitter: number;
-  /** A connection that stayed up (welcomed) at least this long resets the backoff. */
+  /**
+   * A connection that stayed up (welcomed) at least this long resets the backoff, as does one
+   * whose events the platform acknowledged (delivered progress), however short it was.
+   */
   healthyAfterMs: number;
 }
 

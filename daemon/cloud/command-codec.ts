@@ -1,6 +1,7 @@
 // cloud.proto Command <-> domain HubCommand. Decoding is also validation: the platform may
 // send anything, and a command the gateway cannot understand must produce a clear error
 // result rather than reach the radio.
+import { createHash } from 'node:crypto';
 import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
 import { fromStruct, toStruct } from './struct-codec.js';
@@ -14,6 +15,8 @@ export type DecodedCommand =
 const MAX_ID_LENGTH = 128;
 const MAX_STATE_KEYS = 64;
 const MAX_STATE_DEPTH = 4;
+const MAX_READ_KEYS = 64;
+const MAX_KEY_LENGTH = 128;
 /** Zigbee's permit-join window is 0..254 s (255 meant "forever" and is deprecated). */
 const MAX_PERMIT_JOIN_SECONDS = 254;
 
@@ -21,11 +24,28 @@ function invalid(id: string, reason: string): DecodedCommand {
   return { ok: false, id, error: `invalid: ${reason}` };
 }
 
+/**
+ * The command_id a result carries for a command with this id: the id itself, or for an id over
+ * MAX_ID_LENGTH characters "sha256:" + the hex SHA-256 of its UTF-8 bytes (see cloud.proto),
+ * so the platform can match even that answer while results stay small.
+ */
+export function resultIdFor(id: string): string {
+  if (id.length <= MAX_ID_LENGTH) return id;
+  return `sha256:${createHash('sha256').update(id, 'utf8').digest('hex')}`;
+}
+
 export function decodeCommand(wire: WireCommand): DecodedCommand {
   const id = typeof wire.id === 'string' ? wire.id : '';
+  if (wire.undecodable !== undefined) return invalid(resultIdFor(id), wire.undecodable);
   if (id === '') return invalid('', 'missing command id');
-  if (id.length > MAX_ID_LENGTH) return invalid(id.slice(0, MAX_ID_LENGTH), `command id longer than ${MAX_ID_LENGTH}`);
-  const expiresAt = wire.expires_at_ms && wire.expires_at_ms > 0 ? { expiresAt: wire.expires_at_ms } : {};
+  if (id.length > MAX_ID_LENGTH) {
+    return invalid(resultIdFor(id), `command id of ${id.length} characters is longer than ${MAX_ID_LENGTH} (command_id is its sha256)`);
+  }
+  const expires = wire.expires_at_ms ?? 0;
+  if (!Number.isSafeInteger(expires) || expires < 0) {
+    return invalid(id, `expires_at_ms must be 0 (no expiry) or milliseconds since the Unix epoch, got ${expires}`);
+  }
+  const expiresAt = expires > 0 ? { expiresAt: expires } : {};
 
   if (wire.set_state) {
     const ieee = normalizeIeee(wire.set_state.ieee);
@@ -72,6 +92,16 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     const ieee = normalizeIeee(wire.reconfigure_device.ieee);
     if (!ieee) return invalid(id, 'reconfigure_device needs ieee as 0x + 16 hex digits');
     return { ok: true, command: { kind: 'reconfigure_device', id, ieee, ...expiresAt } };
+  }
+  if (wire.request_snapshot) return { ok: true, command: { kind: 'request_snapshot', id, ...expiresAt } };
+  if (wire.read_state) {
+    const ieee = normalizeIeee(wire.read_state.ieee);
+    if (!ieee) return invalid(id, 'read_state needs ieee as 0x + 16 hex digits');
+    const keys = wire.read_state.keys ?? [];
+    if (keys.length === 0 || keys.length > MAX_READ_KEYS) return invalid(id, `read_state needs 1..${MAX_READ_KEYS} keys, got ${keys.length}`);
+    const bad = keys.find((key) => typeof key !== 'string' || key === '' || key.length > MAX_KEY_LENGTH);
+    if (bad !== undefined) return invalid(id, `read_state key ${JSON.stringify(bad)} must be 1..${MAX_KEY_LENGTH} characters`);
+    return { ok: true, command: { kind: 'read_state', id, ieee, keys: [...new Set(keys)], ...expiresAt } };
   }
   return invalid(id, 'unknown or missing command kind');
 }
@@ -123,6 +153,12 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'reconfigure_device':
       wire.reconfigure_device = { ieee: command.ieee };
+      break;
+    case 'request_snapshot':
+      wire.request_snapshot = {};
+      break;
+    case 'read_state':
+      wire.read_state = { ieee: command.ieee, keys: command.keys };
       break;
   }
   return wire;

@@ -13,6 +13,7 @@ import { decodeCommand } from './command-codec.js';
 import type { CommandIdLog } from './recent-ids.js';
 import type { CommandExecution, CommandExecutor, EmitEvent, Logger } from './types.js';
 import type { WireCommand } from './wire.js';
+import { cutText, MAX_ERROR_CHARS } from './wire-limits.js';
 
 /**
  * 'interrupted': a re-send of a command that started before the hub restarted and has no
@@ -49,6 +50,8 @@ export class CommandRunner {
   /** Settles once the running command's result was handed to emit (at the latest after timeoutMs). */
   private reported: Promise<void> = Promise.resolve();
   private draining = false;
+  /** Ids of queued commands whose result has been handed to report (cleared when each ends). */
+  private readonly reportedIds = new Set<string>();
   private stopped = false;
 
   constructor(private readonly options: CommandRunnerOptions) {}
@@ -66,12 +69,12 @@ export class CommandRunner {
     if (!decoded.ok) {
       this.options.log.warn('cloud command rejected', { commandId: id, error: decoded.error });
       if (id !== '') this.options.seenIds.add(id);
-      void this.report({ commandId: id, status: 'invalid', error: decoded.error }, { ok: false, error: decoded.error });
+      this.observe(this.report({ commandId: id, status: 'invalid', error: decoded.error }, { ok: false, error: decoded.error }));
       return;
     }
     this.inProgress.add(id);
     this.waiting.push(decoded.command);
-    void this.drain();
+    this.observe(this.drain());
   }
 
   /**
@@ -101,7 +104,7 @@ export class CommandRunner {
         // It was running when the hub went down: whether it took effect is unknown, but the
         // platform must not wait for an answer forever.
         log.warn('cloud command re-sent after it was interrupted by a restart', { commandId: id });
-        void this.report({ commandId: id, status: 'interrupted', error: INTERRUPTED_ERROR }, { ok: false, error: INTERRUPTED_ERROR });
+        this.observe(this.report({ commandId: id, status: 'interrupted', error: INTERRUPTED_ERROR }, { ok: false, error: INTERRUPTED_ERROR }));
         return true;
       }
     }
@@ -114,10 +117,39 @@ export class CommandRunner {
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
-    for (let command = this.waiting.shift(); command && !this.stopped; command = this.waiting.shift()) {
-      await this.run(command);
+    try {
+      for (let command = this.waiting.shift(); command && !this.stopped; command = this.waiting.shift()) {
+        try {
+          await this.run(command);
+        } catch (error) {
+          await this.failUnexpectedly(command, error);
+        } finally {
+          this.reportedIds.delete(command.id);
+        }
+      }
+    } finally {
+      this.draining = false;
     }
-    this.draining = false;
+  }
+
+  /** One unexpected throw: the queue goes on, and the platform still gets its answer. */
+  private async failUnexpectedly(command: HubCommand, error: unknown): Promise<void> {
+    this.options.log.error('cloud command failed unexpectedly', { commandId: command.id, kind: command.kind, error: errorMessage(error) });
+    if (this.reportedIds.has(command.id)) return;
+    const failure = `failed: ${errorMessage(error)}`;
+    this.reported = this.report({ commandId: command.id, status: 'failed', command, error: failure }, { ok: false, error: failure });
+    await this.reported;
+  }
+
+  /** A promise nobody awaits must still not become an unhandled rejection (it would end the hub). */
+  private observe(promise: Promise<void>): void {
+    promise.catch((error: unknown) => {
+      try {
+        this.options.log.error('cloud command handling failed unexpectedly', { error: errorMessage(error) });
+      } catch {
+        // The logger itself failed: nothing left to tell.
+      }
+    });
   }
 
   /** Resolves when the command's execution has really ended, not merely timed out. */
@@ -148,10 +180,12 @@ export class CommandRunner {
     this.reported = answer.then((result) => {
       clock.clearTimeout(timer);
       const status: CommandOutcomeStatus = result.ok ? 'ok' : result.error === 'timeout' ? 'timeout' : 'failed';
-      log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: result.ok, error: result.error });
       return this.report({ commandId: command.id, status, command, ...(result.error ? { error: result.error } : {}) }, result);
     });
     await this.reported;
+    const result = await answer;
+    const error = result.error === undefined ? undefined : cutText(String(result.error), MAX_ERROR_CHARS);
+    log.info('cloud command done', { commandId: command.id, kind: command.kind, ok: result.ok, error });
     // The timeout only answers early: the next command waits until this one has really ended,
     // or a late "on" could reach the device after the "off" that followed it.
     const ended = await execution;
@@ -170,11 +204,15 @@ export class CommandRunner {
   }
 
   private async report(outcome: CommandOutcome, execution: CommandExecution): Promise<void> {
+    if (this.inProgress.has(outcome.commandId)) this.reportedIds.add(outcome.commandId);
+    // Errors may quote whatever the platform sent (a 1 MB value): cut before it reaches the outbox.
+    const error = execution.error === undefined ? undefined : cutText(String(execution.error), MAX_ERROR_CHARS);
+    if (outcome.error !== undefined) outcome = { ...outcome, error: cutText(outcome.error, MAX_ERROR_CHARS) };
     const event: HubEvent = {
       kind: 'command_result',
       commandId: outcome.commandId,
       ok: execution.ok,
-      ...(execution.error !== undefined ? { error: execution.error } : {}),
+      ...(error !== undefined ? { error } : {}),
       ...(execution.state !== undefined ? { state: execution.state } : {}),
     };
     try {
@@ -184,9 +222,10 @@ export class CommandRunner {
       if (outcome.commandId !== '') this.options.seenIds.markAnswered(outcome.commandId);
     } catch (error) {
       this.options.log.error('could not record cloud command result', { commandId: outcome.commandId, error: errorMessage(error) });
+    } finally {
+      this.inProgress.delete(outcome.commandId);
+      this.options.onOutcome(outcome);
     }
-    this.inProgress.delete(outcome.commandId);
-    this.options.onOutcome(outcome);
   }
 }
 

@@ -40,6 +40,18 @@ export function channelCredentials(target: string, credentials: CloudCredentials
   return grpc.credentials.createSsl(toBuffer(ca), toBuffer(key), toBuffer(cert));
 }
 
+/**
+ * Channel options the credentials impose. Plaintext is allowed only because the target is this
+ * machine, so it must be a direct connection: grpc-js would otherwise honour grpc_proxy /
+ * https_proxy / http_proxy from the environment and send the plaintext stream (token included)
+ * through the proxy. TLS links keep the environment's proxy settings (HTTP CONNECT, TLS end to
+ * end through the tunnel; no_grpc_proxy / no_proxy exclude hosts).
+ */
+export function credentialChannelOptions(credentials: CloudCredentials): grpc.ChannelOptions {
+  const plaintext = credentials === 'insecure-loopback' || credentials.insecureLoopback === true;
+  return plaintext ? { 'grpc.enable_http_proxy': 0 } : {};
+}
+
 /** Call metadata carrying the token, if any. */
 export function callMetadata(credentials: CloudCredentials): grpc.Metadata {
   const metadata = new grpc.Metadata();

@@ -1,12 +1,14 @@
 // Domain events (daemon/domain/events.ts) <-> cloud.proto Event messages.
 import type {
   DeviceDescription,
+  GatewayStatus,
   HubEvent,
   InterviewStatus,
   SequencedEvent,
+  SnapshotDevice,
 } from '../domain/events.js';
 import { fromStruct, toStruct } from './struct-codec.js';
-import type { WireDeviceDescription, WireDeviceType, WireEvent, WireInterviewStatus } from './wire.js';
+import type { WireDeviceDescription, WireDeviceType, WireEvent, WireGatewayStatus, WireInterviewStatus, WireSnapshotDevice } from './wire.js';
 
 const INTERVIEW_TO_WIRE: Record<InterviewStatus, WireInterviewStatus> = {
   pending: 'INTERVIEW_STATUS_PENDING',
@@ -85,12 +87,98 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
     case 'device_quarantined':
       wire.device_quarantined = { ieee: event.ieee, reason: event.reason, stage: event.stage };
       break;
+    case 'snapshot_started':
+      wire.snapshot_started = { snapshot_id: event.snapshotId, devices: event.devices, reason: event.reason };
+      break;
+    case 'snapshot_device':
+      wire.snapshot_device = encodeSnapshotDevice(event.snapshotId, event.device);
+      break;
+    case 'snapshot_ended':
+      wire.snapshot_ended = { snapshot_id: event.snapshotId, devices: event.devices };
+      break;
+    case 'gateway_status':
+      wire.gateway_status = encodeGatewayStatus(event);
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`cannot encode event kind ${(unknown as { kind: string }).kind}`);
     }
   }
   return wire;
+}
+
+function encodeGatewayStatus(status: GatewayStatus): WireGatewayStatus {
+  return {
+    reason: status.reason,
+    firmware_version: status.firmwareVersion,
+    node_version: status.nodeVersion,
+    coordinator: status.coordinator,
+    channel: status.network?.channel ?? 0,
+    pan_id: status.network?.panId ?? 0,
+    extended_pan_id: status.network?.extendedPanId ?? '',
+    devices: status.devices,
+    uptime_seconds: status.uptimeSeconds,
+    outbox: { events: status.outbox.events, bytes: status.outbox.bytes, oldest_age_ms: status.outbox.oldestAgeMs },
+    last_error: status.lastError,
+    health: status.health,
+  };
+}
+
+function decodeGatewayStatus(wire: WireGatewayStatus): HubEvent {
+  const coordinator = wire.coordinator ?? {};
+  const devices = wire.devices ?? {};
+  const outbox = wire.outbox ?? {};
+  return {
+    kind: 'gateway_status',
+    reason: wire.reason ?? '',
+    firmwareVersion: wire.firmware_version ?? '',
+    nodeVersion: wire.node_version ?? '',
+    coordinator: { type: coordinator.type ?? '', firmware: coordinator.firmware ?? '', ieee: coordinator.ieee ?? '' },
+    ...(wire.channel ? { network: { channel: wire.channel, panId: wire.pan_id ?? 0, extendedPanId: wire.extended_pan_id ?? '' } } : {}),
+    devices: {
+      total: devices.total ?? 0,
+      available: devices.available ?? 0,
+      unavailable: devices.unavailable ?? 0,
+      left: devices.left ?? 0,
+      quarantined: devices.quarantined ?? 0,
+    },
+    uptimeSeconds: wire.uptime_seconds ?? 0,
+    outbox: { events: outbox.events ?? 0, bytes: outbox.bytes ?? 0, oldestAgeMs: outbox.oldest_age_ms ?? 0 },
+    ...(wire.last_error !== undefined ? { lastError: wire.last_error } : {}),
+    health: (wire.health ?? []).map(({ component, status, reason }) => ({
+      component: component ?? '',
+      status: status === 'ok' || status === 'degraded' ? status : 'bad',
+      ...(reason !== undefined ? { reason } : {}),
+    })),
+  };
+}
+
+function encodeSnapshotDevice(snapshotId: string, device: SnapshotDevice): WireSnapshotDevice {
+  return {
+    snapshot_id: snapshotId,
+    device: encodeDevice(device.description),
+    name: device.name,
+    room: device.room,
+    available: device.available,
+    left: device.left,
+    quarantine: device.quarantine ? { ieee: device.description.ieee, reason: device.quarantine.reason, stage: device.quarantine.stage } : null,
+    state: toStruct(device.state),
+    last_seen_ms: device.lastSeen ?? 0,
+  };
+}
+
+function decodeSnapshotDevice(wire: WireSnapshotDevice): SnapshotDevice {
+  const { quarantine } = wire;
+  return {
+    description: decodeDevice(wire.device ?? {}),
+    name: wire.name ?? '',
+    ...(wire.room !== undefined ? { room: wire.room } : {}),
+    available: !!wire.available,
+    left: !!wire.left,
+    ...(quarantine ? { quarantine: { reason: quarantine.reason ?? '', stage: quarantine.stage ?? '' } } : {}),
+    state: fromStruct(wire.state),
+    ...(wire.last_seen_ms ? { lastSeen: wire.last_seen_ms } : {}),
+  };
 }
 
 function encodeDevice(device: DeviceDescription): WireDeviceDescription {
@@ -174,6 +262,18 @@ function decodePayload(wire: WireEvent): HubEvent | undefined {
   if (wire.device_quarantined) {
     const { reason, stage } = wire.device_quarantined;
     return { kind: 'device_quarantined', ieee: ieee(wire.device_quarantined), reason: reason ?? '', stage: stage ?? '' };
+  }
+  if (wire.gateway_status) return decodeGatewayStatus(wire.gateway_status);
+  if (wire.snapshot_started) {
+    const { snapshot_id, devices, reason } = wire.snapshot_started;
+    return { kind: 'snapshot_started', snapshotId: snapshot_id ?? '', devices: devices ?? 0, reason: reason ?? '' };
+  }
+  if (wire.snapshot_device) {
+    return { kind: 'snapshot_device', snapshotId: wire.snapshot_device.snapshot_id ?? '', device: decodeSnapshotDevice(wire.snapshot_device) };
+  }
+  if (wire.snapshot_ended) {
+    const { snapshot_id, devices } = wire.snapshot_ended;
+    return { kind: 'snapshot_ended', snapshotId: snapshot_id ?? '', devices: devices ?? 0 };
   }
   return undefined;
 }

@@ -5,12 +5,14 @@
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { CommandRunner, type CommandOutcome } from './command-runner.js';
-import { callMetadata, channelCredentials, CloudLinkConfigError, type CloudCredentials } from './credentials.js';
+import { decodeCloudMessage } from './cloud-message-decoder.js';
+import { callMetadata, channelCredentials, CloudLinkConfigError, credentialChannelOptions, type CloudCredentials } from './credentials.js';
 import { createHubLinkClient } from './proto.js';
 import { RecentIds, type CommandIdLog } from './recent-ids.js';
 import { LinkSession, type SessionEnd, type SessionProgress } from './session.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import type { CommandExecutor, EmitEvent, Logger, OutboxReader } from './types.js';
+import { DEFAULT_MAX_IN_FLIGHT_BYTES, MAX_RECEIVE_BYTES } from './wire-limits.js';
 import type * as grpc from '@grpc/grpc-js';
 
 export interface CloudLinkOptions {
@@ -32,6 +34,8 @@ export interface CloudLinkOptions {
   seenCommandIds?: CommandIdLog;
   /** Most events sent but not yet acknowledged (default 1000). */
   maxInFlight?: number;
+  /** Most bytes of events sent but not yet acknowledged (default DEFAULT_MAX_IN_FLIGHT_BYTES, 4 MiB). */
+  maxInFlightBytes?: number;
   /** Most events per EventBatch (default 200). */
   maxBatch?: number;
   /** Application ping interval (default 10 s). */
@@ -106,7 +110,12 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
   start(): void {
     if (this.state !== 'idle') throw new Error(`cloud link cannot start from state ${this.state}`);
     this.options.log.info('cloud link starting', { target: this.options.target, gatewayId: this.options.gatewayId });
-    this.running = this.run();
+    // Observed here: an unobserved rejection would end the whole hub. run() catches what one
+    // attempt throws, so reaching this means the loop itself broke; say so rather than vanish.
+    this.running = this.run().catch((error: unknown) => {
+      this.state = 'stopped';
+      this.options.log.error('cloud link stopped by an unexpected error', { error: errorMessage(error) });
+    });
   }
 
   /**
@@ -141,22 +150,35 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
 
   private async run(): Promise<void> {
     while (this.state !== 'stopped') {
-      const end = await this.connectOnce();
-      this.disconnects++;
-      this.lastDisconnectReason = end.reason;
-      // stop() may have run while we awaited the session.
-      if ((this.state as CloudLinkState) === 'stopped') {
-        this.emit('disconnected', { reason: end.reason });
-        break;
+      try {
+        await this.attempt();
+      } catch (error) {
+        // A failing dependency (channel, metadata, outbox, logger) costs one attempt, never the link.
+        this.options.log.error('cloud link connection attempt failed', { error: errorMessage(error) });
+        if ((this.state as CloudLinkState) !== 'stopped') await this.waitBeforeRetry(this.backoff.next());
       }
-      if (end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs) {
-        this.backoff.reset();
-      }
-      const retryInMs = this.backoff.next();
-      this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
-      this.emit('disconnected', { reason: end.reason, retryInMs });
-      await this.waitBeforeRetry(retryInMs);
     }
+  }
+
+  /** One stream, then the wait before the next. */
+  private async attempt(): Promise<void> {
+    const end = await this.connectOnce();
+    this.disconnects++;
+    this.lastDisconnectReason = end.reason;
+    // stop() may have run while we awaited the session.
+    if ((this.state as CloudLinkState) === 'stopped') {
+      this.emit('disconnected', { reason: end.reason });
+      return;
+    }
+    // Delivered progress proves the platform works: under a rolling deploy every stream is cut
+    // after a few events, and a backoff that grew per cut would leave the outbox minutes behind.
+    // A stream that stayed up long without anything to deliver (an idle hub) counts as well.
+    const stayedUp = end.welcomedAt !== undefined && this.clock.now() - end.welcomedAt >= this.backoffOptions.healthyAfterMs;
+    if (end.delivered > 0 || stayedUp) this.backoff.reset();
+    const retryInMs = this.backoff.next();
+    this.options.log.warn('cloud link disconnected', { reason: end.reason, retryInMs });
+    this.emit('disconnected', { reason: end.reason, retryInMs });
+    await this.waitBeforeRetry(retryInMs);
   }
 
   private async connectOnce(): Promise<SessionEnd> {
@@ -164,11 +186,18 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
     this.state = 'connecting';
     // A fresh channel per attempt: after a black hole the old HTTP/2 connection may still look
     // alive, and a new call on it would go nowhere.
-    const client = createHubLinkClient(options.target, this.channelCredentials, {
-      'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
-      'grpc.keepalive_timeout_ms': 20_000,
-      ...options.channelOptions,
-    });
+    const client = createHubLinkClient(
+      options.target,
+      this.channelCredentials,
+      {
+        'grpc.keepalive_time_ms': options.keepaliveMs ?? 60_000,
+        'grpc.keepalive_timeout_ms': 20_000,
+        'grpc.max_receive_message_length': MAX_RECEIVE_BYTES,
+        ...options.channelOptions,
+        ...credentialChannelOptions(options.credentials),
+      },
+      decodeCloudMessage,
+    );
     const session = new LinkSession({
       call: client.Connect(callMetadata(options.credentials)),
       outbox: options.outbox,
@@ -180,6 +209,7 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       clock: this.clock,
       log: options.log,
       maxInFlight: options.maxInFlight ?? 1000,
+      maxInFlightBytes: options.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES,
       maxBatch: options.maxBatch ?? 200,
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       watchdogMs: options.watchdogMs ?? 35_000,
@@ -191,10 +221,12 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       onCommand: (command) => this.commandRunner.receive(command),
     });
     this.session = session;
-    session.start();
-    const end = await session.done;
-    client.close();
-    return end;
+    try {
+      session.start();
+      return await session.done;
+    } finally {
+      client.close();
+    }
   }
 
   private waitBeforeRetry(ms: number): Promise<void> {
@@ -207,4 +239,8 @@ export class CloudLink extends TypedEmitter<CloudLinkEvents> {
       this.retryTimer = undefined;
     });
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -52,12 +52,23 @@ export interface HubLinkClient extends grpc.Client {
   Connect(metadata: grpc.Metadata, options?: grpc.CallOptions): HubLinkCall;
 }
 
+/** Plain protobuf decoding of a CloudMessage; throws on bytes it cannot decode. */
+export const decodeCloudMessageBytes = hubLinkService.Connect!.responseDeserialize as (bytes: Buffer) => CloudMessage;
+
 const HubLinkClientConstructor = grpc.makeGenericClientConstructor(hubLinkService, 'HubLink');
 
+/**
+ * `decode` replaces the plain CloudMessage decoding (the gateway's link passes one that never
+ * throws: a throwing decoder ends the stream with INTERNAL).
+ */
 export function createHubLinkClient(
   target: string,
   credentials: grpc.ChannelCredentials,
   options: grpc.ChannelOptions = {},
+  decode?: (bytes: Buffer) => CloudMessage,
 ): HubLinkClient {
-  return new HubLinkClientConstructor(target, credentials, options) as unknown as HubLinkClient;
+  const Constructor = decode
+    ? grpc.makeGenericClientConstructor({ Connect: { ...hubLinkService.Connect!, responseDeserialize: decode } }, 'HubLink')
+    : HubLinkClientConstructor;
+  return new Constructor(target, credentials, options) as unknown as HubLinkClient;
 }

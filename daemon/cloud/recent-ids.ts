@@ -9,7 +9,10 @@ export type CommandIdState = 'started' | 'answered';
 export interface CommandIdLog {
   /** undefined: never seen (or forgotten). */
   state(id: string): CommandIdState | undefined;
-  /** The command starts now: it must never run again. */
+  /**
+   * The command starts now: it must never run again. A persistent log makes the record durable
+   * before it returns (the command goes to the radio next) and throws when it cannot.
+   */
   add(id: string): void;
   /** Its result is in the outbox. */
   markAnswered(id: string): void;

@@ -1,14 +1,15 @@
 // One connection attempt of the cloud link: a single HubLink.Connect stream, from Hello to its
-// end. It streams the outbox in seq order with a bounded number of unacknowledged events in
-// flight, forwards acks to the outbox, hands commands to its owner, pings, and ends itself
-// when the platform goes silent (watchdog). It never reconnects: CloudLink does that by
+// end. It streams the outbox in seq order, in batches under MAX_BATCH_BYTES, with unacknowledged
+// events in flight bounded by count and by bytes, forwards acks to the outbox, hands commands to
+// its owner, pings, and ends itself when the platform goes silent (watchdog). It never reconnects: CloudLink does that by
 // starting a new session, which resumes from the outbox - at-least-once, nothing lost.
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Clock, TimerHandle } from './clock.js';
-import { encodeEvent } from './event-codec.js';
+import { fitEvent } from './event-fitting.js';
 import type { HubLinkCall } from './proto.js';
 import type { Logger, OutboxReader } from './types.js';
 import type { CloudMessage, WireCommand, WireEvent, WireHello } from './wire.js';
+import { BATCH_OVERHEAD_BYTES, MAX_BATCH_BYTES } from './wire-limits.js';
 
 export interface SessionOptions {
   call: HubLinkCall;
@@ -18,6 +19,11 @@ export interface SessionOptions {
   log: Logger;
   /** Most events sent but not yet acknowledged. */
   maxInFlight: number;
+  /**
+   * Most bytes of events sent but not yet acknowledged; one event is always let through when
+   * nothing is in flight, so an event that alone exceeds it still goes.
+   */
+  maxInFlightBytes: number;
   /** Most events per EventBatch message. */
   maxBatch: number;
   pingIntervalMs: number;
@@ -35,6 +41,8 @@ export interface SessionEnd {
   welcomed: boolean;
   /** When the Welcome arrived (clock time), for the backoff's "healthy connection" rule. */
   welcomedAt?: number;
+  /** Events the platform acknowledged with an Ack on this stream: delivered progress. */
+  delivered: number;
 }
 
 export interface SessionProgress {
@@ -44,6 +52,7 @@ export interface SessionProgress {
   /** Highest seq acknowledged in this session (or known to the platform from Welcome). */
   ackedUpTo: number;
   inFlight: number;
+  inFlightBytes: number;
 }
 
 export class LinkSession {
@@ -53,8 +62,10 @@ export class LinkSession {
   private welcomedAt: number | undefined;
   private sentUpTo = 0;
   private ackedUpTo = 0;
-  /** Seqs written but not acknowledged, ascending. */
-  private inFlight: number[] = [];
+  private delivered = 0;
+  /** Events written but not acknowledged, ascending by seq, with what each added to its batch. */
+  private inFlight: Array<{ seq: number; bytes: number }> = [];
+  private inFlightBytes = 0;
   private blockedOnDrain = false;
   private pumpScheduled = false;
   private lastHeardAt: number;
@@ -80,9 +91,13 @@ export class LinkSession {
       this.blockedOnDrain = false;
       this.schedulePump();
     });
-    this.unsubscribeAppend = outbox.onAppend(() => this.schedulePump());
-
-    this.ackedUpTo = this.sentUpTo = outbox.lastAcked();
+    try {
+      this.unsubscribeAppend = outbox.onAppend(() => this.schedulePump());
+      this.ackedUpTo = this.sentUpTo = outbox.lastAcked();
+    } catch (error) {
+      this.end(`outbox failure: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     this.write({ hello: { ...this.options.hello, last_acked_seq: this.ackedUpTo } });
     this.scheduleTick();
   }
@@ -98,6 +113,7 @@ export class LinkSession {
       sentUpTo: this.sentUpTo,
       ackedUpTo: this.ackedUpTo,
       inFlight: this.inFlight.length,
+      inFlightBytes: this.inFlightBytes,
     };
   }
 
@@ -109,6 +125,7 @@ export class LinkSession {
       else if (message.ack) this.onAck(message.ack.up_to_seq ?? 0);
       else if (message.command) this.options.onCommand(message.command);
       else if (message.pong) this.options.log.debug('cloud pong', { rttMs: this.lastHeardAt - (message.pong.sent_at_ms ?? 0) });
+      else if (message.undecodable) this.options.log.warn('cloud message ignored', { reason: message.undecodable });
       // Anything else is from a newer protocol revision; hearing it still proves liveness.
     } catch (error) {
       this.end(`outbox failure: ${error instanceof Error ? error.message : String(error)}`);
@@ -158,8 +175,9 @@ export class LinkSession {
     this.options.outbox.ack(upToSeq);
     this.ackedUpTo = upToSeq;
     let acked = 0;
-    while (acked < this.inFlight.length && this.inFlight[acked]! <= upToSeq) acked++;
+    while (acked < this.inFlight.length && this.inFlight[acked]!.seq <= upToSeq) this.inFlightBytes -= this.inFlight[acked++]!.bytes;
     this.inFlight.splice(0, acked);
+    this.delivered += acked;
     this.options.onAcked(upToSeq);
     this.schedulePump();
   }
@@ -179,20 +197,32 @@ export class LinkSession {
   }
 
   private pump(): void {
-    const { outbox, maxInFlight, maxBatch } = this.options;
-    while (!this.ended && this.welcomedAt !== undefined && !this.blockedOnDrain && this.inFlight.length < maxInFlight) {
+    const { outbox, maxInFlight, maxBatch, log } = this.options;
+    while (!this.ended && this.welcomedAt !== undefined && !this.blockedOnDrain && this.windowOpen()) {
       const events = outbox.readAfter(this.sentUpTo, Math.min(maxBatch, maxInFlight - this.inFlight.length));
       if (events.length === 0) return;
       const batch: WireEvent[] = [];
+      let batchBytes = BATCH_OVERHEAD_BYTES;
       for (const sequenced of events) {
         if (sequenced.seq <= this.sentUpTo) continue; // defensive: keep the stream strictly ordered
-        batch.push(encodeEvent(sequenced));
-        this.inFlight.push(sequenced.seq);
+        const fitted = fitEvent(sequenced);
+        if (batch.length > 0 && batchBytes + fitted.bytes > MAX_BATCH_BYTES) break;
+        if (this.inFlight.length > 0 && this.inFlightBytes + fitted.bytes > this.options.maxInFlightBytes) break;
+        if (fitted.reduced) log.warn('cloud event reduced to fit the event limit', { seq: sequenced.seq, reason: fitted.reduced });
+        batch.push(fitted.wire);
+        batchBytes += fitted.bytes;
+        this.inFlight.push({ seq: sequenced.seq, bytes: fitted.bytes });
+        this.inFlightBytes += fitted.bytes;
         this.sentUpTo = sequenced.seq;
       }
       if (batch.length === 0) return;
       this.blockedOnDrain = !this.write({ events: { events: batch } });
     }
+  }
+
+  private windowOpen(): boolean {
+    if (this.inFlight.length === 0) return true;
+    return this.inFlight.length < this.options.maxInFlight && this.inFlightBytes < this.options.maxInFlightBytes;
   }
 
   /** Pings and checks the watchdog every pingIntervalMs. */
@@ -228,11 +258,13 @@ export class LinkSession {
     this.unsubscribeAppend?.();
     // Unacknowledged events stay in the outbox; the next session re-sends them.
     this.inFlight = [];
+    this.inFlightBytes = 0;
     this.options.call.cancel();
     this.finish({
       reason,
       welcomed: this.welcomedAt !== undefined,
       ...(this.welcomedAt !== undefined ? { welcomedAt: this.welcomedAt } : {}),
+      delivered: this.delivered,
     });
   }
 }

@@ -14,7 +14,7 @@ export function toStruct(state: Record<string, unknown>): WireStruct {
 }
 
 /** undefined (and functions/symbols) have no Struct form and are left out, like JSON does. */
-function toValue(value: unknown): WireValue | undefined {
+export function toValue(value: unknown): WireValue | undefined {
   switch (typeof value) {
     case 'number':
       return { numberValue: value };
@@ -42,7 +42,7 @@ export function fromStruct(struct: WireStruct | null | undefined): DeviceState {
   return state;
 }
 
-function fromValue(value: WireValue): unknown {
+export function fromValue(value: WireValue): unknown {
   // Decoded values always name their kind (oneofs: true); hand-built ones may not.
   const kind = value.kind ?? VALUE_KINDS.find((name) => value[name] !== undefined);
   switch (kind) {

@@ -28,9 +28,18 @@ export interface OutboxReader {
   startNewEpoch(aboveSeq: number, reason: string): string;
 }
 
+/**
+ * Why a command failed, for callers that map it to a status (the LAN API): the device is not
+ * known, has left, the request is invalid (unknown key, bad value, name taken), the coordinator
+ * is down, the device is busy (interviewing) or did not answer.
+ */
+export type CommandFailure = 'unknown_device' | 'left_network' | 'invalid' | 'unavailable' | 'busy' | 'device_error';
+
 export interface CommandExecution {
   ok: boolean;
   error?: string;
+  /** Set with ok = false when the executor knows the kind of failure. */
+  failure?: CommandFailure;
   /** Device state after a successful set_state, when known. */
   state?: DeviceState;
 }

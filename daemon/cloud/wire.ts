@@ -78,6 +78,37 @@ export interface WireEventPayloads {
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
+  snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
+  snapshot_device?: WireSnapshotDevice;
+  snapshot_ended?: { snapshot_id?: string; devices?: number };
+  gateway_status?: WireGatewayStatus;
+}
+
+export interface WireGatewayStatus {
+  reason?: string;
+  firmware_version?: string;
+  node_version?: string;
+  coordinator?: { type?: string; firmware?: string; ieee?: string } | null;
+  channel?: number;
+  pan_id?: number;
+  extended_pan_id?: string;
+  devices?: { total?: number; available?: number; unavailable?: number; left?: number; quarantined?: number } | null;
+  uptime_seconds?: number;
+  outbox?: { events?: number; bytes?: number; oldest_age_ms?: number } | null;
+  last_error?: string;
+  health?: Array<{ component?: string; status?: string; reason?: string }>;
+}
+
+export interface WireSnapshotDevice {
+  snapshot_id?: string;
+  device?: WireDeviceDescription | null;
+  name?: string;
+  room?: string;
+  available?: boolean;
+  left?: boolean;
+  quarantine?: { ieee?: string; reason?: string; stage?: string } | null;
+  state?: WireStruct | null;
+  last_seen_ms?: number;
 }
 
 export type WireEventPayloadName = keyof WireEventPayloads;
@@ -104,12 +135,16 @@ export interface WireCommandActions {
   set_room?: { ieee?: string; room?: string };
   reinterview_device?: { ieee?: string };
   reconfigure_device?: { ieee?: string };
+  request_snapshot?: Record<string, never>;
+  read_state?: { ieee?: string; keys?: string[] };
 }
 
 export interface WireCommand extends WireCommandActions {
   id?: string;
   expires_at_ms?: number;
   action?: keyof WireCommandActions;
+  /** Never on the wire: set by the gateway's decoder for a command it would not or could not decode. */
+  undecodable?: string;
 }
 
 export interface CloudMessage {
@@ -118,4 +153,6 @@ export interface CloudMessage {
   command?: WireCommand;
   pong?: { sent_at_ms?: number };
   body?: 'welcome' | 'ack' | 'command' | 'pong';
+  /** Never on the wire: set by the gateway's decoder for a message that is no readable command. */
+  undecodable?: string;
 }

@@ -50,7 +50,48 @@ export type HubEvent =
    * hub ignores it until it is re-interviewed or removed. `stage` says where it failed
    * ('interview', 'message', 'configure', 'start').
    */
-  | { kind: 'device_quarantined'; ieee: Ieee; reason: string; stage: string };
+  | { kind: 'device_quarantined'; ieee: Ieee; reason: string; stage: string }
+  /**
+   * A snapshot: snapshot_started, one snapshot_device per device, snapshot_ended, with
+   * consecutive seqs, so the platform can replace its copy of the devices at once.
+   */
+  | { kind: 'snapshot_started'; snapshotId: string; devices: number; reason: string }
+  | { kind: 'snapshot_device'; snapshotId: string; device: SnapshotDevice }
+  | { kind: 'snapshot_ended'; snapshotId: string; devices: number }
+  /** The gateway itself: at every cloud connect and when a slow-moving field changes. */
+  | ({ kind: 'gateway_status' } & GatewayStatus);
+
+export interface GatewayStatus {
+  /** 'connected' (after a Welcome) or 'changed'. */
+  reason: string;
+  firmwareVersion: string;
+  nodeVersion: string;
+  /** Empty strings while the coordinator is not available. */
+  coordinator: { type: string; firmware: string; ieee: string };
+  /** Absent while the network is not up. */
+  network?: { channel: number; panId: number; extendedPanId: string };
+  devices: { total: number; available: number; unavailable: number; left: number; quarantined: number };
+  uptimeSeconds: number;
+  outbox: { events: number; bytes: number; oldestAgeMs: number };
+  /** The newest "component: reason" of a health component that turned bad or degraded. */
+  lastError?: string;
+  health: Array<{ component: string; status: 'ok' | 'degraded' | 'bad'; reason?: string }>;
+}
+
+/** One device in a snapshot: what the hub knows about it right now. */
+export interface SnapshotDevice {
+  description: DeviceDescription;
+  name: string;
+  room?: string;
+  available: boolean;
+  /** It left the network by itself and is kept until removed. */
+  left: boolean;
+  quarantine?: { reason: string; stage: string };
+  /** Full latest state. */
+  state: DeviceState;
+  /** Milliseconds since the epoch; absent when never heard. */
+  lastSeen?: number;
+}
 
 /** An event as it sits in the outbox: numbered, timestamped, in commit order. */
 export interface SequencedEvent {
@@ -77,4 +118,8 @@ export type HubCommand =
   /** Interview again (descriptors, Basic attributes) and re-resolve the converters definition. */
   | { kind: 'reinterview_device'; id: string; ieee: Ieee; expiresAt?: number }
   /** Run the definition's configure step (bindings, reporting) again. */
-  | { kind: 'reconfigure_device'; id: string; ieee: Ieee; expiresAt?: number };
+  | { kind: 'reconfigure_device'; id: string; ieee: Ieee; expiresAt?: number }
+  /** Queue a snapshot of every device (cloud only: the LAN has ListDevices). */
+  | { kind: 'request_snapshot'; id: string; expiresAt?: number }
+  /** Read these state keys from the device itself; fresh values are stored and reported. */
+  | { kind: 'read_state'; id: string; ieee: Ieee; keys: string[]; expiresAt?: number };

@@ -3,8 +3,8 @@
 // The device table is the product's source of truth for names and rooms; herdsman (through
 // the zigbee edge) is the authority on what is paired, so lifecycle commands act on both.
 import type { HubCommand } from '../domain/events.js';
-import type { CommandExecution, CommandExecutor } from '../cloud/index.js';
-import type { DeviceRecord, Store } from '../store/index.js';
+import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
+import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
@@ -14,6 +14,9 @@ export class HubCommandExecutor implements CommandExecutor {
   ) {}
 
   async execute(command: HubCommand): Promise<CommandExecution> {
+    // Nothing it does could be recorded (state, names, results): refuse rather than act unrecorded.
+    const storage = this.store.storageProblem();
+    if (storage !== undefined) return { ok: false, error: `not run: the hub cannot store data right now: ${storage}` };
     try {
       switch (command.kind) {
         case 'set_state': {
@@ -62,11 +65,25 @@ export class HubCommandExecutor implements CommandExecutor {
           await this.network.reconfigure(device.ieee);
           return { ok: true };
         }
+        case 'read_state': {
+          const device = this.find(command.ieee);
+          if (!device) return unknownDevice(command.ieee);
+          if (device.leftAt !== undefined) return leftNetwork(device);
+          // The fresh values are also stored (and sent as state_changed) by device-sync.
+          const state = await this.network.readState(device.ieee, command.keys);
+          return { ok: true, state };
+        }
+        case 'request_snapshot': {
+          // Queued in the outbox before this result, so the result follows snapshot_ended.
+          const { snapshotId, devices } = this.store.snapshots.queue(`requested by command ${command.id}`);
+          return { ok: true, state: { snapshot_id: snapshotId, devices } };
+        }
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };
       }
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      const failure = failureOf(error);
+      return { ok: false, error: error instanceof Error ? error.message : String(error), ...(failure ? { failure } : {}) };
     }
   }
 
@@ -93,11 +110,26 @@ export class HubCommandExecutor implements CommandExecutor {
 }
 
 function unknownDevice(ref: string): CommandExecution {
-  return { ok: false, error: `unknown device ${JSON.stringify(ref)}` };
+  return { ok: false, error: `unknown device ${JSON.stringify(ref)}`, failure: 'unknown_device' };
+}
+
+const ZIGBEE_FAILURES: Partial<Record<ZigbeeError['code'], CommandFailure>> = {
+  not_started: 'unavailable',
+  unknown_device: 'unknown_device',
+  unsupported_key: 'invalid',
+  invalid_value: 'invalid',
+  device_busy: 'busy',
+  device_error: 'device_error',
+};
+
+function failureOf(error: unknown): CommandFailure | undefined {
+  if (error instanceof ZigbeeError) return ZIGBEE_FAILURES[error.code];
+  if (error instanceof StoreError && (error.code === 'name_taken' || error.code === 'invalid_argument')) return 'invalid';
+  return undefined;
 }
 
 /** For commands that need the device on the network: it left by itself and kept its row. */
 function leftNetwork(device: DeviceRecord): CommandExecution {
   const which = device.name === device.ieee ? device.ieee : `${JSON.stringify(device.name)} (${device.ieee})`;
-  return { ok: false, error: `device ${which} has left the network: pair it again to control it` };
+  return { ok: false, error: `device ${which} has left the network: pair it again to control it`, failure: 'left_network' };
 }

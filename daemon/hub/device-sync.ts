@@ -36,6 +36,8 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
         const current = store.devices.get(ieee)!;
         store.devices.upsert({ ...current, interview: status });
       }
+      // A successful (re-)interview is the device's fresh start: out of quarantine.
+      if (status === 'successful' && store.devices.releaseQuarantine(ieee)) log.info('device out of quarantine after its interview', { ieee });
       if (status === 'successful' && device) {
         log.info('device interviewed', { ieee, model: device.model, vendor: device.vendor, supported: device.supported });
       } else if (status === 'failed') {
@@ -60,6 +62,12 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, log: Lo
     // The zigbee edge already logged it with the device and the reason; here it is only counted.
     network.on('rejected', () => {
       counters.rejected++;
+    }),
+    // The zigbee edge logged it with the reason; here it becomes the row's flag and the event.
+    network.on('device_quarantined', ({ ieee, reason, stage }) => {
+      // Also before the radio starts (the device a crash marker names): no radio to ask then.
+      if (!store.devices.has(ieee)) store.devices.upsert(placeholder(ieee, 0));
+      store.devices.quarantine(ieee, reason, stage);
     }),
     network.on('permit_join_changed', ({ open, seconds }) => {
       store.events.append({ kind: 'permit_join_changed', open, seconds });

@@ -1,8 +1,10 @@
-// The cloud link's identity files (CA, client certificate and key, token), read once at start
-// so that a missing, unreadable or empty file is a configuration error naming its key (exit 78,
-// no restart loop), not a crash in the middle of starting the radio.
+// The cloud link's identity files (CA, client certificate and key, token), read and checked
+// once with the config (also by --check-config) so that a missing, unreadable, empty or
+// malformed file, or a key that is not the certificate's, is a configuration error naming its
+// key (exit 78, no restart loop), not a crash in the middle of starting the radio.
 import fs from 'node:fs';
 import { ConfigError, type HubConfig } from './config.js';
+import { caProblem, certificateOf, keyMatchProblem, privateKeyOf, tokenProblem } from './identity-checks.js';
 
 export interface CloudIdentity {
   ca?: Buffer;
@@ -35,6 +37,16 @@ export function readCloudIdentity(config: HubConfig): CloudIdentity {
   const tokenBytes = read('token_file', cloud.tokenFile);
   const token = tokenBytes?.toString('utf8').trim();
   if (tokenBytes && tokenBytes.length > 0 && !token) problems.push({ path: 'cloud.token_file', message: `${cloud.tokenFile} holds only whitespace` });
+  const problem = (path: string, message: string | undefined) => {
+    if (message !== undefined) problems.push({ path, message });
+  };
+  if (token) problem('cloud.token_file', tokenProblem(token, cloud.tokenFile!));
+  if (ca && ca.length > 0) problem('cloud.ca_file', caProblem(ca, cloud.caFile!));
+  const parsedCert = cert && cert.length > 0 ? certificateOf(cert, cloud.certFile!) : undefined;
+  const parsedKey = key && key.length > 0 ? privateKeyOf(key, cloud.keyFile!) : undefined;
+  problem('cloud.cert_file', parsedCert?.problem);
+  problem('cloud.key_file', parsedKey?.problem);
+  if (parsedCert?.cert && parsedKey?.key) problem('cloud.key_file', keyMatchProblem(parsedCert.cert, parsedKey.key, cloud.certFile!, cloud.keyFile!));
   if (problems.length > 0) throw new ConfigError(config.source, problems);
   return {
     ...(ca ? { ca } : {}),

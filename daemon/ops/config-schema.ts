@@ -1,6 +1,7 @@
 // The settings the daemon understands: their types (HubConfig), defaults and rules.
 // The file format (snake_case JSON) is documented in daemon/ops/CONFIG.md; keep both in step.
 
+import net from 'node:net';
 import path from 'node:path';
 import { isLoopbackTarget } from '../domain/loopback.js';
 import type { ConfigSection } from './config-reader.js';
@@ -67,6 +68,19 @@ export interface HubConfig {
     outboxMaxEvents: number;
     outboxMaxMegabytes: number;
     outboxMaxAgeHours: number;
+  };
+  lan: {
+    /** The local API (gRPC over TLS) for apps and hubctl on the LAN. */
+    enabled: boolean;
+    /** Address to listen on ("0.0.0.0" all IPv4, "::" all, "127.0.0.1" this machine only). */
+    listen: string;
+    /** 0 picks a free port (tests). */
+    port: number;
+    /** Advertise the API over mDNS/DNS-SD (_zigbee-hubd._tcp). */
+    mdns: boolean;
+    pairingWindowSeconds: number;
+    /** Absolute path of the unix socket `hubctl admin` uses (its folder is made 0700). */
+    adminSocket: string;
   };
 }
 
@@ -145,8 +159,19 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   };
   storeIn.rejectUnknownKeys();
 
+  const lanIn = top.section('lan');
+  const lan: HubConfig['lan'] = {
+    enabled: lanIn.boolean('enabled', true),
+    listen: lanIn.string('listen', '0.0.0.0', checkListenAddress),
+    port: lanIn.integer('port', 8443, { min: 0, max: 65535 }),
+    mdns: lanIn.boolean('mdns', true),
+    pairingWindowSeconds: lanIn.integer('pairing_window_seconds', 60, { min: 10, max: 600 }),
+    adminSocket: resolvePath(lanIn.string('admin_socket', path.join(dataDir, 'admin', 'lan.sock'))),
+  };
+  lanIn.rejectUnknownKeys();
+
   top.rejectUnknownKeys();
-  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store };
+  return { source: ctx.source, dataDir, shutdownTimeoutSeconds, serial, zigbee, cloud, log, availability, store, lan };
 }
 
 function defaultCheckIntervalSeconds(mainsTimeoutSeconds: number, batteryTimeoutSeconds: number): number {
@@ -189,6 +214,10 @@ function readCloud(
   }
   cloudIn.rejectUnknownKeys();
   return cloud;
+}
+
+function checkListenAddress(value: string): string | undefined {
+  return net.isIP(value) !== 0 || value === 'localhost' ? undefined : `expected an IP address such as 0.0.0.0, :: or 192.168.1.10, got ${JSON.stringify(value)}`;
 }
 
 function checkSerialPath(value: string): string | undefined {

@@ -6,7 +6,16 @@
 //    SIGKILL us and a hung adapter close cannot wedge a restart;
 //  - an uncaught exception or unhandled rejection is logged and turned into an orderly stop
 //    with exit 1 (after such an error state is suspect, but closing the database and the
-//    serial port properly is still the best chance to keep data intact).
+//    serial port properly is still the best chance to keep data intact), with one exception:
+//  - per origin (the `crash` policy, ops/crash-marker.ts): an unhandled rejection whose stack
+//    lies in device-handling code (zigbee-herdsman's controller and device model, not its
+//    adapter; the converters; our daemon/zigbee) while the zigbee edge is handling a device
+//    is that device's failure: it is logged, counted against the device (repeats quarantine
+//    it) and the hub keeps running, radio and store untouched. A rejection from anywhere else
+//    (store, cloud link, ops, herdsman's adapter) and every uncaught exception still stop the
+//    process; when such a crash happens inside a device's handling, a crash marker names the
+//    device and the stage, and the next start quarantines that device instead of dying the
+//    same way again (no crash loop).
 // The process is a parameter so a test can run this in a real child process and signal it.
 
 import os from 'node:os';
@@ -31,6 +40,14 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
+/** Decides per origin what an escaped failure means (ops/crash-marker.ts's CrashRecorder). */
+export interface CrashPolicy {
+  /** The device a rejection belongs to (then contained: the process goes on), or undefined. */
+  containRejection(reason: unknown): { ieee: string; stage: string } | undefined;
+  /** Synchronously records the device being handled at a crash, if the failure is a device's. */
+  recordCrash(error: unknown): { ieee: string; stage: string } | undefined;
+}
+
 export interface LifecycleOptions {
   proc: ProcessLike;
   log: Logger;
@@ -39,6 +56,8 @@ export interface LifecycleOptions {
   /** Budget for the whole shutdown (including waiting for a start still in progress). */
   graceMs: number;
   signals?: readonly NodeJS.Signals[];
+  /** Without it every escaped failure stops the process. */
+  crash?: CrashPolicy;
 }
 
 /**
@@ -74,7 +93,7 @@ class Supervisor {
       this.listen(signal, () => this.onSignal(signal));
     }
     this.listen('uncaughtException', (error) => this.onCrash('uncaught exception', error));
-    this.listen('unhandledRejection', (reason) => this.onCrash('unhandled promise rejection', reason));
+    this.listen('unhandledRejection', (reason) => this.onRejection(reason));
   }
 
   private listen(event: string, listener: (arg: unknown) => void): void {
@@ -119,10 +138,36 @@ class Supervisor {
     this.requestShutdown(`received ${signal}`, EXIT.OK);
   }
 
+  private onRejection(reason: unknown): void {
+    if (this.finished) return;
+    const device = this.askPolicy('containRejection', reason);
+    if (device) {
+      this.options.log.error("unhandled promise rejection in a device's handling; counted against the device, still running", {
+        err: reason,
+        ieee: device.ieee,
+        stage: device.stage,
+      });
+      return;
+    }
+    this.onCrash('unhandled promise rejection', reason);
+  }
+
   private onCrash(what: string, error: unknown): void {
     if (this.finished) return;
     this.options.log.error(`${what}; shutting down`, { err: error });
+    const device = this.askPolicy('recordCrash', error);
+    if (device) this.options.log.warn('crash while handling a device: it will be quarantined at the next start', { ieee: device.ieee, stage: device.stage });
     this.requestShutdown(what, EXIT.FAILURE);
+  }
+
+  /** The policy must never turn one failure into two: its own failure counts as "no device". */
+  private askPolicy(question: keyof CrashPolicy, error: unknown): { ieee: string; stage: string } | undefined {
+    try {
+      return this.options.crash?.[question](error);
+    } catch (policyError) {
+      this.options.log.error('crash policy failed', { question, err: policyError });
+      return undefined;
+    }
   }
 
   private requestShutdown(reason: string, exitCode: number): void {

@@ -1,10 +1,10 @@
 // Online backups: a consistent copy of everything durable, taken through a separate read-only
 // connection (WAL readers never block the writer), checked, written under a temporary name,
 // fsynced and renamed into place, then the oldest beyond `keep` are deleted.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fsyncDir } from './connection.js';
+import { createPrivateFile, fsyncDir, PRIVATE_DIR_MODE } from './connection.js';
 import { writeNewEpoch } from './outbox.js';
 import type { StoreClock, StoreLog } from './types.js';
 
@@ -30,7 +30,9 @@ export class Backups {
 
   constructor(private readonly opts: BackupsOptions) {
     this.prefix = basename(opts.dbPath) + '.';
-    mkdirSync(opts.dir, { recursive: true });
+    mkdirSync(opts.dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Copies of the device data: private whatever the umask (also a folder an older version made).
+    chmodSync(opts.dir, PRIVATE_DIR_MODE);
     for (const name of readdirSync(opts.dir)) {
       // Left over by a crash mid-backup: never renamed, so never a valid backup.
       if (name.startsWith('.' + this.prefix) && name.endsWith('.tmp')) rmSync(join(opts.dir, name), { force: true });
@@ -45,7 +47,7 @@ export class Backups {
     const newestAt = newest === undefined ? undefined : stampTime(newest);
     // A clock that went backwards (no RTC, before NTP) must not postpone backups indefinitely.
     const delay = newestAt === undefined ? 0 : Math.min(Math.max(newestAt + this.opts.intervalMs - now, 0), this.opts.intervalMs);
-    this.timer = this.opts.clock.setTimeout(() => this.scheduled(), delay);
+    this.timer = this.opts.clock.setTimeout(() => this.scheduled(), delay); // scheduled() catches its own errors
   }
 
   stop(): void {
@@ -86,6 +88,8 @@ export class Backups {
     const tmpPath = join(this.opts.dir, '.' + basename(finalPath) + '.tmp');
     const source = new Database(this.opts.dbPath, { readonly: true, fileMustExist: true });
     try {
+      // Created 0600 first: SQLite keeps an existing file's mode (and gives its journal the same).
+      createPrivateFile(tmpPath);
       // Copy every page in one step: one read transaction, so one consistent snapshot.
       await source.backup(tmpPath, { progress: () => 0x7fffffff });
     } catch (err) {

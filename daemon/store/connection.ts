@@ -1,6 +1,6 @@
 // Opening the one writer connection: pragmas chosen for power loss, an integrity check, and
 // moving a corrupt database aside (never deleting it) so the daemon can start on a fresh one.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -85,8 +85,13 @@ export function openChecked(path: string): CheckedDatabase {
   const checker = checkExisting(path);
   let db: Database.Database | undefined;
   try {
+    // Device data and the outbox: private whatever the umask. SQLite gives a new -wal/-shm the
+    // main file's mode, so the main file is created 0600 before SQLite opens it.
+    createPrivateFile(path);
     db = new Database(path);
     applyPragmas(db);
+    // An older version may have left -wal/-shm (or the file itself) 0644.
+    for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, PRIVATE_FILE_MODE);
     return { db, checker };
   } catch (err) {
     db?.close();
@@ -107,8 +112,19 @@ export function moveAside(path: string, nowMs: number): string {
     if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
   }
   if (existsSync(path)) renameSync(path, target);
+  // Still device data: private, also when an older version created it 0644.
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(target + suffix)) chmodSync(target + suffix, PRIVATE_FILE_MODE);
   fsyncDir(dirname(path));
   return target;
+}
+
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Creates `path` empty if missing, and makes it 0600 (exactly: chmod ignores the umask). */
+export function createPrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  chmodSync(path, PRIVATE_FILE_MODE);
 }
 
 /** Makes a rename in `dir` durable. */

@@ -1,6 +1,8 @@
 // Latest state per device, one row per (device, key). Values are compared as canonical JSON
 // against a per-device cache of what is stored, so an unchanged report costs no write and no
 // event. The cache mirrors the open transaction; it is dropped whenever a transaction is lost.
+// A state_changed event carries the device's full latest state plus the changed keys (the
+// cloud contract): a platform that missed or dropped an event still ends with every key.
 import type Database from 'better-sqlite3';
 import type { DeviceState, Ieee } from '../domain/events.js';
 import { UnknownDeviceError } from './errors.js';
@@ -9,9 +11,15 @@ import type { Outbox } from './outbox.js';
 import type { StateStore } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
+/** Cached values are never handed out (get() parses afresh), so events may share them. */
+interface StoredValue {
+  json: string;
+  value: unknown;
+}
+
 export class DeviceStates implements StateStore {
-  /** ieee -> key -> canonical JSON of the stored value. */
-  private cache = new Map<Ieee, Map<string, string>>();
+  /** ieee -> key -> the stored value and its canonical JSON. */
+  private cache = new Map<Ieee, Map<string, StoredValue>>();
   private readonly deviceExists: Database.Statement<[string], { one: number }>;
   private readonly loadState: Database.Statement<[string], { key: string; value: string }>;
   private readonly upsertKey: Database.Statement<[string, string, string, number]>;
@@ -34,7 +42,8 @@ export class DeviceStates implements StateStore {
     const stored = this.stored(ieee);
     if (!stored) return undefined;
     const state: DeviceState = {};
-    for (const [key, json] of stored) state[key] = JSON.parse(json);
+    // Parsed afresh: callers may change what they get without touching the cache.
+    for (const [key, { json }] of stored) state[key] = JSON.parse(json);
     return state;
   }
 
@@ -43,24 +52,26 @@ export class DeviceStates implements StateStore {
     if (!stored) throw new UnknownDeviceError(ieee);
     const changed: string[] = [];
     const encoded: string[] = [];
-    const delta: DeviceState = {};
     for (const key of Object.keys(partial)) {
       const value = partial[key];
       if (value === undefined) continue;
       const json = canonicalJson(value);
-      if (stored.get(key) === json) continue;
+      if (stored.get(key)?.json === json) continue;
       changed.push(key);
       encoded.push(json);
-      delta[key] = value;
     }
     if (changed.length === 0) return { changed };
+    const full: DeviceState = {};
+    for (const [key, { value }] of stored) full[key] = value;
+    const updates = changed.map((key, i) => [key, { json: encoded[i]!, value: JSON.parse(encoded[i]!) as unknown }] as const);
+    for (const [key, { value }] of updates) full[key] = value;
     this.batch.run(() => {
       const at = this.now();
       for (let i = 0; i < changed.length; i++) this.upsertKey.run(ieee, changed[i]!, encoded[i]!, at);
-      this.outbox.insert({ kind: 'state_changed', ieee, state: delta, changed });
+      this.outbox.insert({ kind: 'state_changed', ieee, state: full, changed });
     });
     // Only after the rows are in the transaction, so a failed write leaves the cache true.
-    for (let i = 0; i < changed.length; i++) stored.set(changed[i]!, encoded[i]!);
+    for (const [key, entry] of updates) stored.set(key, entry);
     return { changed };
   }
 
@@ -74,11 +85,11 @@ export class DeviceStates implements StateStore {
     this.cache = new Map();
   }
 
-  private stored(ieee: Ieee): Map<string, string> | undefined {
+  private stored(ieee: Ieee): Map<string, StoredValue> | undefined {
     let entry = this.cache.get(ieee);
     if (entry) return entry;
     if (!this.deviceExists.get(ieee)) return undefined;
-    entry = new Map(this.loadState.all(ieee).map((row) => [row.key, row.value]));
+    entry = new Map(this.loadState.all(ieee).map((row) => [row.key, { json: row.value, value: JSON.parse(row.value) as unknown }]));
     this.cache.set(ieee, entry);
     return entry;
   }

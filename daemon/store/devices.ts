@@ -29,6 +29,9 @@ interface DeviceRow {
   linkquality: number | null;
   available: number;
   left_at: number | null;
+  quarantine_reason: string | null;
+  quarantine_stage: string | null;
+  quarantined_at: number | null;
 }
 
 function assertIeee(ieee: string): void {
@@ -75,6 +78,12 @@ export class Devices implements DeviceStore {
         'UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), linkquality = coalesce(?, linkquality) WHERE ieee = ?',
       ),
       setAvailable: db.prepare<[number, string]>('UPDATE devices SET available = ? WHERE ieee = ?'),
+      quarantine: db.prepare<[string, string, number, string]>(
+        'UPDATE devices SET quarantine_reason = ?, quarantine_stage = ?, quarantined_at = ? WHERE ieee = ?',
+      ),
+      release: db.prepare<[string]>(
+        'UPDATE devices SET quarantine_reason = NULL, quarantine_stage = NULL, quarantined_at = NULL WHERE ieee = ? AND quarantine_reason IS NOT NULL',
+      ),
     };
   }
 
@@ -188,6 +197,21 @@ export class Devices implements DeviceStore {
     });
   }
 
+  quarantine(ieee: Ieee, reason: string, stage: string): boolean {
+    return this.batch.run(() => {
+      const row = this.requireRow(ieee);
+      if (row.quarantine_reason === reason && row.quarantine_stage === stage) return false;
+      this.stmts.quarantine.run(reason, stage, this.now(), ieee);
+      this.outbox.insert({ kind: 'device_quarantined', ieee, reason, stage });
+      return true;
+    });
+  }
+
+  releaseQuarantine(ieee: Ieee): boolean {
+    // No event of its own: what releases it (a successful interview, a removal) has one.
+    return this.batch.run(() => this.stmts.release.run(ieee).changes > 0);
+  }
+
   private requireRow(ieee: Ieee): DeviceRow {
     const row = this.stmts.get.get(ieee);
     if (!row) throw new UnknownDeviceError(ieee);
@@ -245,5 +269,8 @@ function toRecord(row: DeviceRow): DeviceRecord {
     ...(row.linkquality !== null ? { linkquality: row.linkquality } : {}),
     available: row.available === 1,
     ...(row.left_at !== null ? { leftAt: row.left_at } : {}),
+    ...(row.quarantine_reason !== null
+      ? { quarantine: { reason: row.quarantine_reason, stage: row.quarantine_stage ?? '', at: row.quarantined_at ?? 0 } }
+      : {}),
   };
 }

@@ -5,9 +5,10 @@ import type { HubEvent } from '../domain/events.js';
 export type EventClass = 'telemetry' | 'keep';
 
 export function eventClass(event: HubEvent): EventClass {
-  // Only state reports are telemetry: a newer report supersedes them. Joins, leaves, renames,
-  // availability, command results and gaps carry facts the cloud cannot learn otherwise.
-  return event.kind === 'state_changed' ? 'telemetry' : 'keep';
+  // Only state reports and gateway status are telemetry: a newer one supersedes them. Joins,
+  // leaves, renames, availability, command results, snapshots and gaps carry facts the cloud
+  // cannot learn otherwise.
+  return event.kind === 'state_changed' || event.kind === 'gateway_status' ? 'telemetry' : 'keep';
 }
 
 export function encodeEvent(event: HubEvent): string {

@@ -13,6 +13,8 @@
 // - Writes are synchronous and visible to reads at once; they become durable at the next group
 //   commit (<= commitIntervalMs, default 25 ms, or maxPendingWrites). flush() resolves when all
 //   writes queued so far are durable. A write and the events it causes commit together.
+//   One exception: seenCommands.add commits at once (with whatever is queued), because the
+//   command goes to the radio next; it throws when that commit fails.
 // - The outbox only ever hands out durable events; seqs are never reused (also not after a
 //   corrupt database was replaced: the new one starts above the old seqs). outbox.epoch()
 //   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.
@@ -24,7 +26,9 @@
 // - Device events are produced by the store itself, in the transaction of the row change:
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,
-//   setAvailability -> availability_changed, state.apply -> state_changed (changed keys only).
+//   setAvailability -> availability_changed, state.apply -> state_changed (full latest state + changed keys).
+//   snapshots.queue(reason) -> snapshot_started, snapshot_device per device, snapshot_ended
+//   (consecutive seqs, one write); a gap or resync_requested marks one owed (snapshots.owed()).
 //   events.append is for everything else (permit_join_changed, command_result, resync_requested).
 // - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`
 //   event per dropped chunk; other events are never dropped.
@@ -39,6 +43,9 @@ export type {
   CommitStats,
   DeviceRecord,
   DeviceStore,
+  LanClientRecord,
+  LanClientScope,
+  LanClientStore,
   OutboxBounds,
   OutboxReader,
   OutboxStats,
@@ -46,6 +53,8 @@ export type {
   SeenCommandState,
   SeenCommandsStore,
   SettingsStore,
+  SnapshotInfo,
+  SnapshotStore,
   StateStore,
   Store,
   StoreClock,

@@ -8,16 +8,23 @@ import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
+import { LanClients } from './lan-clients.js';
+import { Snapshots } from './snapshot.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
+import { diskCondition, StorageTrouble } from './storage-trouble.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
-import { WriteBatch } from './write-batch.js';
+import { WriteBatch, type WriteBatchHooks } from './write-batch.js';
+
+/** Settings row recording the last storage trouble episode (reason, since, until). */
+const LAST_STORAGE_TROUBLE_KEY = 'store.last_storage_trouble';
 
 export const systemClock: StoreClock = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  // A callback's promise never rejects (StoreClock): nothing to observe.
+  setTimeout: (fn, ms) => setTimeout(() => void fn(), ms).unref(),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
@@ -48,7 +55,10 @@ export function openStore(options: StoreOptions): Store {
 function openFailed(path: string, err: unknown): StoreError {
   const code = (err as { code?: unknown } | null)?.code;
   const detail = typeof code === 'string' && code.startsWith('SQLITE_') ? ` (${code})` : '';
-  const message = `cannot open database ${path}: ${err instanceof Error ? err.message : String(err)}${detail}`;
+  // "disk I/O error" on a full or read-only disk: say which it is.
+  const disk = isCorruption(err) ? undefined : diskCondition(path);
+  const hint = disk === 'full' ? ': the disk is full' : disk === 'read-only' ? ': the filesystem is read-only' : '';
+  const message = `cannot open database ${path}: ${err instanceof Error ? err.message : String(err)}${detail}${hint}`;
   return new StoreError(err instanceof StoreError ? err.code : 'open_failed', message, { cause: err });
 }
 
@@ -57,13 +67,20 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const { log, path } = options;
   const bounds = { ...DEFAULT_OUTBOX_BOUNDS, ...options.outboxBounds };
   // Hooks reach the parts built below; the batch calls them only after openStore returned.
-  const hooks = {
+  const hooks: WriteBatchHooks = {
     beforeCommit: () => outbox.enforceBounds(),
-    afterCommit: () => outbox.committed(),
-    afterRollback: () => {
-      states.reset();
-      outbox.reload();
+    afterCommit: () => {
+      outbox.committed();
+      trouble.committed();
     },
+    afterRollback: (error: Error, writes: number) => {
+      states.reset();
+      const lost = outbox.takeUncommitted();
+      outbox.reload();
+      trouble.failed(error, lost, writes);
+    },
+    writeMark: (): number => outbox.uncommittedMark(),
+    writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
   };
   const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
   const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
@@ -71,7 +88,26 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const devices = new Devices(db, batch, outbox, now, (ieee) => states.forget(ieee));
   const settings = new Settings(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
+  const lanClients = new LanClients(db, batch, now);
+  const snapshots = new Snapshots(db, batch, outbox, devices, states);
   const flush = () => batch.flush();
+  const trouble = new StorageTrouble(
+    path,
+    {
+      writeRecovery: (events, marker) => {
+        batch.run(() => {
+          // A row that changes, so the commit really writes to the disk that was failing.
+          settings.setInternal(LAST_STORAGE_TROUBLE_KEY, marker);
+          for (const event of events) outbox.insert(event);
+        });
+        return batch.commit();
+      },
+    },
+    clock,
+    log,
+    options.health,
+    options.storageRetryMs ?? 5000,
+  );
 
   const backupOptions = options.backup;
   const backups = backupOptions
@@ -91,6 +127,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const close = async (): Promise<void> => {
     backups?.stop();
     batch.close();
+    const lost = trouble.close();
     try {
       if (backups && backupOptions?.onClose !== false) await backups.backupNow();
     } catch (err) {
@@ -109,6 +146,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
       commitMsTotal: Math.round(commitMsTotal),
       commitMsMax: Math.round(commitMsMax * 100) / 100,
     });
+    if (lost) throw new StoreError('commit_failed', `store closed while storage was failing: ${lost}`);
   };
 
   const stats = outbox.stats();
@@ -122,12 +160,15 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     outbox,
     settings,
     seenCommands,
+    lanClients,
+    snapshots,
     flush,
     backupNow: () => {
       if (!backups) return Promise.reject(new StoreError('invalid_argument', 'no backup dir configured'));
       return backups.backupNow();
     },
     commitStats: () => batch.commitStats(),
+    storageProblem: () => trouble.problem(),
     close: () => (closing ??= close()),
   };
 }

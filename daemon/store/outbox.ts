@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
 import type { TelemetryShedder } from './outbox-bounds.js';
+import { SNAPSHOT_OWED_KEY } from './snapshot.js';
 import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
@@ -49,6 +50,8 @@ export class Outbox implements OutboxReader {
   private bytes = 0;
   private droppedSinceOpen = 0;
   private overBoundsLogged = false;
+  /** Events inserted into the open group transaction: what a failed commit takes with it. */
+  private uncommitted: HubEvent[] = [];
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly insertStmt: Database.Statement<[number, string, string, string, number]>;
   private readonly readStmt: Database.Statement<[number, number, number], { seq: number; at: number; payload: string }>;
@@ -60,6 +63,7 @@ export class Outbox implements OutboxReader {
   private readonly loadSize: Database.Statement<[], { n: number; bytes: number }>;
   private readonly loadEpoch: Database.Statement<[string], { value: string }>;
   private readonly oldest: Database.Statement<[], { at: number }>;
+  private readonly markSnapshotOwed: Database.Statement<[string, string, number]>;
 
   constructor(
     private readonly db: Database.Database,
@@ -82,18 +86,25 @@ export class Outbox implements OutboxReader {
     this.loadSize = db.prepare('SELECT count(*) AS n, total(bytes) AS bytes FROM outbox');
     this.loadEpoch = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.oldest = db.prepare('SELECT at FROM outbox ORDER BY seq LIMIT 1');
+    this.markSnapshotOwed = db.prepare(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    );
     this.reload();
     this.durableSeq = this.lastSeq;
   }
 
   /** Adds an event to the current transaction. Only for code already inside batch.run(). */
   insert(event: HubEvent): number {
+    // From here the platform's copy is stale: a snapshot is owed (see snapshot.ts).
+    if (event.kind === 'gap' || event.kind === 'resync_requested') this.markSnapshotOwed.run(SNAPSHOT_OWED_KEY, `${event.kind}: ${event.reason}`, this.now());
     const payload = encodeEvent(event);
     const bytes = Buffer.byteLength(payload);
     const seq = Number(this.insertStmt.run(this.now(), event.kind, eventClass(event), payload, bytes).lastInsertRowid);
     this.lastSeq = seq;
     this.events++;
     this.bytes += bytes;
+    this.uncommitted.push(event);
     return seq;
   }
 
@@ -194,8 +205,25 @@ export class Outbox implements OutboxReader {
     });
   }
 
+  /** Mark before one write, so that undoing that write alone forgets its events. */
+  uncommittedMark(): number {
+    return this.uncommitted.length;
+  }
+
+  forgetUncommittedAfter(mark: number): void {
+    this.uncommitted.length = Math.min(mark, this.uncommitted.length);
+  }
+
+  /** The events the failed group transaction held (called once it was rolled back). */
+  takeUncommitted(): HubEvent[] {
+    const events = this.uncommitted;
+    this.uncommitted = [];
+    return events;
+  }
+
   /** After COMMIT: what was assigned is durable now; wake readers. */
   committed(): void {
+    this.uncommitted = [];
     if (this.lastSeq <= this.durableSeq) return;
     this.durableSeq = this.lastSeq;
     const lastSeq = this.durableSeq;

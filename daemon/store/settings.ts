@@ -33,6 +33,11 @@ export class Settings implements SettingsStore {
     this.batch.run(() => this.setStmt.run(key, value, this.now()));
   }
 
+  /** For the store's own `store.` keys; only for code already inside batch.run(). */
+  setInternal(key: `store.${string}`, value: string): void {
+    this.setStmt.run(key, value, this.now());
+  }
+
   delete(key: string): void {
     if (key.startsWith('store.')) throw new StoreError('invalid_argument', `setting ${key}: the store. prefix is reserved`);
     this.batch.run(() => this.deleteStmt.run(key));

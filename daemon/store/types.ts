@@ -12,7 +12,8 @@ export interface StoreLog {
 /** Wall clock and timers for time-based logic (daily backups, timestamps). Tests pass a fake one. */
 export interface StoreClock {
   now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
+  /** fn may return a promise that never rejects: a fake clock awaits it, the real one ignores it. */
+  setTimeout(fn: () => void | Promise<void>, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
@@ -39,6 +40,11 @@ export interface BackupOptions {
   onClose?: boolean;
 }
 
+/** Where the store reports its own health (the hub's HealthBoard fits this shape). */
+export interface StoreHealth {
+  report(component: 'store', status: 'ok' | 'bad', reason?: string): void;
+}
+
 export interface StoreOptions {
   /** Path of the SQLite database file; its directory is created if missing. */
   path: string;
@@ -52,6 +58,10 @@ export interface StoreOptions {
   maxPendingWrites?: number;
   outboxBounds?: Partial<OutboxBounds>;
   backup?: BackupOptions;
+  /** Told 'bad' when commits start failing (disk full, read-only, I/O error) and 'ok' when they work again. */
+  health?: StoreHealth;
+  /** While commits fail, how often to try again to store what is held; default 5000 ms. */
+  storageRetryMs?: number;
 }
 
 /** Why and where a corrupt database was moved aside at open. */
@@ -80,6 +90,16 @@ export interface DeviceRecord extends DeviceDescription {
   available: boolean;
   /** Set while the device has left the network; cleared when it joins again. */
   leftAt?: number;
+  /** Set while the hub ignores the device (its data kept failing); cleared by a re-interview or removal. */
+  quarantine?: DeviceQuarantine;
+}
+
+export interface DeviceQuarantine {
+  reason: string;
+  /** Where it failed: 'interview', 'message', 'configure', 'start'. */
+  stage: string;
+  /** Milliseconds since the epoch. */
+  at: number;
 }
 
 export interface UpsertResult {
@@ -109,6 +129,13 @@ export interface DeviceStore {
   markSeen(ieee: Ieee, seen?: { at?: number; linkquality?: number }): void;
   /** Queues availability_changed when the value changes; returns whether it did. */
   setAvailability(ieee: Ieee, available: boolean): boolean;
+  /**
+   * Marks the device quarantined and queues device_quarantined, unless it already is for the
+   * same reason and stage; returns whether it changed. Throws UnknownDeviceError.
+   */
+  quarantine(ieee: Ieee, reason: string, stage: string): boolean;
+  /** Clears a quarantine (no event); returns whether there was one. */
+  releaseQuarantine(ieee: Ieee): boolean;
 }
 
 export interface StateStore {
@@ -116,7 +143,8 @@ export interface StateStore {
   get(ieee: Ieee): DeviceState | undefined;
   /**
    * Stores the keys whose value differs from the stored one and queues one state_changed event
-   * carrying only those keys, in the same transaction. Undefined values are ignored.
+   * carrying the device's full latest state and the names of those keys, in the same
+   * transaction. Undefined values are ignored.
    * Throws UnknownDeviceError for a device not in the table.
    */
   apply(ieee: Ieee, partial: DeviceState): { changed: string[] };
@@ -167,7 +195,7 @@ export type SeenCommandState = 'started' | 'answered';
 export interface SeenCommandsStore {
   /** undefined: never seen (or long forgotten). */
   state(id: string): SeenCommandState | undefined;
-  /** The command starts now: it must never run again. */
+  /** The command starts now: it must never run again. Durable when it returns (commits at once). */
   add(id: string): void;
   /** Its result is in the outbox. */
   markAnswered(id: string): void;
@@ -177,6 +205,27 @@ export interface SettingsStore {
   get(key: string): string | undefined;
   set(key: string, value: string): void;
   delete(key: string): void;
+}
+
+export type LanClientScope = 'read' | 'control' | 'admin';
+
+/** A client paired with the LAN API (its token is not here: only its hash is stored). */
+export interface LanClientRecord {
+  id: string;
+  name: string;
+  scope: LanClientScope;
+  createdAt: number;
+  lastUsedAt?: number;
+}
+
+export interface LanClientStore {
+  /** tokenSha256: hex SHA-256 of the bearer token; the token itself is never stored. */
+  add(client: { id: string; name: string; tokenSha256: string; scope: LanClientScope }): LanClientRecord;
+  findByTokenHash(tokenSha256: string): LanClientRecord | undefined;
+  list(): LanClientRecord[];
+  /** Revokes: the row goes. Returns whether it existed. */
+  remove(id: string): boolean;
+  markUsed(id: string, at: number): void;
 }
 
 export interface CommitStats {
@@ -189,6 +238,24 @@ export interface CommitStats {
   commitMsMax: number;
 }
 
+/** A snapshot queued in the outbox. */
+export interface SnapshotInfo {
+  snapshotId: string;
+  devices: number;
+}
+
+export interface SnapshotStore {
+  /**
+   * Queues snapshot_started, one snapshot_device per device (by ieee) and snapshot_ended, as
+   * consecutive outbox events in one write; clears an owed snapshot.
+   */
+  queue(reason: string): SnapshotInfo;
+  /** Why a snapshot is owed (a gap or resync_requested was written since the last one), or undefined. */
+  owed(): string | undefined;
+  /** Queues the owed snapshot, if one is. */
+  queueOwed(): SnapshotInfo | undefined;
+}
+
 export interface Store {
   /** Set when the database was corrupt at open and was replaced by a fresh one. */
   readonly recovered?: RecoveryReport;
@@ -198,11 +265,18 @@ export interface Store {
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;
   readonly seenCommands: SeenCommandsStore;
+  readonly lanClients: LanClientStore;
+  readonly snapshots: SnapshotStore;
   /** Resolves when every write queued so far is durable (shares the next group commit). */
   flush(): Promise<void>;
   /** Online backup of everything durable; resolves with the backup file's path. */
   backupNow(): Promise<string>;
   commitStats(): CommitStats;
-  /** Commits what is queued, backs up if configured, closes the database. */
+  /** Why commits are failing right now (disk full, read-only, ...), in words; undefined when they work. */
+  storageProblem(): string | undefined;
+  /**
+   * Commits what is queued, backs up if configured, closes the database. Rejects (after closing)
+   * when storage was failing and events could not be stored: the error says how many and why.
+   */
   close(): Promise<void>;
 }

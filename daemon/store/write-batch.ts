@@ -12,8 +12,14 @@ export interface WriteBatchHooks {
   beforeCommit(): void;
   /** Runs after a successful COMMIT. */
   afterCommit(): void;
-  /** Runs after the transaction was lost (COMMIT failed or SQLite rolled it back): drop caches. */
-  afterRollback(): void;
+  /**
+   * Runs after the transaction was lost (COMMIT failed or SQLite rolled it back): drop caches,
+   * account for what was lost. Logging is the hook's job: once per episode, not per commit.
+   */
+  afterRollback(error: Error, writes: number): void;
+  /** Before each write: a mark to pass to writeUndone if that write alone is undone. */
+  writeMark?(): number;
+  writeUndone?(mark: number): void;
 }
 
 interface Waiter {
@@ -58,11 +64,12 @@ export class WriteBatch {
       this.timer = setTimeout(() => this.commit(), this.intervalMs);
     }
     this.savepoint.run();
+    const mark = this.hooks.writeMark?.() ?? 0;
     let result: T;
     try {
       result = write();
     } catch (err) {
-      this.undoWrite();
+      this.undoWrite(mark, err);
       throw err;
     }
     this.release.run();
@@ -77,8 +84,21 @@ export class WriteBatch {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Commits now (shutdown, before a backup). */
-  commit(): void {
+  /** Commits now (shutdown, before a backup). False when the commit failed and its writes are lost. */
+  commit(): boolean {
+    return this.commitQueued() === undefined;
+  }
+
+  /**
+   * Commits now and throws a StoreError when that fails: for a write that must be durable
+   * before the caller goes on (a command's started record, before the command reaches the radio).
+   */
+  commitNow(): void {
+    const failure = this.commitQueued();
+    if (failure) throw failure;
+  }
+
+  private commitQueued(): StoreError | undefined {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.db.inTransaction) return this.settle();
@@ -93,10 +113,13 @@ export class WriteBatch {
     } catch (err) {
       this.stats.failedCommits++;
       if (this.db.inTransaction) this.rollback.run();
-      this.log.error('store: commit failed; queued writes are lost', { err: String(err), writes: this.pending });
+      const writes = this.pending;
       this.pending = 0;
-      this.hooks.afterRollback();
-      return this.settle(new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err }));
+      const error = new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err });
+      this.log.debug('store: commit failed; queued writes are lost', { err: String(err), writes });
+      this.hooks.afterRollback(error, writes);
+      this.settle(error);
+      return error;
     }
     // The event loop is blocked for this long (fsync, and now and then a WAL checkpoint).
     const took = performance.now() - started;
@@ -106,7 +129,7 @@ export class WriteBatch {
     this.stats.committedWrites += this.pending;
     this.pending = 0;
     this.hooks.afterCommit();
-    this.settle();
+    return this.settle();
   }
 
   close(): void {
@@ -118,25 +141,31 @@ export class WriteBatch {
     return { ...this.stats, pendingWrites: this.pending };
   }
 
-  private undoWrite(): void {
+  private undoWrite(mark: number, cause: unknown): void {
     if (this.db.inTransaction) {
       this.rollbackTo.run();
       this.release.run();
+      this.hooks.writeUndone?.(mark);
       return;
     }
     // SQLite rolled back the whole group (e.g. disk full, I/O error): earlier writes are gone too.
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.stats.failedCommits++;
-    this.log.error('store: transaction rolled back by SQLite; queued writes are lost', { writes: this.pending });
+    const writes = this.pending + 1;
     this.pending = 0;
-    this.hooks.afterRollback();
-    this.settle(new StoreError('commit_failed', 'transaction rolled back by SQLite'));
+    const error = new StoreError('commit_failed', `transaction rolled back by SQLite: ${String(cause)}`, { cause });
+    this.log.debug('store: transaction rolled back by SQLite; queued writes are lost', { err: String(cause), writes });
+    this.hooks.afterRollback(error, writes);
+    this.settle(error);
   }
 
-  private settle(err?: Error): void {
+  private settle(err?: Error): undefined {
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+    for (const w of waiters) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
   }
 }

@@ -1,11 +1,16 @@
 // Resolves each device's converters definition once (findByDevice walks a large index) and
 // keeps it until the device's model id changes or the device goes away.
 import * as zhc from 'zigbee-herdsman-converters';
+import { exposeRanges } from './expose-validation.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
+import type { ExposeRange } from './sanitizer.js';
 
 interface Entry {
   modelId: string | undefined;
   definition: ConverterDefinition;
+  device: HerdsmanDevice;
+  /** Numeric expose ranges by state key, worked out on first use. */
+  ranges?: ReadonlyMap<string, ExposeRange>;
 }
 
 export class DefinitionCache {
@@ -22,13 +27,21 @@ export class DefinitionCache {
     if (String(device.interviewState) === 'IN_PROGRESS') return cached?.definition;
     const definition = await zhc.findByDevice(device, true);
     if (!definition) return undefined;
-    this.entries.set(device.ieeeAddr, { modelId: device.modelID, definition });
+    this.entries.set(device.ieeeAddr, { modelId: device.modelID, definition, device });
     return definition;
   }
 
   /** The cached definition, without resolving. */
   get(ieee: string): ConverterDefinition | undefined {
     return this.entries.get(ieee)?.definition;
+  }
+
+  /** The value ranges the device's definition gives its numeric state (for the sanitizer). */
+  rangesOf(ieee: string): ReadonlyMap<string, ExposeRange> | undefined {
+    const entry = this.entries.get(ieee);
+    if (!entry) return undefined;
+    entry.ranges ??= exposeRanges(entry.definition, entry.device);
+    return entry.ranges;
   }
 
   forget(ieee: string): void {

@@ -24,6 +24,12 @@ export interface DeviceConfigurerOptions {
   timers: Timers;
   log: ZigbeeLogger;
   onReport: (report: ConfigureReport) => void;
+  /** Per-device containment (device-faults.ts): which device is being configured, and failures. */
+  faults?: {
+    enter(ieee: string, stage: 'configure'): void;
+    leave(ieee: string): void;
+    noted(ieee: string, stage: 'configure', reason: string): void;
+  };
 }
 
 export class DeviceConfigurer {
@@ -111,10 +117,14 @@ export class DeviceConfigurer {
     this.attempts.set(ieee, attempt);
     const log = this.options.log;
     if (!definition.configure) return;
+    const faults = this.options.faults;
+    faults?.enter(ieee, 'configure');
     try {
       await definition.configure(device, this.options.coordinatorEndpoint(), definition);
     } catch (error) {
+      faults?.leave(ieee);
       const reason = describeError(error);
+      if (!this.stopped) faults?.noted(ieee, 'configure', reason);
       if (this.stopped) {
         log.debug('configure cut short by stop', { ieee, error: reason });
         throw new ZigbeeError('not_started', `configure of ${ieee} cut short: the network stopped`, { cause: error });
@@ -131,6 +141,7 @@ export class DeviceConfigurer {
       this.options.onReport({ ieee, ok: false, attempt, error: reason });
       throw new ZigbeeError('device_error', `configure of ${ieee} failed: ${reason}`, { cause: error });
     }
+    faults?.leave(ieee);
     device.meta.configured = definition.version;
     device.save();
     this.attempts.delete(ieee);

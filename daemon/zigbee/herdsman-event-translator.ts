@@ -1,13 +1,18 @@
 // Listens to herdsman's controller events and translates each into our typed events:
 // joins, interviews (with the converters' definition), leaves, last-seen, permit join,
-// adapter loss, and messages converted to state by the definition's fromZigbee.
+// adapter loss, and messages converted to state by the definition's fromZigbee. Everything a
+// device's data sets off runs contained per device (device-faults.ts): a failure is that
+// device's alone, and a quarantined device's messages are dropped unread.
 import type { Controller, Events } from 'zigbee-herdsman';
 import type { Ieee } from '../domain/events.js';
+import { repairHerdsmanTextFields } from './attribute-text.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { notifyConverters, type LifecycleEvent } from './definition-events.js';
 import { describeDevice } from './device-description.js';
 import type { DeviceConfigurer } from './device-configurer.js';
+import type { DeviceFaults } from './device-faults.js';
 import { describeError } from './errors.js';
+import { containFrameHandling } from './herdsman-quirks.js';
 import type { HerdsmanDevice, HerdsmanMessage } from './herdsman-types.js';
 import { KeyedSerialQueue } from './keyed-serial-queue.js';
 import { convertMessage, isSilentCluster } from './message-converter.js';
@@ -19,6 +24,7 @@ export interface HerdsmanEventTranslatorOptions {
   definitions: DefinitionCache;
   configurer: DeviceConfigurer;
   state: NetworkState;
+  faults: DeviceFaults;
   clock: Clock;
   log: ZigbeeLogger;
   emit: <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
@@ -42,7 +48,17 @@ export class HerdsmanEventTranslator {
     };
     on('message', (m: HerdsmanMessage) => {
       if (m.device.type === 'Coordinator') return;
-      void this.queue.run(m.device.ieeeAddr, () => this.guard('message', () => this.onMessage(m)));
+      // Synchronously: herdsman's own handling of this frame (Device.onZclData) runs right
+      // after this listener returns; it must find the device repaired, and is pinned on it.
+      const ieee = m.device.ieeeAddr;
+      // (A frame herdsman could not parse arrives as 'raw' and gets no onZclData.)
+      if (m.type !== 'raw') this.o.faults.enter(ieee, 'message');
+      this.prepare(m.device);
+      if (this.o.faults.isQuarantined(ieee)) {
+        this.o.faults.countIgnored();
+        return;
+      }
+      void this.queue.run(ieee, () => this.o.faults.contain(ieee, 'message', () => this.onMessage(m)));
     });
     on('deviceJoined', ({ device }: Events.DeviceJoinedPayload) => {
       this.o.log.info('device joined', { ieee: device.ieeeAddr, nwk: device.networkAddress });
@@ -50,8 +66,9 @@ export class HerdsmanEventTranslator {
       void this.guard('deviceJoined', () => this.notify('deviceJoined', device));
     });
     on('deviceInterview', ({ device, status }: Events.DeviceInterviewPayload) => {
+      this.prepare(device);
       // Through the device's queue: messages that follow the interview see its definition.
-      void this.queue.run(device.ieeeAddr, () => this.guard('deviceInterview', () => this.onInterview(device, status)));
+      void this.queue.run(device.ieeeAddr, () => this.o.faults.contain(device.ieeeAddr, 'interview', () => this.onInterview(device, status)));
     });
     on('deviceAnnounce', ({ device }: Events.DeviceAnnouncePayload) => {
       this.o.log.debug('device announced', { ieee: device.ieeeAddr, nwk: device.networkAddress });
@@ -70,6 +87,9 @@ export class HerdsmanEventTranslator {
     });
     on('lastSeenChanged', ({ device }: Events.LastSeenChangedPayload) => {
       if (device.type === 'Coordinator') return;
+      // Also emitted for frames that make no 'message' (a default response): herdsman's
+      // Device.onZclData still follows, so the device must be repaired here too.
+      this.prepare(device);
       const seen: ZigbeeNetworkEvents['seen'] = { ieee: device.ieeeAddr, at: this.o.clock.now() };
       if (device.linkquality !== undefined) seen.linkquality = device.linkquality;
       this.o.emit('seen', seen);
@@ -96,8 +116,12 @@ export class HerdsmanEventTranslator {
 
   /** After start: resolve every known device, let quirks run, configure what is due. */
   async onStarted(): Promise<void> {
+    // All at once, before the first await: devices loaded from herdsman's database may hold
+    // what herdsman saved before (a number where text belongs).
+    for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) this.prepare(device);
     for (const device of this.o.controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      await this.guard('start', async () => {
+      if (this.o.faults.isQuarantined(device.ieeeAddr)) continue;
+      await this.o.faults.contain(device.ieeeAddr, 'start', async () => {
         const definition = await this.o.definitions.resolve(device);
         void this.notify('start', device);
         // Routers listen all the time; sleepy devices are configured when they next speak.
@@ -108,6 +132,7 @@ export class HerdsmanEventTranslator {
 
   async onInterview(device: HerdsmanDevice, phase: InterviewPhase): Promise<void> {
     const ieee = device.ieeeAddr;
+    this.prepare(device);
     if (phase === 'started') {
       this.o.log.info('interview started', { ieee });
       this.o.emit('device_interview', { ieee, status: 'in_progress', device: describeDevice(device) });
@@ -131,6 +156,9 @@ export class HerdsmanEventTranslator {
         manufacturerName: device.manufacturerName,
       });
     }
+    // A successful (re-)interview is the device's fresh start: out of quarantine.
+    this.o.faults.release(ieee);
+    this.o.faults.succeeded(ieee);
     this.o.emit('device_interview', { ieee, status: 'successful', device: description });
     // Not awaited: a quirk handler may talk to a sleepy device and wait long for it, and
     // this runs in the device's queue, which must never wait on the device itself.
@@ -149,6 +177,7 @@ export class HerdsmanEventTranslator {
   }
 
   forgetDevice(ieee: Ieee): void {
+    this.o.faults.release(ieee);
     this.o.definitions.forget(ieee);
     this.o.configurer.forget(ieee);
     this.o.state.forget(ieee);
@@ -169,13 +198,37 @@ export class HerdsmanEventTranslator {
       state: this.o.state.of(ieee),
       options: this.o.state.optionsOf(ieee),
       publishLater: (payload) => this.o.state.publish(ieee, payload),
+      ranges: this.o.state.rangesOf(ieee),
     });
     for (const r of outcome.rejections) this.o.state.reject(ieee, r.reason, r.cluster, definition.model);
+    // A refused value is the device's mistake, handled; a converter that throws is a failure.
+    const failure = outcome.rejections.find((r) => r.failure);
+    if (failure) this.o.faults.failed(ieee, 'message', failure.reason);
+    else this.o.faults.succeeded(ieee);
     if (Object.keys(outcome.state).length > 0) {
       this.o.state.publish(ieee, outcome.state, message.linkquality);
     } else if (outcome.converters === 0 && outcome.rejections.length === 0 && !isSilentCluster(String(message.cluster))) {
       this.o.log.debug('no converter for message', { ieee, model: definition.model, cluster: String(message.cluster), type: message.type });
     }
+  }
+
+  /**
+   * Makes the device safe for herdsman before herdsman handles it further: wrong-typed Basic
+   * text attributes repaired (see attribute-text.ts), and herdsman's per-frame handling of
+   * the device contained (see herdsman-quirks.ts).
+   */
+  private prepare(device: HerdsmanDevice): void {
+    const ieee = device.ieeeAddr;
+    const repaired = repairHerdsmanTextFields(device);
+    if (repaired.length > 0) {
+      this.o.log.warn('device sent text attributes of the wrong type; kept as text', { ieee, fields: repaired });
+      device.save();
+    }
+    containFrameHandling(
+      device,
+      (error) => this.o.faults.failed(ieee, 'message', `herdsman frame handling failed: ${describeError(error)}`),
+      () => this.o.faults.leave(ieee),
+    );
   }
 
   private async notify(type: LifecycleEvent | 'start', device: HerdsmanDevice): Promise<void> {

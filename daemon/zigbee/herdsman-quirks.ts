@@ -1,6 +1,8 @@
 // Workarounds for zigbee-herdsman behaviour we depend on, each kept small and defensive
 // (they reach into private fields, so each checks the shape and does nothing otherwise).
 
+import type { HerdsmanDevice } from './herdsman-types.js';
+
 interface Clearable {
   clear(): void;
 }
@@ -27,4 +29,31 @@ export function releaseTimersAfterStop(controller: object): void {
     if (typeof (debouncer as Partial<Clearable>).clear === 'function') (debouncer as Clearable).clear();
   }
   debouncers.clear();
+}
+
+const CONTAINED = Symbol('zigbee-hubd.frame-handling-contained');
+
+/**
+ * herdsman 10.9.x awaits `Device.onZclData` (default responses, check-ins, time and Basic
+ * reads answered for the device) at the end of `Controller.onZclOrRawData`, which the adapter's
+ * 'zclPayload' event starts without a catch: anything the device's data makes it throw becomes
+ * an unhandled rejection, i.e. a process-wide failure for one device's frame. Wrapping the
+ * method on the device object (not the prototype) turns that into a failure of this device,
+ * reported to `onFailure`; `onDone` runs after each frame either way. Idempotent; does nothing
+ * if herdsman's shape changed.
+ */
+export function containFrameHandling(device: HerdsmanDevice, onFailure: (error: unknown) => void, onDone: () => void = () => undefined): void {
+  const target = device as unknown as Record<PropertyKey, unknown>;
+  const original = target.onZclData;
+  if (target[CONTAINED] === true || typeof original !== 'function') return;
+  target[CONTAINED] = true;
+  target.onZclData = async function containedOnZclData(this: unknown, ...args: unknown[]): Promise<void> {
+    try {
+      await (original as (...a: unknown[]) => Promise<void>).apply(this, args);
+    } catch (error) {
+      onFailure(error);
+    } finally {
+      onDone();
+    }
+  };
 }

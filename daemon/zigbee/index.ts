@@ -2,6 +2,8 @@
 // zigbee-herdsman-converters types.
 export { ZigbeeNetwork, type NetworkParameters } from './zigbee-network.js';
 export { ZigbeeError, type ZigbeeErrorCode } from './errors.js';
+export type { ExposeDescription } from './expose-description.js';
+export { libraryVersions } from './library-versions.js';
 export { ATTRIBUTE_SENTINELS, STATE_RULES, type AttributeSentinel, type StateRule } from './sanitizer.js';
 export type {
   Clock,
@@ -9,6 +11,7 @@ export type {
   NetworkCredentials,
   RemoveOptions,
   SerialAdapter,
+  SerialDropStats,
   SerialOptions,
   StartResult,
   ZigbeeLogger,

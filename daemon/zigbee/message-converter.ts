@@ -7,11 +7,13 @@ import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceState } from '../domain/events.js';
 import { describeError } from './errors.js';
 import type { ConverterDefinition, HerdsmanMessage } from './herdsman-types.js';
-import { screenAttributes, screenState } from './sanitizer.js';
+import { screenAttributes, screenState, type ExposeRange } from './sanitizer.js';
 
 export interface MessageRejection {
   reason: string;
   cluster: string;
+  /** A converter threw: a failure of ours or the converters', not only a bad value. */
+  failure?: boolean;
 }
 
 export interface ConversionContext {
@@ -21,6 +23,8 @@ export interface ConversionContext {
   options: Record<string, unknown>;
   /** For converters that publish later (timers, e.g. occupancy false after 90 s). */
   publishLater: (payload: Record<string, unknown>) => void;
+  /** The definition's numeric expose ranges by state key (checked instead of the physical rule). */
+  ranges?: ReadonlyMap<string, ExposeRange>;
 }
 
 export interface ConversionOutcome {
@@ -44,8 +48,8 @@ export async function convertMessage(
 ): Promise<ConversionOutcome> {
   const cluster = String(message.cluster);
   const rejections: MessageRejection[] = [];
-  const reject = (reason: string): void => {
-    rejections.push({ reason, cluster });
+  const reject = (reason: string, failure = false): void => {
+    rejections.push(failure ? { reason, cluster, failure } : { reason, cluster });
   };
   // herdsman hands out a frame it could not parse as type 'raw' without ZCL header fields.
   const malformed = message.type === 'raw' && message.meta.frameControl === undefined;
@@ -74,18 +78,18 @@ export async function convertMessage(
       const converted = await converter.convert(definition, msg, context.publishLater, context.options, meta);
       if (converted && typeof converted === 'object') payload = { ...payload, ...converted };
     } catch (error) {
-      reject(`converter failed: ${describeError(error)}`);
+      reject(`converter failed: ${describeError(error)}`, true);
     }
   }
   if (Object.keys(payload).length > 0) {
     try {
       zhc.postProcessConvertedFromZigbeeMessage(definition, payload, context.options, message.device);
     } catch (error) {
-      reject(`post-processing failed: ${describeError(error)}`);
+      reject(`post-processing failed: ${describeError(error)}`, true);
     }
   }
 
-  const screened = screenState(payload);
+  const screened = screenState(payload, undefined, context.ranges);
   for (const r of screened.rejected) reject(r.reason);
   if (Object.keys(screened.accepted).length === 0 && rejections.length === 0) {
     if (malformed) reject('malformed ZCL frame');

@@ -3,7 +3,7 @@
 // Also the single place where state and rejections are screened, counted and emitted, so
 // that a converter publishing late (a timer) goes through the same checks as a message.
 import type { DeviceState, Ieee } from '../domain/events.js';
-import { screenState } from './sanitizer.js';
+import { screenState, type ExposeRange } from './sanitizer.js';
 import type { ZigbeeLogger, ZigbeeNetworkEvents, ZigbeeNetworkStats } from './types.js';
 
 type Emit = <K extends 'state' | 'rejected'>(kind: K, payload: ZigbeeNetworkEvents[K]) => void;
@@ -12,14 +12,18 @@ export interface NetworkStateOptions {
   log: ZigbeeLogger;
   emit: Emit;
   deviceOptions?: (ieee: Ieee) => Record<string, unknown>;
+  /** The value ranges the device's definition gives its numeric state, when known. */
+  rangesOf?: (ieee: Ieee) => ReadonlyMap<string, ExposeRange> | undefined;
 }
+
+type StateCounters = Pick<ZigbeeNetworkStats, 'messages' | 'states' | 'rejected' | 'rejectedByReason'>;
 
 /** Distinct reason categories kept in the counters; the rest count as "other". */
 const MAX_REASON_CATEGORIES = 100;
 
 export class NetworkState {
   private readonly states = new Map<Ieee, DeviceState>();
-  private readonly counters: ZigbeeNetworkStats = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
+  private readonly counters: StateCounters = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
   private stopped = false;
 
   constructor(private readonly options: NetworkStateOptions) {}
@@ -38,6 +42,10 @@ export class NetworkState {
     return this.options.deviceOptions?.(ieee) ?? {};
   }
 
+  rangesOf(ieee: Ieee): ReadonlyMap<string, ExposeRange> | undefined {
+    return this.options.rangesOf?.(ieee);
+  }
+
   seed(ieee: Ieee, state: DeviceState): void {
     Object.assign(this.of(ieee), state);
   }
@@ -49,7 +57,7 @@ export class NetworkState {
   /** Screens, remembers and emits converted state; implausible keys become rejections. */
   publish(ieee: Ieee, payload: DeviceState, linkquality?: number): void {
     if (this.stopped) return; // a converter's timer firing after stop
-    const { accepted, rejected } = screenState(payload);
+    const { accepted, rejected } = screenState(payload, undefined, this.rangesOf(ieee));
     for (const r of rejected) this.reject(ieee, r.reason);
     if (Object.keys(accepted).length === 0) return;
     Object.assign(this.of(ieee), accepted);
@@ -82,12 +90,12 @@ export class NetworkState {
     this.stopped = false;
   }
 
-  stats(): ZigbeeNetworkStats {
+  stats(): StateCounters {
     return { ...this.counters, rejectedByReason: { ...this.counters.rejectedByReason } };
   }
 }
 
 /** "humidity 140 is above 100" -> "humidity # is above #": a bounded set of counter keys. */
 function reasonCategory(reason: string): string {
-  return reason.replace(/0x[0-9a-f]+|-?\d+(\.\d+)?/gi, '#');
+  return reason.replace(/0x[0-9a-f]+|-?\d+(\.\d+)?(e[+-]?\d+)?/gi, '#');
 }

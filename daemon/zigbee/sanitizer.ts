@@ -6,7 +6,10 @@
 //    -327.68 °C): either way the device's bad input must be reported, not lost;
 //  - state rules, checked on the converted state, whatever converter produced it.
 // The plausible ranges live in STATE_RULES only; raw attributes are scaled and checked
-// against the same rule, so both layers give the same reason for the same value.
+// against the same rule, so both layers give the same reason for the same value. Where the
+// device's definition gives a numeric expose a range (value_min / value_max), that range is
+// the rule for the key on that device (e.g. a meter whose power may go negative when it
+// exports); otherwise STATE_RULES' physical limits apply.
 import type { DeviceState } from '../domain/events.js';
 
 export interface AttributeSentinel {
@@ -49,9 +52,26 @@ export const STATE_RULES: readonly StateRule[] = [
   { key: 'illuminance', min: 0, max: 200_000 },
   { key: 'linkquality', min: 0, max: 255 },
   { key: 'brightness', min: 0, max: 255 },
-  { key: 'voltage', min: 0 },
-  { key: 'current', min: 0 },
+  // Electrical measurements of one household device or meter. A few watts below zero are a
+  // meter's offset around idle; real export (thousands of watts negative) only where the
+  // definition says so through its expose range. Xiaomi reports battery voltage in mV under
+  // 'voltage', hence the high voltage limit.
+  { key: 'power', min: -100, max: 100_000 },
+  { key: 'energy', min: 0, max: 1_000_000_000 },
+  { key: 'voltage', min: 0, max: 100_000 },
+  { key: 'current', min: 0, max: 1_000 },
+  { key: 'power_factor', min: -100, max: 100 },
+  { key: 'frequency', min: 0, max: 1_000 },
+  { key: 'co2', min: 0, max: 100_000 },
+  { key: 'pm25', min: 0, max: 10_000 },
+  { key: 'voc', min: 0, max: 100_000 },
 ];
+
+/** A numeric expose's range for one key on one device (from its definition). */
+export interface ExposeRange {
+  min?: number;
+  max?: number;
+}
 
 export interface Rejection {
   key: string;
@@ -91,29 +111,60 @@ function attributeProblem(
   return undefined;
 }
 
+/** State is stored and sent as JSON: text and structures of sane size, nothing JSON cannot hold. */
+function shapeProblem(key: string, value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    return value.length > MAX_STATE_TEXT ? `${key} is text of ${value.length} characters (at most ${MAX_STATE_TEXT})` : undefined;
+  }
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') return `${key} is a ${typeof value}, not a JSON value`;
+  if (typeof value !== 'object' || value === null) return undefined;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    return `${key} cannot be stored as JSON (${error instanceof Error ? error.message : String(error)})`;
+  }
+  if (json !== undefined && json.length > MAX_STATE_JSON) return `${key} is ${json.length} bytes of JSON (at most ${MAX_STATE_JSON})`;
+  return undefined;
+}
+
 /** Splits converted state into plausible keys and rejections with a reason each. */
 export function screenState(
   state: DeviceState,
   rules: readonly StateRule[] = STATE_RULES,
+  ranges?: ReadonlyMap<string, ExposeRange>,
 ): { accepted: DeviceState; rejected: Rejection[] } {
   const accepted: DeviceState = {};
   const rejected: Rejection[] = [];
   for (const [key, value] of Object.entries(state)) {
-    const reason = stateProblem(key, value, rules);
+    const reason = stateProblem(key, value, rules, ranges?.get(key));
     if (reason) rejected.push({ key, reason });
     else accepted[key] = value;
   }
   return { accepted, rejected };
 }
 
-function stateProblem(key: string, value: unknown, rules: readonly StateRule[]): string | undefined {
+/** Longest text state kept (action names, modes, versions are far shorter). */
+export const MAX_STATE_TEXT = 256;
+/** Largest object or list state kept, as JSON (a colour, a schedule). */
+export const MAX_STATE_JSON = 4096;
+
+function stateProblem(key: string, value: unknown, rules: readonly StateRule[], range?: ExposeRange): string | undefined {
   if (value === undefined) return `${key} is undefined`;
-  if (typeof value !== 'number') return undefined;
+  if (typeof value !== 'number') return shapeProblem(key, value);
   if (!Number.isFinite(value)) return `${key} is ${value}`;
   const rule = rules.find((r) => r.key === key);
-  if (!rule) return undefined;
-  if (rule.sentinels?.includes(value)) return `${key} ${value} is an invalid-measurement sentinel`;
-  if (rule.min !== undefined && value < rule.min) return `${key} ${value} is below ${rule.min}`;
-  if (rule.max !== undefined && value > rule.max) return `${key} ${value} is above ${rule.max}`;
+  if (rule?.sentinels?.includes(value)) return `${key} ${value} is an invalid-measurement sentinel`;
+  // Each side: the device's expose range where it gives one, the physical rule otherwise.
+  if (range?.min !== undefined) {
+    if (value < range.min) return `${key} ${value} is below the device's range ${range.min}`;
+  } else if (rule?.min !== undefined && value < rule.min) {
+    return `${key} ${value} is below ${rule.min}`;
+  }
+  if (range?.max !== undefined) {
+    if (value > range.max) return `${key} ${value} is above the device's range ${range.max}`;
+  } else if (rule?.max !== undefined && value > rule.max) {
+    return `${key} ${value} is above ${rule.max}`;
+  }
   return undefined;
 }

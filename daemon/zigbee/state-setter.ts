@@ -1,6 +1,12 @@
 // Runs the definition's toZigbee converters for a requested state, after checking that
 // every key has a converter and every value fits the definition's exposes. Nothing is sent
 // when any key or value is refused. Returns the state the converters report back.
+//
+// This is the command policy, for every front door (cloud, LAN): a key is settable only when
+// the definition exposes it with the set access bit and a converter backs it. Every definition
+// also carries the converters' generic raw-ZCL converters (read, write, command, zclcommand,
+// reset = genBasic resetFactDefault, scene_*): they are never reachable from here, and there is
+// no other path to them.
 import type { DeviceState } from '../domain/events.js';
 import { describeError, ZigbeeError } from './errors.js';
 import { exposedProperties, isSettable, valueProblem } from './expose-validation.js';
@@ -24,38 +30,44 @@ export async function applyState(request: DeviceState, context: SetStateContext)
   if (keys.length === 0) throw new ZigbeeError('invalid_value', 'nothing to set: the state is empty');
 
   const exposes = exposedProperties(definition, device);
-  const plan: Array<{ key: string; converter: ToZigbee }> = [];
+  const plan: PlannedKey[] = [];
   for (const key of orderKeys(request)) {
-    const converter = definition.toZigbee.find((c) => c.convertSet && c.key?.includes(key));
-    if (!converter) {
+    const expose = exposes.get(key);
+    // A per-endpoint expose (state_l2) is set through the converter of its plain key (state).
+    const endpointName = expose?.endpoint;
+    const baseKey = endpointName !== undefined && key.endsWith(`_${endpointName}`) ? key.slice(0, -endpointName.length - 1) : key;
+    const converter = definition.toZigbee.find((c) => c.convertSet && c.key?.includes(baseKey));
+    if (!converter || !expose || !isSettable(expose)) {
       const settable = settableKeys(definition, exposes).join(', ') || 'none';
       throw new ZigbeeError('unsupported_key', `${definition.model} cannot set '${key}' (settable: ${settable})`);
     }
-    const problem = valueProblem(key, request[key], exposes.get(key));
+    const problem = valueProblem(key, request[key], expose);
     if (problem) throw new ZigbeeError('invalid_value', `${definition.model}: ${problem}`);
-    plan.push({ key, converter });
+    plan.push({ key, baseKey, endpointName, converter });
   }
 
-  const endpoint = defaultEndpoint(device, definition);
-  const used = new Set<ToZigbee>();
+  const used = new Set<string>();
   let result: DeviceState = {};
-  for (const { key, converter } of plan) {
-    // One converter may handle several keys at once (state + brightness); run it once.
-    if (used.has(converter)) continue;
-    used.add(converter);
+  for (const { key, baseKey, endpointName, converter } of plan) {
+    // One converter may handle several keys of one endpoint at once (state + brightness): run it once per endpoint.
+    const run = `${definition.toZigbee.indexOf(converter)}@${endpointName ?? ''}`;
+    if (used.has(run)) continue;
+    used.add(run);
+    const endpoint = endpointName === undefined ? defaultEndpoint(device, definition) : namedEndpoint(device, definition, endpointName);
     const meta = {
-      message: { ...request },
+      // The keys for this endpoint, as the converters name them (without the endpoint suffix).
+      message: messageFor(plan, request, endpointName),
       device,
       mapped: definition,
       options: context.options,
       state: { ...context.state, ...result },
-      endpoint_name: undefined,
+      endpoint_name: endpointName,
       publish: context.publish,
       deviceExposesChanged: () => {},
     };
     try {
-      const outcome = await converter.convertSet!(endpoint, key, request[key], meta);
-      if (outcome && outcome.state) result = { ...result, ...outcome.state };
+      const outcome = await converter.convertSet!(endpoint, baseKey, request[key], meta);
+      if (outcome && outcome.state) result = { ...result, ...withEndpointSuffix(outcome.state, endpointName) };
     } catch (error) {
       throw new ZigbeeError('device_error', `setting '${key}' on ${device.ieeeAddr} failed: ${describeError(error)}`, {
         cause: error,
@@ -63,6 +75,27 @@ export async function applyState(request: DeviceState, context: SetStateContext)
     }
   }
   return result;
+}
+
+interface PlannedKey {
+  /** As requested, e.g. "state_l2". */
+  key: string;
+  /** As the converter knows it, e.g. "state". */
+  baseKey: string;
+  /** The expose's endpoint name ("l2"), for per-endpoint exposes. */
+  endpointName: string | undefined;
+  converter: ToZigbee;
+}
+
+function messageFor(plan: PlannedKey[], request: DeviceState, endpointName: string | undefined): DeviceState {
+  return Object.fromEntries(plan.filter((p) => p.endpointName === endpointName).map((p) => [p.baseKey, request[p.key]]));
+}
+
+/** State a converter reports for one endpoint is that endpoint's: state -> state_l2. */
+function withEndpointSuffix(state: DeviceState, endpointName: string | undefined): DeviceState {
+  if (endpointName === undefined) return state;
+  const suffix = `_${endpointName}`;
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k.endsWith(suffix) ? k : `${k}${suffix}`, v]));
 }
 
 /**
@@ -78,13 +111,21 @@ function orderKeys(request: DeviceState): string[] {
   return turningOff ? [...rest, ...power] : [...power, ...rest];
 }
 
-/**
- * Keys worth naming in an error: exposed as settable and backed by a converter. (Every
- * definition also carries generic raw converters, read/write/command/scene_*, left unnamed.)
- */
+/** The keys the policy lets through: exposed as settable and backed by a converter. */
 function settableKeys(definition: ConverterDefinition, exposes: ReturnType<typeof exposedProperties>): string[] {
   const converted = new Set(definition.toZigbee.filter((c) => c.convertSet).flatMap((c) => c.key ?? []));
-  return [...exposes].filter(([property, expose]) => converted.has(property) && isSettable(expose)).map(([property]) => property);
+  const base = (property: string, endpoint: string | undefined) =>
+    endpoint !== undefined && property.endsWith(`_${endpoint}`) ? property.slice(0, -endpoint.length - 1) : property;
+  return [...exposes]
+    .filter(([property, expose]) => converted.has(base(property, expose.endpoint)) && isSettable(expose))
+    .map(([property]) => property);
+}
+
+function namedEndpoint(device: HerdsmanDevice, definition: ConverterDefinition, name: string): HerdsmanEndpoint {
+  const id = definition.endpoint?.(device)[name];
+  const endpoint = id !== undefined ? device.getEndpoint(id) : undefined;
+  if (!endpoint) throw new ZigbeeError('device_error', `${device.ieeeAddr} has no endpoint '${name}'`);
+  return endpoint;
 }
 
 function defaultEndpoint(device: HerdsmanDevice, definition: ConverterDefinition): HerdsmanEndpoint {

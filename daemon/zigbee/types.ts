@@ -72,6 +72,22 @@ export interface ZigbeeNetworkOptions {
   interviewRetry?: InterviewRetryPolicy;
   /** Default: the global setTimeout/clearTimeout. */
   timers?: Timers;
+  /** Good copies kept of each of herdsman's files (herdsman-files.ts). Default 3. */
+  herdsmanFileCopies?: number;
+}
+
+export type HerdsmanFileName = 'coordinator_backup.json' | 'database.db';
+
+/** One of herdsman's files was damaged at start: what was wrong and what was done about it. */
+export interface HerdsmanFileRepair {
+  file: HerdsmanFileName;
+  problem: string;
+  /** Where the damaged file now is (never deleted). */
+  movedTo: string;
+  /** The good copy put in its place, if there was one. */
+  restoredFrom?: string;
+  /** Without a good copy: the readable entries of a damaged database kept. */
+  salvagedEntries?: number;
 }
 
 export type StartResult = 'reset' | 'resumed' | 'restored';
@@ -93,7 +109,17 @@ export interface ZigbeeNetworkEvents {
   /** The definition's configure (bindings, reporting) ran; ok=false means it will be retried. */
   device_configured: { ieee: Ieee; ok: boolean; attempt: number; error?: string };
   permit_join_changed: { open: boolean; seconds: number };
+  /**
+   * The device's data kept failing (or the hub died while handling it): its messages are
+   * ignored until it is re-interviewed (a successful interview event) or removed. `stage`:
+   * 'interview', 'message', 'configure' or 'start'.
+   */
+  device_quarantined: { ieee: Ieee; reason: string; stage: string };
   adapter_disconnected: Record<string, never>;
+  /** The coordinator rebooted by itself (its reset indication): it must be started again. */
+  coordinator_reset: { reason: string };
+  /** At start, herdsman's files were damaged (a power cut): set aside and replaced. */
+  herdsman_files_repaired: { repairs: HerdsmanFileRepair[] };
 }
 
 export type ZigbeeNetworkEventKind = keyof ZigbeeNetworkEvents;
@@ -109,4 +135,20 @@ export interface ZigbeeNetworkStats {
   states: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** Failures while handling a device's data (ours, herdsman's, a converter's), contained. */
+  deviceFailures: number;
+  deviceFailuresByStage: Record<string, number>;
+  quarantined: number;
+  /** Messages of quarantined devices, dropped unread. */
+  ignoredMessages: number;
+  /** Input the serial (UNPI) parser dropped since this network was created. */
+  serialDropped: SerialDropStats;
+}
+
+export interface SerialDropStats {
+  /** Frames whose checksum failed. */
+  badChecksum: number;
+  /** Runs of bytes outside any frame, and their total size. */
+  noise: number;
+  noiseBytes: number;
 }

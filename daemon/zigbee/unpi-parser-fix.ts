@@ -7,6 +7,8 @@
 // event loop for over a second. The replacement parses exactly as the original does (skip to
 // SOF, take the frame its length byte announces, drop it whole if the checksum fails), walking
 // the buffer once, and builds debug lines only when herdsman's logger prints them.
+// It also reports what it drops (the original only writes a debug line): a 'dropped' event on the
+// parser, { kind: 'bad_checksum' | 'noise', bytes }, which serial-drops.ts counts and logs.
 // Installed only over the implementation it was written against; drop it once upstream is fixed.
 import parserModule from 'zigbee-herdsman/dist/adapter/z-stack/unpi/parser.js';
 import frameModule from 'zigbee-herdsman/dist/adapter/z-stack/unpi/frame.js';
@@ -17,10 +19,17 @@ const SOF = 0xfe;
 const DATA_START = 4;
 const MIN_MESSAGE_LENGTH = 5;
 
+/** What the parser dropped: a frame whose checksum failed, or bytes outside any frame. */
+export interface DroppedSerialInput {
+  kind: 'bad_checksum' | 'noise';
+  bytes: number;
+}
+
 /** What the original keeps private and the replacement needs. */
 interface ParserInternals {
   buffer: Buffer;
   emit(event: 'parsed', frame: unknown): boolean;
+  emit(event: 'dropped', dropped: DroppedSerialInput): boolean;
 }
 
 function transform(this: ParserInternals, chunk: Buffer, _encoding: string, cb: () => void): void {
@@ -38,7 +47,10 @@ function parseAll(this: ParserInternals): void {
     if (pos < buffer.length && buffer[pos] !== SOF) {
       // Like the original: skip to the next SOF; without one, keep the bytes and wait.
       const sof = buffer.indexOf(SOF, pos);
-      if (sof !== -1) pos = sof;
+      if (sof !== -1) {
+        this.emit('dropped', { kind: 'noise', bytes: sof - pos });
+        pos = sof;
+      }
     }
     if (buffer.length - pos < MIN_MESSAGE_LENGTH || buffer[pos] !== SOF) break;
     const dataLength = buffer[pos + 1]!;
@@ -51,6 +63,7 @@ function parseAll(this: ParserInternals): void {
       this.emit('parsed', frame);
     } catch (error) {
       loggerModule.logger.debug(() => `--> error ${error}`, NS);
+      this.emit('dropped', { kind: 'bad_checksum', bytes: frameLength });
     }
     pos += frameLength;
   }

@@ -9,13 +9,16 @@ import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { describeDevice } from './device-description.js';
 import { DeviceConfigurer } from './device-configurer.js';
+import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
+import { describeExposes, type ExposeDescription } from './expose-description.js';
 import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
+import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -27,6 +30,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
+import { ControllerGuards } from './controller-guards.js';
 import type {
   Clock,
   RemoveOptions,
@@ -51,11 +55,13 @@ export class ZigbeeNetwork {
   private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
   private readonly definitions = new DefinitionCache();
   private readonly state: NetworkState;
+  private readonly faults: DeviceFaults;
   private readonly configurer: DeviceConfigurer;
   private readonly interviewer: DeviceInterviewer;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
+  private readonly guards: ControllerGuards;
 
   constructor(private readonly options: ZigbeeNetworkOptions) {
     validateOptions(options);
@@ -69,9 +75,20 @@ export class ZigbeeNetwork {
     this.state = new NetworkState({
       log: this.log,
       deviceOptions: options.deviceOptions,
+      rangesOf: (ieee) => this.definitions.rangesOf(ieee),
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
+    this.faults = new DeviceFaults({ log: this.log, emit: (kind, payload) => this.events.emit(kind, payload) });
     const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
+    this.guards = new ControllerGuards({
+      dir: options.dataDir,
+      keepCopies: options.herdsmanFileCopies ?? 3,
+      adapter: options.serial.adapter,
+      log: this.log,
+      timers,
+      now: () => this.clock.now(),
+      emit: (kind, payload) => this.events.emit(kind, payload),
+    });
     this.configurer = new DeviceConfigurer({
       coordinatorEndpoint: () => this.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -79,6 +96,7 @@ export class ZigbeeNetwork {
       timers,
       log: this.log,
       onReport: (report) => this.events.emit('device_configured', report),
+      faults: this.faults,
     });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
@@ -118,15 +136,18 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
       controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
+    this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({
       controller,
       definitions: this.definitions,
       configurer: this.configurer,
       state: this.state,
+      faults: this.faults,
       clock: this.clock,
       log: this.log,
       emit: (kind, payload) => this.events.emit(kind, payload),
@@ -145,6 +166,7 @@ export class ZigbeeNetwork {
     }
     this.controller = controller;
     this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
     return result;
@@ -155,6 +177,7 @@ export class ZigbeeNetwork {
     const controller = this.controller;
     if (!controller) return;
     this.controller = undefined;
+    this.guards.stopping();
     this.interviewer.stop();
     this.configurer.stop();
     this.translator?.detach();
@@ -166,6 +189,7 @@ export class ZigbeeNetwork {
     this.definitions.clear();
     try {
       await controller.stop();
+      this.guards.stopped();
     } finally {
       releaseTimersAfterStop(controller);
       this.log.info('zigbee network stopped');
@@ -200,6 +224,48 @@ export class ZigbeeNetwork {
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
+  /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
+  async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
+    const controller = this.started();
+    const version = await controller.getCoordinatorVersion();
+    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
+    const coordinator = controller.getDevicesByType('Coordinator')[0];
+    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
+  }
+
+  /**
+   * Sets a device aside (its messages are ignored) until it is re-interviewed or removed;
+   * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).
+   */
+  quarantine(ieee: Ieee, reason: string, stage: string): void {
+    this.faults.quarantine(ieee, reason, stage);
+  }
+
+  /** A quarantine already recorded (in our store): in force again, without a new event. */
+  seedQuarantine(ieee: Ieee, quarantine: Quarantine): void {
+    this.faults.seed(ieee, quarantine);
+  }
+
+  /**
+   * The device whose data is being handled right now, if any: what the hub was doing should
+   * it die this instant. Cheap; meant for a crash handler.
+   */
+  deviceActivity(): DeviceActivity | undefined {
+    return this.faults.activity();
+  }
+
+  /**
+   * Counts a failure that escaped to the process (an unhandled rejection) against the device
+   * being handled, when there is one; returns that device, or undefined when it cannot be
+   * pinned on a device. Repeats quarantine the device like any failure of its data.
+   */
+  containEscapedFailure(error: unknown): DeviceActivity | undefined {
+    const activity = this.faults.activity();
+    if (!activity) return undefined;
+    this.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
+    return activity;
+  }
+
   /** Seeds the last known state of a device (from our store) for converters that read it. */
   seedState(ieee: Ieee, state: DeviceState): void {
     this.state.seed(ieee, state);
@@ -222,6 +288,45 @@ export class ZigbeeNetwork {
     });
     this.state.publish(ieee, result);
     return result;
+  }
+
+  /**
+   * Reads named state from the device itself (the converters' convertGet), with the same
+   * policy as setState (exposed keys with the get access bit only). The answers arrive as
+   * ordinary messages, so they are screened and emitted as `state` events like any report.
+   * Resolves with the fresh values of the requested keys once all arrived, or with those that
+   * did within `settleMs` after the reads were answered; rejects when none did.
+   */
+  async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
+    const device = this.device(ieee);
+    const definition = await this.definitionOf(device);
+    const fresh: DeviceState = {};
+    let allArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+    const off = this.events.on('state', (event) => {
+      if (event.ieee !== ieee) return;
+      for (const key of keys) if (key in event.state) fresh[key] = event.state[key];
+      if (keys.every((key) => key in fresh)) allArrived();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await requestState(keys, {
+        device,
+        definition,
+        state: this.state.of(ieee),
+        options: this.state.optionsOf(ieee),
+        publish: (payload) => this.state.publish(ieee, payload),
+      });
+      // The read is answered before its message has gone through fromZigbee: wait, bounded.
+      await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMs)))]);
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+    if (Object.keys(fresh).length === 0) {
+      throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
+    }
+    return fresh;
   }
 
   /**
@@ -264,6 +369,16 @@ export class ZigbeeNetwork {
     await this.configurer.configure(device, await this.definitionOf(device), true);
   }
 
+  /**
+   * What the device's definition exposes (keys, access, units, ranges). Empty while the device
+   * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
+   */
+  async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
+    const device = this.device(ieee);
+    const definition = await this.definitions.resolve(device);
+    return definition ? describeExposes(definition, device) : [];
+  }
+
   /** Whether a (mains powered) device answers a basic read: for availability checks. */
   async ping(ieee: Ieee): Promise<boolean> {
     const device = this.device(ieee);
@@ -277,7 +392,15 @@ export class ZigbeeNetwork {
   }
 
   stats(): ZigbeeNetworkStats {
-    return this.state.stats();
+    const faults = this.faults.stats();
+    return {
+      ...this.state.stats(),
+      deviceFailures: faults.failures,
+      deviceFailuresByStage: faults.failuresByStage,
+      quarantined: faults.quarantined,
+      ignoredMessages: faults.ignoredMessages,
+      serialDropped: this.guards.serialDropStats(),
+    };
   }
 
   private started(): Controller {

@@ -1,6 +1,7 @@
 // The system under fuzz: the virtual coordinator and the daemon as real child processes, the
 // fuzzing platform in this process, one data dir. Built once and reused across many cases
 // (start-up takes seconds); rebuilt from scratch only after something died.
+import { resultIdFor } from './platform/result-id.js';
 import Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
@@ -91,7 +92,7 @@ export class FuzzEnvironment {
   /** Sends a well-formed command and resolves with its result. */
   async command(wire: Parameters<FuzzPlatform['sendCommand']>[0], timeoutMs = DELIVERY_TIMEOUT_MS): Promise<{ ok: boolean; error?: string }> {
     const id = wire.id ?? '';
-    const result = this.platform.waitForEvent((e) => e.event.kind === 'command_result' && e.event.commandId === id, timeoutMs);
+    const result = this.platform.waitForEvent((e) => e.event.kind === 'command_result' && e.event.commandId === resultIdFor(id), timeoutMs);
     this.platform.sendCommand(wire);
     try {
       const stored = await this.whileDaemonAlive(result);

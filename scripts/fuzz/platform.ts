@@ -2,6 +2,7 @@
 // every gRPC stack has: 4 MiB receive), which can send anything the .proto allows, including
 // odd Acks, Welcomes and commands, and re-sends unanswered commands after each reconnect as
 // the .proto asks platforms to do.
+import { resultIdFor } from './platform/result-id.js';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
@@ -54,13 +55,13 @@ export class FuzzPlatform {
 
   /** Sends a command now and again after every reconnect until its result arrives or it is retired. */
   sendCommand(command: WireCommand): void {
-    this.outstanding.set(command.id ?? '', command);
+    this.outstanding.set(resultIdFor(command.id ?? ''), command);
     this.session?.send({ command });
   }
 
   /** Stop re-sending a command (the case that sent it is over). */
   retire(id: string): void {
-    this.outstanding.delete(id);
+    this.outstanding.delete(resultIdFor(id));
   }
 
   /** Anything else a platform may send on the open stream (Ack, an extra Welcome, ...). */

@@ -11,10 +11,14 @@
 //   {"op":"gateways"}
 //   {"op":"acking","enabled":false}
 //   {"op":"drop"}
+//   {"op":"stall"}                         (open streams stop being read; new ones work)
+//   {"op":"fault","dropAfterEvents":5,"stallAfterEvents":0,"refuseSeconds":10,"ackDelayMs":500}
+//                                          (replaces the fault modes; 0 or absent = off)
 // Responses: {"ok":true,...} or {"ok":false,"error":"..."}; a command answers with its
 // command_result event once the gateway reports it.
 import { createServer, type Server } from 'node:net';
 import { createInterface } from 'node:readline';
+import { describeFaults, faultsFrom } from './faults.js';
 import type { CommandRequest, ReferenceCloud } from './server.js';
 
 type Reply = Record<string, unknown>;
@@ -57,6 +61,14 @@ async function perform(cloud: ReferenceCloud, request: Record<string, unknown>):
     case 'drop':
       cloud.dropConnections();
       return { ok: true };
+    case 'stall':
+      cloud.stallConnections();
+      return { ok: true };
+    case 'fault': {
+      const faults = faultsFrom(request, Date.now());
+      cloud.setFaults(faults);
+      return { ok: true, faults: describeFaults(faults, Date.now()) };
+    }
     default:
       throw new Error(`unknown op ${JSON.stringify(request.op)}`);
   }

@@ -22,7 +22,8 @@ function describe(event: HubEvent): string {
     case 'device_renamed':
       return `${event.ieee} -> "${event.name}"${event.room !== undefined ? ` in ${event.room}` : ''}`;
     case 'state_changed':
-      return `${event.ieee} ${JSON.stringify(event.state)} (changed: ${event.changed.join(', ')})`;
+      // The event carries the full state; the line shows what changed.
+      return `${event.ieee} ${JSON.stringify(Object.fromEntries(event.changed.map((key) => [key, event.state[key]])))} (changed: ${event.changed.join(', ')}; ${Object.keys(event.state).length} keys in all)`;
     case 'availability_changed':
       return `${event.ieee} ${event.available ? 'online' : 'offline'}`;
     case 'permit_join_changed':
@@ -37,5 +38,17 @@ function describe(event: HubEvent): string {
       return `${event.component} ${event.status}${event.reason !== undefined ? `: ${event.reason}` : ''}`;
     case 'device_quarantined':
       return `${event.ieee} at ${event.stage}: ${event.reason}`;
+    case 'snapshot_started':
+      return `${event.snapshotId} ${event.devices} devices: ${event.reason}`;
+    case 'snapshot_device': {
+      const { description, name, available, state } = event.device;
+      return `${event.snapshotId} ${description.ieee} "${name}" ${available ? 'online' : 'offline'} ${JSON.stringify(state)}`;
+    }
+    case 'snapshot_ended':
+      return `${event.snapshotId} ${event.devices} devices`;
+    case 'gateway_status': {
+      const { devices, outbox, coordinator } = event;
+      return `${event.reason} ${event.firmwareVersion} node ${event.nodeVersion} ${coordinator.type || 'no coordinator'} ${devices.total} devices (${devices.unavailable} unavailable), outbox ${outbox.events}${event.lastError ? `, last error: ${event.lastError}` : ''}`;
+    }
   }
 }

@@ -7,12 +7,15 @@ import { decodeEvent } from '../../daemon/cloud/event-codec.js';
 import type { HubLinkServerCall } from '../../daemon/cloud/proto.js';
 import type { HubMessage, WireCommand, WireEvent, WireHello } from '../../daemon/cloud/wire.js';
 import type { CloudEventStore, StoredEvent } from './event-store.js';
+import type { CloudFaults } from './faults.js';
 
 export interface HubSessionOptions {
   call: HubLinkServerCall;
   store: CloudEventStore;
   /** Whether acks are being sent (tests can hold them back). */
   acking: () => boolean;
+  /** The fault modes in force (read at each batch, so changes apply to open streams). */
+  faults: () => CloudFaults;
   log: (line: string) => void;
   onHello: (session: HubSession) => void;
   onEvent: (event: StoredEvent) => void;
@@ -27,6 +30,8 @@ export class HubSession {
   private ackedUpTo = 0;
   private blackholed = false;
   private ended = false;
+  /** Events received on this stream (duplicates included), for the drop and stall faults. */
+  private eventsOnStream = 0;
 
   constructor(private readonly options: HubSessionOptions) {}
 
@@ -54,8 +59,17 @@ export class HubSession {
   ackNow(): void {
     if (this.receivedUpTo > this.ackedUpTo && this.options.acking()) {
       this.ackedUpTo = this.receivedUpTo;
-      this.send({ ack: { up_to_seq: this.ackedUpTo } });
+      const ack = { ack: { up_to_seq: this.ackedUpTo } };
+      const delay = this.options.faults().ackDelayMs;
+      if (delay) setTimeout(() => this.send(ack), delay);
+      else this.send(ack);
     }
+  }
+
+  /** Stop reading the stream and never answer it again, but keep it open: a stalled platform. */
+  stall(): void {
+    this.blackholed = true;
+    this.options.call.pause();
   }
 
   /** Ends the stream with a status, as a server going away or cutting a connection would. */
@@ -120,6 +134,17 @@ export class HubSession {
     }
     // One cumulative ack per batch: cheap for both sides, and it covers duplicates too.
     this.ackNow();
+    this.eventsOnStream += events.length;
+    const { dropAfterEvents, stallAfterEvents } = this.options.faults();
+    if (dropAfterEvents && this.eventsOnStream >= dropAfterEvents) {
+      this.options.log(`[${this.gatewayId}] fault: dropping the stream after ${this.eventsOnStream} events`);
+      // After the ack above is written: the gateway gets it, then the stream ends.
+      setImmediate(() => this.close(grpc.status.UNAVAILABLE, 'reference cloud fault: dropped after N events'));
+    } else if (stallAfterEvents && this.eventsOnStream >= stallAfterEvents) {
+      this.options.log(`[${this.gatewayId}] fault: stalling the stream after ${this.eventsOnStream} events`);
+      this.stall();
+      this.end();
+    }
   }
 
   private send(message: Parameters<HubLinkServerCall['write']>[0]): void {

@@ -5,10 +5,11 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { HubCommand, HubEvent } from '../../daemon/domain/events.js';
-import { encodeCommand } from '../../daemon/cloud/command-codec.js';
+import { encodeCommand, resultIdFor } from '../../daemon/cloud/command-codec.js';
 import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
 import type { WireCommand } from '../../daemon/cloud/wire.js';
 import { CloudEventStore, type StoredEvent } from './event-store.js';
+import type { CloudFaults } from './faults.js';
 import { formatEvent } from './format.js';
 import { HubSession } from './hub-session.js';
 
@@ -27,6 +28,8 @@ export interface ReferenceCloudOptions {
   store?: CloudEventStore;
   /** Where readable lines (connections, events, results) go; silent by default. */
   log?: (line: string) => void;
+  /** Fault modes in force from the start (see faults.ts); setFaults() changes them. */
+  faults?: CloudFaults;
   /** Send GOAWAY after a connection is this old (routine on real platforms). */
   maxConnectionAgeMs?: number;
   maxConnectionAgeGraceMs?: number;
@@ -52,6 +55,7 @@ export class ReferenceCloud {
   private readonly outstanding = new Map<string, Map<string, WireCommand>>();
   private readonly notifications = new EventEmitter();
   private acking = true;
+  private faults: CloudFaults;
   private readonly log: (line: string) => void;
 
   private constructor(
@@ -62,6 +66,7 @@ export class ReferenceCloud {
   ) {
     this.store = store;
     this.log = options.log ?? (() => {});
+    this.faults = { ...options.faults };
     this.notifications.setMaxListeners(0);
   }
 
@@ -130,7 +135,8 @@ export class ReferenceCloud {
 
   /** Sends a command exactly as given (also malformed ones) and resolves with its result. */
   sendRawCommand(gatewayId: string, command: WireCommand, timeoutMs = 10_000): Promise<CommandResultEvent> {
-    const id = command.id ?? '';
+    // What the result's command_id will be (an id over 128 characters comes back as its sha256).
+    const id = resultIdFor(command.id ?? '');
     const result = this.waitForEvent(
       (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
       timeoutMs,
@@ -154,6 +160,23 @@ export class ReferenceCloud {
   setAcking(enabled: boolean): void {
     this.acking = enabled;
     if (enabled) for (const session of this.sessions.values()) session.ackNow();
+  }
+
+  /** Replaces the fault modes in force; they apply to open streams from their next batch. */
+  setFaults(faults: CloudFaults): void {
+    this.faults = { ...faults };
+  }
+
+  currentFaults(): CloudFaults {
+    return { ...this.faults };
+  }
+
+  /** Every open stream stops being read (a true stall); new streams work normally. */
+  stallConnections(): void {
+    for (const session of [...this.sessions.values()]) {
+      session.stall();
+      this.sessions.delete(session.gatewayId);
+    }
   }
 
   /** Ends every open stream with UNAVAILABLE, as a platform instance going away would. */
@@ -181,10 +204,16 @@ export class ReferenceCloud {
       call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' });
       return;
     }
+    if (this.faults.refuseUntil !== undefined && Date.now() < this.faults.refuseUntil) {
+      this.log(`refused a connection from ${call.getPeer()}: fault mode "refuse"`);
+      call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'reference cloud fault: refusing connections' });
+      return;
+    }
     const session: HubSession = new HubSession({
       call,
       store: this.store,
       acking: () => this.acking,
+      faults: () => this.faults,
       log: this.log,
       onHello: (hello) => this.onHello(hello),
       onEvent: (event) => {

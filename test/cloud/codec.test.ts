@@ -71,6 +71,46 @@ const EVENTS: HubEvent[] = [
   { kind: 'health_changed', component: 'store', status: 'bad', reason: 'data dir is read-only' },
   { kind: 'health_changed', component: 'coordinator', status: 'ok' },
   { kind: 'device_quarantined', ieee: '0x00158d0001a2b3c4', reason: 'manufacturerName is a number', stage: 'interview' },
+  { kind: 'snapshot_started', snapshotId: 's-1', devices: 2, reason: 'requested by command c-9' },
+  {
+    kind: 'snapshot_device',
+    snapshotId: 's-1',
+    device: {
+      description: { ieee: IEEE, nwk: 0x1234, type: 'Router', supported: true, interview: 'successful', endpoints: [], model: 'LED1545G12' },
+      name: 'Hall light',
+      room: 'Hall',
+      available: true,
+      left: false,
+      state: { state: 'ON', brightness: 128 },
+      lastSeen: 1_763_000_000_000,
+    },
+  },
+  {
+    kind: 'snapshot_device',
+    snapshotId: 's-1',
+    device: {
+      description: { ieee: '0x00158d0001a2b3c4', nwk: 1, type: 'EndDevice', supported: false, interview: 'failed', endpoints: [] },
+      name: '0x00158d0001a2b3c4',
+      available: false,
+      left: true,
+      quarantine: { reason: 'bad frames', stage: 'message' },
+      state: {},
+    },
+  },
+  { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2 },
+  {
+    kind: 'gateway_status',
+    reason: 'connected',
+    firmwareVersion: '1.0.0',
+    nodeVersion: 'v22.11.0',
+    coordinator: { type: 'zStack3x0', firmware: '20230507', ieee: '0x00124b0000000001' },
+    network: { channel: 25, panId: 6754, extendedPanId: '0xdddddddddddddddd' },
+    devices: { total: 3, available: 2, unavailable: 1, left: 0, quarantined: 1 },
+    uptimeSeconds: 3600,
+    outbox: { events: 12, bytes: 3400, oldestAgeMs: 1500 },
+    lastError: 'store: disk full',
+    health: [{ component: 'store', status: 'ok' }, { component: 'coordinator', status: 'bad', reason: 'unplugged' }],
+  },
 ];
 
 t.test('every hub event round-trips through protobuf', async (t) => {
@@ -93,6 +133,8 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'set_state', id: 'a', ieee: IEEE, state: { state: 'ON', brightness: 200, color: { x: 0.1, y: 0.2 } }, expiresAt: 1_763_000_000_000 },
     { kind: 'permit_join', id: 'b', seconds: 0 },
     { kind: 'remove_device', id: 'c', ieee: IEEE, force: true },
+    { kind: 'request_snapshot', id: 'd' },
+    { kind: 'read_state', id: 'e', ieee: IEEE, keys: ['state', 'brightness'] },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });

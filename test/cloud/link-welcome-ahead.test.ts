@@ -78,8 +78,15 @@ t.test('a Welcome above what the hub committed: new epoch, resync, and every eve
   await cloud.until(() => temperatures(cloud.stored).includes(8), 'the events committed after the Welcome');
   const last = cloud.stored.at(-1)!.seq;
   await new Promise<void>((resolve) => {
-    const off = link.on('acked', ({ upToSeq }) => upToSeq >= last && (off(), resolve()));
-    if (store.outbox.lastAcked() >= last) (off(), resolve());
+    const off = link.on('acked', ({ upToSeq }) => {
+      if (upToSeq < last) return;
+      off();
+      resolve();
+    });
+    if (store.outbox.lastAcked() >= last) {
+      off();
+      resolve();
+    }
   });
   await store.flush(); // the acks' deletes
 

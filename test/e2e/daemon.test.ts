@@ -35,7 +35,9 @@ t.test('devices join, report and obey the cloud; a restart resumes the same netw
     const weather = ieees.get('aqara-weather')!;
     stack.coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 2150 });
     const atCloud = await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === weather && 'temperature' in e.event.state);
-    t.same(atCloud.event.kind === 'state_changed' && atCloud.event.state, { temperature: 21.5 });
+    // The full latest state, with temperature named as changed.
+    t.match(atCloud.event, { kind: 'state_changed', state: { temperature: 21.5 } });
+    t.ok(atCloud.event.kind === 'state_changed' && atCloud.event.changed.includes('temperature'));
     const stored = stack.query<{ value: string }>("SELECT value FROM device_state WHERE ieee = ? AND key = 'temperature'", weather);
     t.same(stored.map((r) => JSON.parse(r.value)), [21.5]);
   });

@@ -59,6 +59,12 @@ t.test('corrupt database at start, and reconciliation with the coordinator', asy
     t.match(resync.event, { kind: 'resync_requested', reason: /rebuilt/ }, 'the cloud is asked to resync');
     t.equal(resync.epoch, currentEpoch(stack), 'in the new database\'s outbox epoch');
     t.ok(resync.seq > lastSeqBefore, `new seqs (${resync.seq}) start above the old ones (${lastSeqBefore}): never reused`);
+    // And sends the snapshot it owes the platform from then on, by itself.
+    const started = await stack.waitForCloud((e) => e.event.kind === 'snapshot_started' && e.epoch === resync.epoch && e.seq > resync.seq);
+    t.match(started.event, { reason: /^owed: resync_requested: local database rebuilt/, devices: devicesBefore.length }, 'a snapshot follows by itself');
+    const snapshotId = started.event.kind === 'snapshot_started' ? started.event.snapshotId : '';
+    const ended = await stack.waitForCloud((e) => e.event.kind === 'snapshot_ended' && e.event.snapshotId === snapshotId);
+    t.equal(ended.seq, started.seq + devicesBefore.length + 1, 'every device between its start and its end');
 
     // The rebuild was written before resync_requested, and the cloud only gets committed events.
     t.same(deviceRows(stack), devicesBefore, 'the device table was rebuilt from herdsman: same devices, models, interview');
@@ -186,6 +192,7 @@ t.test('a data dir that cannot be written ends the start with an error naming th
     const restart = await startExpectingFailure(dir, config(dataDir));
     t.equal(restart.code, 1, 'restart on a full disk: exit code 1');
     t.match(restart.error, path.join(dataDir, 'hub.db'), `the error names the database: ${restart.error}`);
+    t.match(restart.error, /the disk is full/, 'and says the disk is full, not only "disk I/O error"');
     t.same(fs.readdirSync(dataDir).filter((n) => n.includes('corrupt')), [], 'a full disk is not mistaken for corruption');
     t.equal(sha256(path.join(dataDir, 'hub.db')), dbHash, 'the database file is untouched');
 

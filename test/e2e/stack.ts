@@ -30,6 +30,8 @@ export function daemonConfig(coordinatorPort: number, cloudPort: number): Record
     serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
     cloud: { enabled: true, target: `127.0.0.1:${cloudPort}`, insecure: true, gateway_id: GATEWAY },
     log: { level: 'info', format: 'json' },
+    // Off unless a test is about it: a LAN API on the default port and mDNS in every test daemon.
+    lan: { enabled: false },
   };
 }
 

@@ -40,7 +40,7 @@ t.test('a device that left the network: set_state says so and how to get it back
   store.devices.markLeft(unnamed.ieee);
 
   const result = await executor.execute({ kind: 'set_state', id: 'c1', ieee: named.ieee, state: { state: 'ON' } });
-  t.same(result, { ok: false, error: `device "Hall" (${named.ieee}) has left the network: pair it again to control it` });
+  t.same(result, { ok: false, error: `device "Hall" (${named.ieee}) has left the network: pair it again to control it`, failure: 'left_network' });
   t.match(await executor.execute({ kind: 'set_state', id: 'c2', ieee: unnamed.ieee, state: { state: 'ON' } }), {
     ok: false,
     error: `device ${unnamed.ieee} has left the network: pair it again`,
@@ -51,5 +51,22 @@ t.test('a device that left the network: set_state says so and how to get it back
   t.same(await executor.execute({ kind: 'set_state', id: 'c3', ieee: unknown, state: { state: 'ON' } }), {
     ok: false,
     error: `unknown device "${unknown}"`,
+    failure: 'unknown_device',
   });
+});
+
+t.test('while the store cannot commit, every command is refused, saying why', async (t) => {
+  const { store, sent, executor } = setup(t);
+  const bulb = device(1);
+  store.devices.upsert(bulb);
+  const failing = Object.assign(Object.create(store) as typeof store, { storageProblem: () => 'the disk holding /data/hub.db is full' });
+  const refusing = new HubCommandExecutor({ setState: async () => ({}) } as unknown as ZigbeeNetwork, failing);
+  t.same(await refusing.execute({ kind: 'set_state', id: 'c1', ieee: bulb.ieee, state: { state: 'ON' } }), {
+    ok: false,
+    error: 'not run: the hub cannot store data right now: the disk holding /data/hub.db is full',
+  });
+  t.match(await refusing.execute({ kind: 'rename_device', id: 'c2', ieee: bulb.ieee, name: 'Hall' }), { ok: false, error: /cannot store data/ });
+  t.equal(store.devices.get(bulb.ieee)?.name, bulb.ieee, 'not renamed');
+  t.same(sent, []);
+  t.same(await executor.execute({ kind: 'set_state', id: 'c3', ieee: bulb.ieee, state: { state: 'ON' } }), { ok: true, state: { state: 'ON' } }, 'a working store runs it');
 });

@@ -28,7 +28,7 @@ function manualTimers() {
 }
 
 function fakeNetwork(failures: number) {
-  let listener: (() => void) | undefined;
+  const listeners = new Map<string, (event: { reason?: string }) => void>();
   const calls: string[] = [];
   const network: RestartableNetwork = {
     async start() {
@@ -39,12 +39,17 @@ function fakeNetwork(failures: number) {
     async stop() {
       calls.push('stop');
     },
-    on(_kind, l) {
-      listener = l;
-      return () => (listener = undefined);
+    on(kind, l) {
+      listeners.set(kind, l);
+      return () => listeners.delete(kind);
     },
   };
-  return { network, calls, lose: () => listener?.() };
+  return {
+    network,
+    calls,
+    lose: () => listeners.get('adapter_disconnected')?.({}),
+    reset: (reason: string) => listeners.get('coordinator_reset')?.({ reason }),
+  };
 }
 
 const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; }, addSecret() {}, isLevelEnabled: () => false };
@@ -89,4 +94,44 @@ t.test('stop in the middle of the retries ends them without resuming', async (t)
   t.equal(ups, 0);
   lose();
   t.equal(calls.filter((c) => c === 'start').length, startsBefore, 'a loss after stop is ignored');
+});
+
+t.test('a reset stick is restarted at once, paused work resumed, health degraded then ok', async (t) => {
+  const { timers } = manualTimers();
+  const { network, calls, lose, reset } = fakeNetwork(0);
+  const events: string[] = [];
+  const health: string[] = [];
+  const supervisor = new CoordinatorSupervisor({
+    network,
+    log,
+    timers,
+    health: { report: (component, status, reason) => health.push(`${component} ${status}${reason ? `: ${reason}` : ''}`) },
+    onDown: () => events.push('down'),
+    onUp: () => events.push('up'),
+  });
+  supervisor.start();
+  reset('watchdog');
+  lose(); // the same outage seen twice: one recovery
+  for (let i = 0; i < 50 && events.length < 2; i++) await new Promise((r) => setImmediate(r));
+  t.same(calls, ['stop', 'start'], 'stopped and started again without waiting for a timer');
+  t.same(events, ['down', 'up']);
+  t.same(health, ['coordinator degraded: coordinator reset by itself (watchdog); restarting it', 'coordinator ok']);
+  t.equal(supervisor.reconnectCount, 1);
+  await supervisor.stop();
+  reset('watchdog');
+  t.same(calls, ['stop', 'start'], 'a reset after stop is ignored');
+});
+
+t.test('a reset whose restart fails is retried with backoff like a lost coordinator', async (t) => {
+  const { timers, next } = manualTimers();
+  const { network, calls, reset } = fakeNetwork(2);
+  const supervisor = new CoordinatorSupervisor({ network, log, timers, initialDelayMs: 100, maxDelayMs: 1000 });
+  supervisor.start();
+  reset('external');
+  const waits = [await next(), await next()];
+  await new Promise((r) => setImmediate(r));
+  t.same(waits, [100, 200], 'then the usual doubling waits');
+  t.same(calls, ['stop', 'start', 'stop', 'start', 'stop', 'start']);
+  t.equal(supervisor.reconnectCount, 1);
+  await supervisor.stop();
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig } from '../../daemon/ops/config.js';
 import { readCloudIdentity } from '../../daemon/ops/cloud-identity.js';
+import { hasOpenssl, makeTestCerts } from '../cloud/helpers/test-certs.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,15 +19,16 @@ function setup(t: Test, files: Record<string, string>) {
   return dir;
 }
 
-t.test('a token file is read and trimmed; CA and client certificate are read as bytes', async (t) => {
-  const dir = setup(t, { token: '  s3cret-token-value\n', 'ca.pem': 'CA', 'cert.pem': 'CERT', 'key.pem': 'KEY' });
+t.test('a token file is read and trimmed; CA and client certificate are read as bytes', { skip: !hasOpenssl() && 'no openssl' }, async (t) => {
+  const certs = makeTestCerts();
+  const dir = setup(t, { token: '  s3cret-token-value\n', 'ca.pem': certs.ca.toString(), 'cert.pem': certs.clientCert.toString(), 'key.pem': certs.clientKey.toString() });
   const config = parseConfig(
     { cloud: { target: 'hub.example.com:443', token_file: 'token', ca_file: 'ca.pem', cert_file: 'cert.pem', key_file: 'key.pem' } },
     path.join(dir, 'config.json'),
   );
   const identity = readCloudIdentity(config);
   t.equal(identity.token, 's3cret-token-value');
-  t.same([identity.ca?.toString(), identity.cert?.toString(), identity.key?.toString()], ['CA', 'CERT', 'KEY']);
+  t.same([identity.ca, identity.cert, identity.key], [certs.ca, certs.clientCert, certs.clientKey]);
   t.equal(identity.insecureLoopback, false);
 });
 

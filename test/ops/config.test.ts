@@ -50,6 +50,7 @@ t.test('an empty object gives every default', async (t) => {
     log: { level: 'info', format: 'auto' },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
+    lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 60, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
   t.equal(defaultConfig().source, '(defaults)');
@@ -84,6 +85,13 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.throws(() => parseConfig({ store: { outbox_max_events: 10 } }, '/c.json'), /store\.outbox_max_events: must be between 1000 and/);
   t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
   t.equal(config.shutdownTimeoutSeconds, 10);
+});
+
+t.test('lan: keys, the admin socket beside the data, a bad listen address named', async (t) => {
+  const config = parseConfig({ data_dir: '/srv/hub', lan: { port: 0, mdns: false, listen: '::', pairing_window_seconds: 120 } }, '/etc/c.json');
+  t.same(config.lan, { enabled: true, listen: '::', port: 0, mdns: false, pairingWindowSeconds: 120, adminSocket: '/srv/hub/admin/lan.sock' });
+  t.throws(() => parseConfig({ lan: { listen: 'my-hub' } }, '/c.json'), /lan\.listen: expected an IP address/);
+  t.throws(() => parseConfig({ lan: { port: 70000 } }, '/c.json'), /lan\.port: must be between 0 and 65535/);
 });
 
 t.test('availability: short timeouts for tests, an explicit check interval, limits', async (t) => {

@@ -36,7 +36,7 @@ t.test('auto format: JSON when not a TTY, readable when it is', async (t) => {
   const lines: string[] = [];
   const pretty = createLogger({ out: { write: (l: string) => lines.push(l), isTTY: true }, now: () => new Date('2025-01-02T03:04:05.678Z') });
   pretty.child('cloud').warn('link down', { target: 'c.example:443', attempt: 3, err: new Error('boom') });
-  t.match(lines[0], /^03:04:05\.678 WARN  cloud: link down target=c\.example:443 attempt=3 err="boom"\n {4}Error: boom\n {8}at /);
+  t.match(lines[0], /^03:04:05\.678 WARN {2}cloud: link down target=c\.example:443 attempt=3 err="boom"\n {4}Error: boom\n {8}at /);
 });
 
 t.test('levels filter below the configured level; setLevel changes it for every child', async (t) => {

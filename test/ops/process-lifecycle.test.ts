@@ -20,6 +20,8 @@ interface Child {
   logged(text: string): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
   markers(): string[];
+  /** The crash marker the child's crash handler wrote, parsed; undefined when none. */
+  crashMarker(): Record<string, unknown> | undefined;
 }
 
 function startChild(t: Test, mode: string, graceMs = 60_000): Child {
@@ -39,7 +41,11 @@ function startChild(t: Test, mode: string, graceMs = 60_000): Child {
   const waiters: Array<{ done: () => boolean; resolve: () => void }> = [];
   let stderr = '';
   const check = () => {
-    for (const w of [...waiters]) if (w.done()) waiters.splice(waiters.indexOf(w), 1) && w.resolve();
+    for (const w of [...waiters]) {
+      if (!w.done()) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
   };
   readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
     seen.add(line);
@@ -68,6 +74,7 @@ function startChild(t: Test, mode: string, graceMs = 60_000): Child {
     logged: (text) => waitFor(() => stderr.includes(text), `log ${JSON.stringify(text)}`),
     exited,
     markers: () => fs.readFileSync(markerFile, 'utf8').split('\n').filter(Boolean),
+    crashMarker: () => (fs.existsSync(`${markerFile}.crash`) ? (JSON.parse(fs.readFileSync(`${markerFile}.crash`, 'utf8')) as Record<string, unknown>) : undefined),
   };
 }
 
@@ -129,6 +136,28 @@ t.test('an unhandled rejection is treated like an uncaught exception', async (t)
   t.same(child.markers(), ['started', 'stopping', 'stopped']);
   t.match(stderr, 'unhandled promise rejection; shutting down');
   t.match(stderr, 'nobody awaited this');
+  t.equal(child.crashMarker(), undefined, 'not a device failure: no crash marker');
+});
+
+t.test("an unhandled rejection from a device's handling is counted against the device and the hub keeps running", async (t) => {
+  const child = startChild(t, 'device-reject');
+  await child.marker('still-running');
+  t.ok(child.markers().includes('device-failure-counted'), 'the failure went to the device');
+  child.proc.kill('SIGTERM');
+  const { code, stderr } = await child.exited;
+  t.equal(code, 0, 'stopped only by the SIGTERM, cleanly');
+  t.match(stderr, "unhandled promise rejection in a device's handling; counted against the device, still running");
+  t.match(stderr, '0x00124b00000000aa');
+  t.equal(child.crashMarker(), undefined, 'no crash marker');
+});
+
+t.test('an uncaught exception inside a device\'s handling stops the process and leaves a marker naming the device', async (t) => {
+  const child = startChild(t, 'device-crash');
+  const { code, stderr } = await child.exited;
+  t.equal(code, 1);
+  t.same(child.markers(), ['started', 'stopping', 'stopped'], 'still an orderly stop');
+  t.match(stderr, 'crash while handling a device: it will be quarantined at the next start');
+  t.match(child.crashMarker(), { ieee: '0x00124b00000000aa', stage: 'message', error: 'this.manufacturerName?.startsWith is not a function' });
 });
 
 t.test('a signal during start waits for the start to finish, then stops', async (t) => {

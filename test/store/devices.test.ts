@@ -218,3 +218,28 @@ function catchError(fn: () => unknown): Error | undefined {
   }
   return undefined;
 }
+
+t.test('quarantine: listed with reason and stage, device_quarantined in the same commit, kept across a reopen, cleared without an event', async (t) => {
+  const { path, clock, store } = setup(t);
+  const desc = device(1);
+  store.devices.upsert(desc);
+  const before = await lastSeq(store);
+  t.equal(store.devices.quarantine(desc.ieee, 'manufacturerName is not text', 'message'), true);
+  t.equal(store.devices.quarantine(desc.ieee, 'manufacturerName is not text', 'message'), false, 'the same quarantine again changes nothing');
+  t.same(await newEvents(store, path, before), [{ kind: 'device_quarantined', ieee: desc.ieee, reason: 'manufacturerName is not text', stage: 'message' }]);
+  t.same(store.devices.list()[0]!.quarantine, { reason: 'manufacturerName is not text', stage: 'message', at: clock.now() });
+  // An upsert from the zigbee edge (e.g. a rejoin) leaves the quarantine alone.
+  store.devices.upsert({ ...desc, nwk: 0x9999 });
+  t.match(store.devices.get(desc.ieee), { quarantine: { stage: 'message' } });
+  await store.close();
+
+  const reopened = openStore({ path, clock, log: recordingLog() });
+  t.teardown(() => reopened.close());
+  t.match(reopened.devices.get(desc.ieee), { quarantine: { reason: 'manufacturerName is not text', stage: 'message' } });
+  const beforeRelease = await lastSeq(reopened);
+  t.equal(reopened.devices.releaseQuarantine(desc.ieee), true);
+  t.equal(reopened.devices.releaseQuarantine(desc.ieee), false);
+  t.notOk('quarantine' in reopened.devices.get(desc.ieee)!);
+  t.same(await newEvents(reopened, path, beforeRelease), [], 'a release has no event of its own');
+  t.throws(() => reopened.devices.quarantine('0x00000000000000ff', 'x', 'message'), UnknownDeviceError);
+});

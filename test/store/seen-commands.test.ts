@@ -68,9 +68,39 @@ t.test('the table keeps only the newest ids', async (t) => {
   const db = new Database(path.join(dir, 'hub.db'));
   t.teardown(() => db.close());
   const batch = new WriteBatch(db, { beforeCommit() {}, afterCommit() {}, afterRollback() {} }, quiet, 0, 100);
-  const seen = new SeenCommands(db, batch, () => 0, 3);
+  const seen = new SeenCommands(db, batch, () => 0, { keep: 3, windowMs: 0, max: 3 });
   for (const id of ['a', 'b', 'c', 'd', 'e']) seen.add(id);
   await batch.flush();
   t.same(['a', 'b', 'c', 'd', 'e'].filter((id) => seen.state(id) !== undefined), ['c', 'd', 'e']);
   t.equal((db.prepare('SELECT count(*) AS n FROM seen_commands').get() as { n: number }).n, 3);
+});
+
+t.test('ids inside the dedupe window are never forgotten, whatever their number; beyond it the newest stay', async (t) => {
+  const dir = tempDir(t);
+  const store = openStore({ path: path.join(dir, 'hub.db'), log: quiet });
+  await store.close();
+  const db = new Database(path.join(dir, 'hub.db'));
+  t.teardown(() => db.close());
+  const batch = new WriteBatch(db, { beforeCommit() {}, afterCommit() {}, afterRollback() {} }, quiet, 0, 100);
+  let now = 1_000_000;
+  const seen = new SeenCommands(db, batch, () => now, { keep: 3, windowMs: 10_000, max: 6 });
+  const known = (ids: string[]) => ids.filter((id) => seen.state(id) !== undefined);
+  for (const id of ['a', 'b', 'c', 'd', 'e']) seen.add(id);
+  t.same(known(['a', 'b', 'c', 'd', 'e']), ['a', 'b', 'c', 'd', 'e'], 'a burst inside the window: every id kept, a re-send is still recognised');
+  now += 10_001;
+  seen.add('f');
+  t.same(known(['a', 'b', 'c', 'd', 'e', 'f']), ['d', 'e', 'f'], 'once out of the window, only the newest `keep`');
+  for (const id of ['g', 'h', 'i', 'j', 'k']) seen.add(id);
+  t.equal((db.prepare('SELECT count(*) AS n FROM seen_commands').get() as { n: number }).n, 6, 'a hard cap bounds the table even inside the window');
+});
+
+t.test('a started record is committed when add returns, whatever the group-commit window', async (t) => {
+  const file = path.join(tempDir(t), 'hub.db');
+  const store = openStore({ path: file, log: quiet, commitIntervalMs: 60_000 });
+  t.teardown(() => store.close());
+  store.seenCommands.add('at-once');
+  store.seenCommands.markAnswered('at-once-other'); // answered marks may wait for the group
+  const other = new Database(file, { readonly: true });
+  t.teardown(() => other.close());
+  t.same(other.prepare('SELECT id, answered_at FROM seen_commands').all(), [{ id: 'at-once', answered_at: null }], 'another connection sees it committed');
 });

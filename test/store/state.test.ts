@@ -14,7 +14,7 @@ function setup(t: Test) {
 
 const stateEvents = (path: string) => committedEvents(path).filter((e) => e.event.kind === 'state_changed').map((e) => e.event);
 
-t.test('apply stores the state and queues one event with only the changed keys', async (t) => {
+t.test('apply stores the state and queues one event with the full state and the changed keys', async (t) => {
   const { path, store, ieee } = setup(t);
   t.same(store.state.apply(ieee, { temperature: 21.5, humidity: 40, battery: 100 }), { changed: ['temperature', 'humidity', 'battery'] });
   t.same(store.state.apply(ieee, { temperature: 21.5, humidity: 41, battery: 100 }), { changed: ['humidity'] });
@@ -23,7 +23,7 @@ t.test('apply stores the state and queues one event with only the changed keys',
   await store.flush();
   t.same(stateEvents(path), [
     { kind: 'state_changed', ieee, state: { temperature: 21.5, humidity: 40, battery: 100 }, changed: ['temperature', 'humidity', 'battery'] },
-    { kind: 'state_changed', ieee, state: { humidity: 41 }, changed: ['humidity'] },
+    { kind: 'state_changed', ieee, state: { temperature: 21.5, humidity: 41, battery: 100 }, changed: ['humidity'] },
   ]);
 });
 

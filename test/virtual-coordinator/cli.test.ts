@@ -23,7 +23,7 @@ class ControlClient {
     await once(socket, 'connect');
     return new ControlClient(socket);
   }
-  async raw(line: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  async raw(line: string): Promise<Record<string, any>> {  
     this.socket.write(`${line}\n`);
     const { value } = await this.lines.next();
     return JSON.parse(value as string);

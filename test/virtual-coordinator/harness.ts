@@ -128,7 +128,7 @@ export async function waitForEvent<T extends unknown[]>(
       if (accept(...args)) return args;
     }
   } catch (error) {
-    if (ac.signal.aborted) throw new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`);
+    if (ac.signal.aborted) throw new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`, { cause: error });
     throw error;
   } finally {
     clearTimeout(timer);

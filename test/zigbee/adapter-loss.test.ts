@@ -2,7 +2,7 @@
 // the same ZigbeeNetwork can be stopped and started again in-process, resuming the network
 // with its devices, as the daemon does when the stick comes back.
 import t from 'tap';
-import { activeTimers, joinDevice, nextEvent, startFixture, tempDir } from './network-fixture.js';
+import { activeTimers, timersAfterStop, joinDevice, nextEvent, startFixture, tempDir } from './network-fixture.js';
 
 t.test('adapter loss, then stop and start again on the same instance', async (t) => {
   const timersBefore = activeTimers();
@@ -28,6 +28,6 @@ t.test('adapter loss, then stop and start again on the same instance', async (t)
   vc.fault({ type: 'disconnect' });
   await lostAgain;
   await fixture.stop();
-  const timersAfter = activeTimers();
+  const timersAfter = await timersAfterStop(timersBefore);
   t.ok(timersAfter <= timersBefore, `no timer left running after stop: ${timersAfter} ref'd timers, ${timersBefore} before start`);
 });

@@ -33,4 +33,5 @@ t.test('configure of a sleepy device is retried on its next message', async (t) 
   vc.set(sensor.ieee, 1, 'msTemperatureMeasurement', { measuredValue: 2100 });
   await next;
   t.same(configured.map((e) => [e.ok, e.attempt]), [[false, 1], [true, 2]], 'exactly one failure and one success');
+  t.match(network.stats(), { deviceFailuresByStage: { configure: 1 }, quarantined: 0 }, "the failed attempt counted against the device, which is not quarantined for it");
 });

@@ -134,6 +134,18 @@ export function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 }
 
+/**
+ * Active timers once those about to fire have fired: waits up to `graceMs` for the count to
+ * fall to `limit`. A timer due within a few seconds (a socket close, a last write) does not
+ * keep the process alive; the leaks this guards against are herdsman's 254 s permit-join and
+ * 30 s interview timers, which outlive any grace.
+ */
+export async function timersAfterStop(limit: number, graceMs = 5_000): Promise<number> {
+  const deadline = Date.now() + graceMs;
+  while (activeTimers() > limit && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return activeTimers();
+}
+
 /** Resolves with the first event of `kind` that passes `accept`; subscribe before acting. */
 export function nextEvent<K extends keyof ZigbeeNetworkEvents>(
   network: ZigbeeNetwork,

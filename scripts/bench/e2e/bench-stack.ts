@@ -21,6 +21,8 @@ export interface BenchStackOptions {
   commitIntervalMs?: number;
   /** Folder for the daemon's V8 CPU profile (node --cpu-prof); no profile when absent. */
   cpuProfileDir?: string;
+  /** The daemon's lan section; the LAN API is off when absent. */
+  lan?: Record<string, unknown>;
 }
 
 export class BenchStack {
@@ -51,6 +53,7 @@ export class BenchStack {
       serial: { path: `tcp://127.0.0.1:${this.coordinator.port}`, adapter: 'zstack' },
       cloud: { enabled: true, target: `127.0.0.1:${this.cloud.port}`, insecure: true, gateway_id: GATEWAY },
       log: { level: logLevel ?? 'info', format: 'json' },
+      lan: this.options.lan ?? { enabled: false },
       ...(commitIntervalMs !== undefined ? { store: { commit_interval_ms: commitIntervalMs } } : {}),
     };
     const nodeArgs = withProfile && cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];

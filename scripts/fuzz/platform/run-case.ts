@@ -1,5 +1,6 @@
 // Runs one platform case: the fuzzing platform sends it on the open stream and checks that
 // every command got a result (refusals with a reason), however odd the command or the stream.
+import { resultIdFor } from './result-id.js';
 import type { CommandResultEvent } from '../../reference-cloud/server.js';
 import { runConfigCase } from '../config/run-case.js';
 import { isRefusalLine } from '../daemon-log.js';
@@ -88,7 +89,7 @@ async function runPlatformCase(env: FuzzEnvironment, input: PlatformCase): Promi
 /** Sends, then waits for the command's result; undefined when none came in time. */
 async function awaitResult(env: FuzzEnvironment, id: string, send: () => void): Promise<CommandResultEvent | undefined> {
   const since = Date.now();
-  const arrived = env.platform.waitForEvent((e) => e.receivedAt >= since && e.event.kind === 'command_result' && e.event.commandId === id, DELIVERY_TIMEOUT_MS);
+  const arrived = env.platform.waitForEvent((e) => e.receivedAt >= since && e.event.kind === 'command_result' && e.event.commandId === resultIdFor(id), DELIVERY_TIMEOUT_MS);
   send();
   try {
     return (await env.whileDaemonAlive(arrived)).event as CommandResultEvent;

@@ -64,7 +64,7 @@ export class AttributeStore {
     try {
       encodeValue(resolvedType, value);
     } catch (error) {
-      throw new Error(`${where}: ${(error as Error).message}`);
+      throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
     }
     if (!existing) {
       table.set(attrId, { type: resolvedType, value: copy(value), writable: !(known?.readOnly ?? false) });

@@ -9,7 +9,7 @@ import { handleFoundation } from './foundation-handler.js';
 import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse } from './outgoing-frames.js';
 import { ReportingEngine } from './reporting.js';
 import { systemTimers, TimerGroup, type DeviceTimers } from './timers.js';
-import { buildXiaomiStruct, LUMI_MANUFACTURER_CODE, XIAOMI_FF01_QUIRK, XIAOMI_STRUCT_ATTRIBUTE, XIAOMI_STRUCT_TYPE } from './xiaomi-ff01.js';
+import { buildXiaomiStruct, checkStructValue, LUMI_MANUFACTURER_CODE, XIAOMI_FF01_QUIRK, XIAOMI_STRUCT_ATTRIBUTE, XIAOMI_STRUCT_TYPE } from './xiaomi-ff01.js';
 import { ByteReader } from './zcl/byte-reader.js';
 import { ZclDecodeError } from './zcl/errors.js';
 import { decodeFoundation, foundationName, type AttributeRecord } from './zcl/foundation.js';
@@ -29,7 +29,8 @@ export interface SimulatedDeviceOptions {
 }
 
 /** How set() announces its changes. */
-export type ReportMode = 'immediate' | 'configured';
+/** 'silent': the value changes without any report (a lost report; only a read finds it). */
+export type ReportMode = 'immediate' | 'configured' | 'silent';
 
 const BASIC = 0x0000;
 const COORDINATOR_ENDPOINT = 1;
@@ -112,6 +113,7 @@ export class SimulatedDevice {
     for (const attrId of ids) {
       if (this.store.set(endpoint, cluster, attrId, values[attrId]!)) changed.push(attrId);
     }
+    if (mode === 'silent') return;
     this.announce(endpoint, cluster, mode === 'immediate' ? ids : changed, mode);
   }
 
@@ -127,8 +129,13 @@ export class SimulatedDevice {
 
   /** Overrides a constant field of the Xiaomi struct, e.g. tag 0x01 battery millivolts. */
   setStructField(tag: number, value: ZclValue): void {
-    if (!this.definition.xiaomiStruct?.some((field) => field.tag === tag)) {
-      throw new Error(`${this.definition.id}: no Xiaomi struct field with tag 0x${tag.toString(16)}`);
+    const field = this.definition.xiaomiStruct?.find((f) => f.tag === tag);
+    if (!field) throw new Error(`${this.definition.id}: no Xiaomi struct field with tag 0x${tag.toString(16)}`);
+    // Refused here, where the caller hears it, rather than at the next heartbeat.
+    try {
+      checkStructValue(field, value);
+    } catch (error) {
+      throw new Error(`${this.definition.id}: ${(error as Error).message}`, { cause: error });
     }
     this.structOverrides.set(tag, value);
   }

@@ -9,7 +9,7 @@ import { SimulatedDevice } from '../../../scripts/virtual-coordinator/devices/si
 import { foundation, parse, recorder } from './helpers.js';
 
 // Loose shapes: the converters' types want herdsman model classes we only imitate.
-type Loose = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Loose = any;  
 
 const INTERVIEW_ATTRIBUTES = ['modelId', 'manufacturerName', 'powerSource', 'zclVersion', 'appVersion', 'stackVersion', 'hwVersion', 'dateCode', 'swBuildId'];
 

@@ -68,7 +68,7 @@ export interface ParsedFrame {
   tsn: number;
   command: string;
   // herdsman's payload shape
-  payload: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  payload: any;  
 }
 
 /** Decodes a frame the device sent with zigbee-herdsman's parser. */

@@ -1,0 +1,84 @@
+// One client's view of the feed: a bounded queue read as an async iterator. A client that lags
+// more than `maxQueued` items behind (slow network, stalled app) is ended with
+// RESOURCE_EXHAUSTED instead of making the hub buffer without bound; it can resume from the
+// last seq it received.
+import type { SequencedEvent } from '../domain/events.js';
+import { LanError } from './errors.js';
+import type { LanDevice } from './device-view.js';
+
+export type WatchItem =
+  | { kind: 'snapshot'; devices: LanDevice[]; seq: number; epoch: string }
+  | { kind: 'event'; event: SequencedEvent };
+
+export class EventWatcher implements AsyncIterable<WatchItem> {
+  private readonly queue: WatchItem[] = [];
+  private wake: (() => void) | undefined;
+  private ended = false;
+  private failure: LanError | undefined;
+  private lastSeq = 0;
+  private readonly endListeners: Array<() => void> = [];
+
+  constructor(
+    private readonly maxQueued: number,
+    private readonly onClose: () => void,
+  ) {}
+
+  push(item: WatchItem): void {
+    if (this.ended) return;
+    if (this.queue.length >= this.maxQueued) {
+      this.fail(new LanError('resource_exhausted', `this client fell more than ${this.maxQueued} events behind; resume with after_seq ${this.lastSeq}`));
+      return;
+    }
+    this.queue.push(item);
+    this.wake?.();
+  }
+
+  /** Puts the snapshot ahead of events queued while it was being built. */
+  pushFirst(item: WatchItem): void {
+    if (this.ended) return;
+    this.queue.unshift(item);
+    this.wake?.();
+  }
+
+  onEnd(listener: () => void): void {
+    if (this.ended) listener();
+    else this.endListeners.push(listener);
+  }
+
+  /** Ends the stream with an error (after what is queued is dropped: the client resumes). */
+  fail(error: LanError): void {
+    if (this.ended) return;
+    this.failure = error;
+    this.queue.length = 0;
+    this.end();
+  }
+
+  /** Ends the stream normally (hub stopping, client gone). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onClose();
+    for (const listener of this.endListeners.splice(0)) listener();
+    this.wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<WatchItem> {
+    try {
+      for (;;) {
+        const item = this.queue.shift();
+        if (item) {
+          if (item.kind === 'event') this.lastSeq = item.event.seq;
+          else this.lastSeq = item.seq;
+          yield item;
+          continue;
+        }
+        if (this.failure) throw this.failure;
+        if (this.ended) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+      }
+    } finally {
+      this.end();
+    }
+  }
+}

@@ -1,0 +1,224 @@
+// The LAN API's first transport: gRPC over TLS with the hub's own certificate. It only decodes
+// requests, hands the token and peer address to the LanService, and maps answers and LanErrors
+// to messages and status codes.
+import * as grpc from '@grpc/grpc-js';
+import { fromStruct, toStruct } from '../cloud/index.js';
+import { LanError, type LanErrorCode } from './errors.js';
+import { decodeScope, encodeClient, encodeDevice, encodeHealth, encodeHubInfo, encodeScope, encodeWatchItem } from './grpc-codec.js';
+import { GrpcHealth, healthService } from './grpc-health.js';
+import { hubLanService } from './proto.js';
+import type { LanLogger, LanService, RequestContext } from './service.js';
+import type { TlsIdentity } from './certificate.js';
+import type { WatchItem } from './event-watcher.js';
+
+export interface LanGrpcServerOptions {
+  service: LanService;
+  tls: TlsIdentity;
+  /** e.g. "0.0.0.0" or "::"; port 0 picks a free one. */
+  host: string;
+  port: number;
+  log: LanLogger & { error(message: string, fields?: Record<string, unknown>): void };
+  /** Largest request accepted; larger ones get RESOURCE_EXHAUSTED. Default 64 KiB. */
+  maxRequestBytes?: number;
+}
+
+const STATUS: Record<LanErrorCode, grpc.status> = {
+  not_found: grpc.status.NOT_FOUND,
+  invalid_argument: grpc.status.INVALID_ARGUMENT,
+  failed_precondition: grpc.status.FAILED_PRECONDITION,
+  unauthenticated: grpc.status.UNAUTHENTICATED,
+  permission_denied: grpc.status.PERMISSION_DENIED,
+  resource_exhausted: grpc.status.RESOURCE_EXHAUSTED,
+  unavailable: grpc.status.UNAVAILABLE,
+  aborted: grpc.status.ABORTED,
+  internal: grpc.status.INTERNAL,
+};
+
+type Wire = Record<string, any>;
+type UnaryHandler = (ctx: RequestContext, request: Wire) => Promise<Wire> | Wire;
+
+export class LanGrpcServer {
+  private readonly server: grpc.Server;
+  private readonly health = new GrpcHealth();
+  private boundPort = 0;
+
+  constructor(private readonly options: LanGrpcServerOptions) {
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': options.maxRequestBytes ?? 64 * 1024,
+      // Idle LAN clients (a tablet on a wall) keep their connection; dead ones are noticed.
+      'grpc.keepalive_time_ms': 60_000,
+      'grpc.keepalive_timeout_ms': 20_000,
+    });
+    this.server.addService(healthService, this.health.handlers());
+    const s = options.service;
+    const unary = (handler: UnaryHandler) => this.unary(handler);
+    this.server.addService(serviceWithSharedEventEncoding(), {
+      Pair: unary(async (ctx, r) => {
+        const paired = await s.pair(ctx, { code: r.code, clientName: r.client_name });
+        return { token: paired.token, client_id: paired.clientId, scope: encodeScope(paired.scope) };
+      }),
+      ListDevices: unary(async (ctx, r) => ({ devices: (await s.listDevices(ctx, { room: r.room })).map(encodeDevice) })),
+      GetDevice: unary(async (ctx, r) => encodeDevice(await s.getDevice(ctx, { device: r.device }))),
+      WatchEvents: (call: grpc.ServerWritableStream<Wire, Wire>) => void this.watch(call),
+      GetHubInfo: unary(async (ctx) => encodeHubInfo(await s.hubInfo(ctx))),
+      GetHealth: unary((ctx) => encodeHealth(s.health(ctx))),
+      SetState: unary(async (ctx, r) => {
+        const state = await s.setState(ctx, { device: r.device, state: r.state ? fromStruct(r.state) : {} });
+        return { state: state ? toStruct(state) : null };
+      }),
+      ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
+      RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
+      SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
+      ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),
+      ReconfigureDevice: unary(async (ctx, r) => encodeDevice(await s.reconfigureDevice(ctx, { device: r.device }))),
+      PermitJoin: unary(async (ctx, r) => ({ seconds: await s.permitJoin(ctx, { seconds: r.seconds }) })),
+      RemoveDevice: unary(async (ctx, r) => {
+        await s.removeDevice(ctx, { device: r.device, force: r.force === true });
+        return {};
+      }),
+      Backup: unary(async (ctx) => ({ path: await s.backup(ctx) })),
+      CreatePairingCode: unary((ctx, r) => {
+        const scope = decodeScope(r.scope);
+        const opened = s.createPairingCode(ctx, scope ? { scope } : {});
+        return { code: opened.code, expires_at_ms: opened.expiresAt, certificate_fingerprint: opened.fingerprint };
+      }),
+      ListClients: unary((ctx) => ({ clients: s.listClients(ctx).map(encodeClient) })),
+      RevokeClient: unary((ctx, r) => {
+        s.revokeClient(ctx, { clientId: r.client_id });
+        return {};
+      }),
+    });
+  }
+
+  /** Binds and starts serving; resolves with the port. */
+  async start(): Promise<number> {
+    const { tls, host, port } = this.options;
+    const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], false);
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, credentials, (error, bound) =>
+        // grpc-js says "No address added out of total 1 resolved": say what that means here.
+        error ? reject(new Error(`cannot listen on ${address}: the port is in use, or ${host} is not an address of this machine (${error.message})`)) : resolve(bound),
+      );
+    });
+    return this.boundPort;
+  }
+
+  port(): number {
+    return this.boundPort;
+  }
+
+  /** Stops accepting calls; open streams are ended by the feed, stragglers after `graceMs`. */
+  async stop(graceMs = 2000): Promise<void> {
+    this.health.shutdown();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private unary(handler: UnaryHandler): grpc.handleUnaryCall<Wire, Wire> {
+    return (call, callback) => {
+      let ctx: RequestContext;
+      try {
+        ctx = contextOf(call);
+      } catch (error) {
+        callback(this.toStatus(error));
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(ctx, call.request))
+        .then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(this.toStatus(error)),
+        );
+    };
+  }
+
+  private async watch(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
+    let ended = false;
+    call.on('cancelled', () => (ended = true));
+    try {
+      const ctx = contextOf(call);
+      const watcher = await this.options.service.watchEvents(ctx, { afterSeq: Number(call.request.after_seq ?? 0), epoch: String(call.request.epoch ?? '') });
+      call.on('cancelled', () => watcher.end());
+      if (ended) watcher.end();
+      for await (const item of watcher) {
+        if (ended) break;
+        // Back-pressure: stop pulling while the socket is full; the watcher's bounded queue
+        // then fills and ends a client that cannot keep up.
+        if (!call.write(encodedItem(item))) await drained(call);
+      }
+      if (!ended) call.end();
+    } catch (error) {
+      if (!ended) call.emit('error', this.toStatus(error));
+    }
+  }
+
+  private toStatus(error: unknown): Partial<grpc.StatusObject> {
+    if (error instanceof LanError) return { code: STATUS[error.code], details: error.message };
+    this.options.log.error('lan request failed unexpectedly', { error: error instanceof Error ? error.message : String(error) });
+    return { code: grpc.status.INTERNAL, details: 'internal error (see the hub log)' };
+  }
+}
+
+/**
+ * Every watcher gets the same events: each is serialised once (cached per event object, which
+ * the feed shares between watchers) instead of once per watcher. WatchEvents' serializer is
+ * wrapped to pass such bytes through.
+ */
+const encodedEvents = new WeakMap<object, Buffer>();
+
+function serviceWithSharedEventEncoding(): grpc.ServiceDefinition {
+  const watch = hubLanService['WatchEvents']!;
+  const serialize = watch.responseSerialize;
+  return { ...hubLanService, WatchEvents: { ...watch, responseSerialize: (value: object) => (Buffer.isBuffer(value) ? value : serialize(value)) } };
+}
+
+function encodedItem(item: WatchItem): Buffer | Wire {
+  if (item.kind !== 'event') return encodeWatchItem(item);
+  let bytes = encodedEvents.get(item.event);
+  if (!bytes) {
+    bytes = hubLanService['WatchEvents']!.responseSerialize(encodeWatchItem(item));
+    encodedEvents.set(item.event, bytes);
+  }
+  return bytes;
+}
+
+function contextOf(call: { metadata: grpc.Metadata; getPeer(): string }): RequestContext {
+  const header = call.metadata.get('authorization')[0];
+  const peer = peerAddress(call.getPeer());
+  if (header === undefined) return { peer };
+  const match = /^Bearer\s+(\S+)$/i.exec(String(header));
+  if (!match) throw new LanError('unauthenticated', 'the authorization header must be "Bearer <token>"');
+  return { token: match[1]!, peer };
+}
+
+/** "ipv4:192.168.1.20:51234" / "ipv6:[::1]:51234" / "192.168.1.20:51234" -> the address. */
+export function peerAddress(peer: string): string {
+  const text = peer.replace(/^ipv[46]:/, '');
+  const bracketed = /^\[([^\]]+)\]/.exec(text);
+  if (bracketed) return bracketed[1]!;
+  const lastColon = text.lastIndexOf(':');
+  return lastColon > 0 && text.indexOf(':') === lastColon ? text.slice(0, lastColon) : text;
+}
+
+function drained(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off('drain', done);
+      call.off('cancelled', done);
+      call.off('close', done);
+      resolve();
+    };
+    call.on('drain', done);
+    call.on('cancelled', done);
+    call.on('close', done);
+  });
+}

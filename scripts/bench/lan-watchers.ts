@@ -1,0 +1,168 @@
+// The LAN event stream under load: simulated reports -> virtual CC2652 -> daemon process ->
+// SQLite -> LAN watchers (gRPC over TLS) and the reference cloud.
+//   - ingestion: reports/s committed and acknowledged by the cloud, unpaced, with no LAN
+//     watcher and with --watchers attached (goal: within 10 %); watchers that fall behind are
+//     ended by the hub and resume (counted), as hubctl watch does;
+//   - latency from "the device sent it" to "a LAN watcher has it", p50/p99 over every watcher,
+//     at --rate reports/s for --seconds.
+//
+//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--json]
+import * as grpc from '@grpc/grpc-js';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fromStruct } from '../../daemon/cloud/index.js';
+import type { HubLanClient } from '../../daemon/lan/index.js';
+import { adminRequest } from '../hubctl/admin-client.js';
+import { unaryCall, watchCall } from '../hubctl/calls.js';
+import { fetchCertificate, pinnedClient } from '../hubctl/pinned-client.js';
+import { BenchStack } from './e2e/bench-stack.js';
+import { TEMPERATURE } from './e2e/report-kinds.js';
+import { ReportTracker } from './e2e/report-tracker.js';
+import { sendPaced, sendUnpaced } from './e2e/send-loops.js';
+import { sampleProcess } from './e2e/process-sampler.js';
+import { quantile, round } from './e2e/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    watchers: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '10' },
+    reports: { type: 'string', default: '3000' },
+    window: { type: 'string', default: '200' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const watcherCount = Number(args.watchers);
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+const stack = await BenchStack.start({ lan: { listen: '127.0.0.1', port: 0, mdns: false } });
+const clients: HubLanClient[] = [];
+try {
+  const [weather] = await stack.join([TEMPERATURE.catalogueId]);
+  const listening = await stack.daemon.waitForLog((l) => l.msg === 'lan api listening');
+  const address = `127.0.0.1:${listening['port']}`;
+  const opened = await adminRequest(path.join(stack.dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair', scope: 'read' });
+  const certificate = await fetchCertificate(address);
+  const pinned = { certificate: certificate.pem, fingerprint: certificate.fingerprint };
+  const first = pinnedClient(address, pinned);
+  clients.push(first);
+  const { token } = await unaryCall(first, 'Pair', { code: opened['code'], client_name: 'bench' });
+
+  const tracker = new ReportTracker([{ ieee: weather!, kind: TEMPERATURE, device: stack.coordinator.device(weather!) }]);
+  stack.arrivals.onStateChanged = (event, at) => tracker.onCloudState(event.ieee, event.state, at);
+  const reports = Number(args.reports);
+  const window = Number(args.window);
+  // The daemon's own CPU per report, read from /proc: what watchers cost the hub, apart from
+  // what they cost this process (which decodes for all of them on the same cores).
+  const pid = stack.daemon.child.pid!;
+  const cpuPerReport = async <R extends { sent: number }>(run: () => Promise<R>) => {
+    const before = sampleProcess(pid)?.cpuMs ?? NaN;
+    const result = await run();
+    return { ...result, cpuUsPerReport: (((sampleProcess(pid)?.cpuMs ?? NaN) - before) * 1000) / result.sent };
+  };
+
+  progress(`ingestion, no LAN watcher: ${reports} reports`);
+  await sendUnpaced(tracker, 300, window); // warm-up
+  const alone = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+
+  // Each watcher its own channel (its own TLS connection), as separate apps would be.
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let measuring = false;
+  let watcherEvents = 0;
+  let endedBehind = 0;
+  const streams = new Set<grpc.ClientReadableStream<Record<string, any>>>();
+  let stopping = false;
+  // Like hubctl watch: a watcher ended for falling behind resumes from its last seq.
+  const attach = (client: HubLanClient, resume: { after_seq: number; epoch: string }) => {
+    let position = resume;
+    const stream = watchCall(client, resume, token);
+    streams.add(stream);
+    stream.on('error', (error: grpc.ServiceError) => {
+      streams.delete(stream);
+      if (stopping || error.code === grpc.status.CANCELLED) return;
+      if (error.code === grpc.status.RESOURCE_EXHAUSTED) endedBehind++;
+      attach(client, position);
+    });
+    stream.on('data', (item: Record<string, any>) => {
+      if (item['snapshot']) position = { after_seq: item['snapshot'].seq, epoch: item['snapshot'].epoch };
+      const event = item['event'];
+      if (!event) return;
+      position = { ...position, after_seq: event.seq };
+      const change = event.state_changed;
+      if (!change || change.ieee !== weather) return;
+      watcherEvents++;
+      const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
+      const at = id === undefined ? undefined : sentAt.get(id);
+      if (measuring && at !== undefined) latencies.push(performance.now() - at);
+    });
+  };
+  for (let i = 0; i < watcherCount; i++) {
+    const client = i === 0 ? first : pinnedClient(address, pinned);
+    if (i > 0) clients.push(client);
+    attach(client, { after_seq: 0, epoch: '' });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  progress(`ingestion, ${watcherCount} LAN watchers: ${reports} reports`);
+  const watched = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+
+  progress(`latency at ${args.rate}/s for ${args.seconds} s to ${watcherCount} watchers`);
+  const timed = {
+    ...tracker,
+    progress: tracker.progress,
+    inFlight: () => tracker.inFlight(),
+    send: () => {
+      sentAt.set(TEMPERATURE.idOfValue(tracker.sent), performance.now());
+      tracker.send();
+    },
+  };
+  measuring = true;
+  const paced = await sendPaced(timed, Number(args.rate), Number(args.seconds));
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // the watchers' last deliveries
+  measuring = false;
+
+  progress(`ingestion, ${watcherCount} LAN watchers, second run`);
+  const watchedAgain = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+  stopping = true;
+  for (const stream of streams) stream.cancel();
+  progress('ingestion, no LAN watcher, second run');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const aloneAgain = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+
+  // Each figure the mean of two runs, interleaved, so drift of a shared machine hits both.
+  const aloneRate = (alone.sent / alone.seconds + aloneAgain.sent / aloneAgain.seconds) / 2;
+  const watchedRate = (watched.sent / watched.seconds + watchedAgain.sent / watchedAgain.seconds) / 2;
+  const expected = paced.sent * watcherCount;
+  const result = {
+    bench: 'lan-watchers',
+    watchers: watcherCount,
+    ingestNoWatchersPerS: round(aloneRate, 0),
+    ingestWithWatchersPerS: round(watchedRate, 0),
+    ingestRatio: round(watchedRate / aloneRate, 3),
+    daemonCpuUsPerReportNoWatchers: round((alone.cpuUsPerReport + aloneAgain.cpuUsPerReport) / 2, 0),
+    daemonCpuUsPerReportWithWatchers: round((watched.cpuUsPerReport + watchedAgain.cpuUsPerReport) / 2, 0),
+    pacedRate: Number(args.rate),
+    watcherDeliveries: latencies.length,
+    expectedDeliveries: expected,
+    latencyP50Ms: round(quantile(latencies, 0.5), 1),
+    latencyP99Ms: round(quantile(latencies, 0.99), 1),
+    lost: alone.lost + watched.lost + paced.lost + watchedAgain.lost + aloneAgain.lost,
+    watchersEndedForFallingBehind: endedBehind,
+    watcherEventsTotal: watcherEvents,
+  };
+  const summary = [
+    { metric: `ingest with ${watcherCount} LAN watchers vs none`, value: `${result.ingestWithWatchersPerS}/s vs ${result.ingestNoWatchersPerS}/s`, versus: `${round(result.ingestRatio * 100, 1)} %` },
+    {
+      metric: `daemon CPU per report, ${watcherCount} LAN watchers vs none`,
+      value: `${result.daemonCpuUsPerReportWithWatchers} vs ${result.daemonCpuUsPerReportNoWatchers} µs`,
+      versus: `${round(result.daemonCpuUsPerReportWithWatchers / result.daemonCpuUsPerReportNoWatchers, 2)}x`,
+    },
+    { metric: `LAN watcher latency at ${result.pacedRate}/s (p50 / p99)`, value: `${result.latencyP50Ms} / ${result.latencyP99Ms} ms`, versus: `${result.watcherDeliveries}/${expected} delivered` },
+  ];
+  if (args.json) console.log(JSON.stringify({ ...result, summary }));
+  else console.log(JSON.stringify(result, null, 2));
+} finally {
+  for (const client of clients) client.close();
+  await stack.stop();
+}

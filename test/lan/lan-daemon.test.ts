@@ -1,0 +1,194 @@
+// The LAN API end to end: the daemon as a real process on the virtual coordinator, hubctl as a
+// real process over real TLS: with no cloud at all, beside the reference cloud, and with a
+// cloud configured but out of reach.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { fromStruct, toStruct } from '../../daemon/cloud/index.js';
+import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
+import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
+import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { adminRequest } from '../../scripts/hubctl/admin-client.js';
+import { unaryCall, watchCall } from '../../scripts/hubctl/calls.js';
+import { fetchCertificate, pinnedClient } from '../../scripts/hubctl/pinned-client.js';
+import { joinDevices, startStack } from '../e2e/stack.js';
+import { hubctl, HubctlWatch } from './hubctl-process.js';
+
+const LAN = { listen: '127.0.0.1', port: 0, mdns: false };
+
+t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a sensor report', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-lan-'));
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const daemon = DaemonProcess.start({
+    dir,
+    config: {
+      data_dir: './data',
+      serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
+      cloud: { enabled: false },
+      log: { level: 'info', format: 'json' },
+      lan: LAN,
+    },
+  });
+  let watch: HubctlWatch | undefined;
+  t.teardown(async () => {
+    watch?.stop();
+    await daemon.stop();
+    await coordinator.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  await daemon.ready();
+  const listening = await daemon.waitForLog((l) => l.msg === 'lan api listening');
+  const address = `127.0.0.1:${listening['port']}`;
+  const socket = path.join(dir, 'data', 'admin', 'lan.sock');
+  const config = path.join(dir, 'client', 'hubctl.json');
+
+  const opened = await hubctl(['admin', 'pair', '--scope', 'admin', '--socket', socket, '--json']);
+  t.equal(opened.code, 0, opened.stderr);
+  const { code, fingerprint } = JSON.parse(opened.stdout) as { code: string; fingerprint: string };
+  t.equal(fingerprint, listening['fingerprint'], 'the admin socket prints the fingerprint the hub serves');
+
+  const wrongFingerprint = `sha256:${'0'.repeat(64)}`;
+  const refused = await hubctl(['pair', address, '--code', code, '--fingerprint', wrongFingerprint, '--config', config]);
+  t.equal(refused.code, 4, 'a hub with another certificate is refused');
+  t.match(refused.stderr, /presents certificate sha256:[0-9a-f]{64}, not sha256:0{64}: refusing/);
+  t.notOk(fs.existsSync(config), 'nothing saved');
+
+  const paired = await hubctl(['pair', address, '--code', code, '--fingerprint', fingerprint, '--name', 'test laptop', '--config', config]);
+  t.equal(paired.code, 0, paired.stderr);
+  t.equal(fs.statSync(config).mode & 0o777, 0o600, 'hubctl config is 0600');
+  t.equal(fs.statSync(path.join(dir, 'data', 'lan', 'lan-key.pem')).mode & 0o777, 0o600, 'hub key is 0600');
+
+  watch = new HubctlWatch(['--config', config]);
+  await watch.waitFor((item) => item['snapshot'] !== undefined);
+
+  t.equal((await hubctl(['permit-join', '120', '--config', config])).code, 0);
+  const bulb = coordinator.join('ikea-bulb').ieee;
+  const weather = coordinator.join('aqara-weather').ieee;
+  for (const ieee of [bulb, weather]) {
+    await watch.waitFor((i) => i['event']?.device_interview?.ieee === ieee && i['event'].device_interview.status === 'INTERVIEW_STATUS_SUCCESSFUL');
+  }
+
+  const devices = await hubctl(['devices', '--json', '--config', config]);
+  t.equal(devices.code, 0, devices.stderr);
+  const list = JSON.parse(devices.stdout) as Array<Record<string, any>>;
+  const listedBulb = list.find((d) => d['ieee'] === bulb)!;
+  t.match(listedBulb, { model: 'LED1545G12', vendor: 'IKEA', available: true });
+  const brightness = JSON.stringify(listedBulb['exposes']).includes('"property":"brightness"');
+  t.ok(brightness, 'the bulb lists its exposes (brightness among them)');
+
+  t.equal((await hubctl(['rename', bulb, 'bulb', '--config', config])).code, 0);
+  const set = await hubctl(['set', 'bulb', 'state=ON', 'brightness=128', '--config', config]);
+  t.equal(set.code, 0, set.stderr);
+  t.match(set.stdout, /bulb: .*state=ON/);
+  const simulated = coordinator.device(bulb) as unknown as { get(ep: number, cluster: number, attr: number): unknown };
+  t.equal(simulated.get(1, 0x0006, 0x0000), true, 'the simulated bulb is on');
+  t.equal(simulated.get(1, 0x0008, 0x0000), 128, 'at brightness 128');
+  await watch.waitFor((i) => i['event']?.state_changed?.ieee === bulb && i['event'].state_changed.state.fields.brightness?.numberValue === 128);
+
+  const invalid = await hubctl(['set', 'bulb', 'brightness=999', '--config', config]);
+  t.equal(invalid.code, 1);
+  t.match(invalid.stderr, /INVALID_ARGUMENT: .*brightness/);
+  const unknownKey = await hubctl(['set', 'bulb', 'colour=red', '--config', config]);
+  t.match(unknownKey.stderr, /INVALID_ARGUMENT: LED1545G12 cannot set 'colour' \(settable: .*brightness/, 'an unknown key names the settable ones');
+  const wrongType = await hubctl(['set', 'bulb', 'brightness=bright', '--config', config]);
+  t.match(wrongType.stderr, /INVALID_ARGUMENT: .*'brightness' must be a number/);
+  const unknown = await hubctl(['set', 'nosuch', 'state=ON', '--config', config]);
+  t.match(unknown.stderr, /NOT_FOUND: no device "nosuch"/);
+
+  coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 2150 });
+  const report = await watch.waitFor((i) => i['event']?.state_changed?.ieee === weather && i['event'].state_changed.state.fields.temperature !== undefined);
+  t.equal(report['event'].state_changed.state.fields.temperature.numberValue, 21.5, 'hubctl watch sees the sensor report');
+
+  const info = await hubctl(['info', '--json', '--config', config]);
+  t.match(JSON.parse(info.stdout), { cloud: { enabled: false, state: 'disabled' }, coordinator: { available: true }, devices: { total: 2 } });
+
+  const logs = JSON.stringify(daemon.lines);
+  const token = (JSON.parse(fs.readFileSync(config, 'utf8')) as { token: string }).token;
+  t.notOk(logs.includes(token), 'the token is in no daemon log line');
+  t.notOk(logs.includes(code), 'nor the pairing code');
+});
+
+t.test('beside the cloud: a change made from the LAN reaches the cloud stream', async (t) => {
+  const stack = await startStack({ config: { lan: LAN } });
+  t.teardown(() => stack.stop());
+  const ieees = await joinDevices(stack, ['ikea-bulb']);
+  const bulb = ieees.get('ikea-bulb')!;
+  const listening = await stack.daemon.waitForLog((l) => l.msg === 'lan api listening');
+  const address = `127.0.0.1:${listening['port']}`;
+  const opened = await adminRequest(path.join(stack.dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair' });
+  const certificate = await fetchCertificate(address);
+  t.equal(certificate.fingerprint, opened['fingerprint']);
+  const client = pinnedClient(address, { certificate: certificate.pem, fingerprint: certificate.fingerprint });
+  t.teardown(() => client.close());
+  const { token } = await unaryCall(client, 'Pair', { code: opened['code'], client_name: 'tablet' });
+  await unaryCall(client, 'SetState', { device: bulb, state: toStruct({ state: 'ON', brightness: 77 }) }, token);
+  const atCloud = await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === bulb && e.event.state['brightness'] === 77);
+  t.ok(atCloud, 'the cloud saw brightness 77');
+
+  // The bulb's level changes without a report; ReadState asks the bulb and both sides learn it.
+  (stack.coordinator.device(bulb) as SimulatedDevice).set(1, 0x0008, { 0: 33 }, 'silent');
+  const read = await unaryCall(client, 'ReadState', { device: bulb, keys: ['brightness'] }, token);
+  t.same(fromStruct(read['state']), { brightness: 33 }, 'ReadState answers with the fresh value');
+  await stack.waitForCloud((e) => e.event.kind === 'state_changed' && e.event.ieee === bulb && e.event.state['brightness'] === 33 && e.event.changed.includes('brightness'));
+  const refused = await unaryCall(client, 'ReadState', { device: bulb, keys: ['read'] }, token).then(
+    () => undefined,
+    (error: { code: number; details: string }) => error,
+  );
+  t.match(refused, { details: /cannot read 'read' \(readable: / }, 'a key that is not readable is refused, naming the readable ones');
+});
+
+t.test('with a cloud configured but unreachable: local control still works', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-lan-'));
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const deadPort = (closed.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const daemon = DaemonProcess.start({
+    dir,
+    config: {
+      data_dir: './data',
+      serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
+      cloud: { enabled: true, target: `127.0.0.1:${deadPort}`, insecure: true, gateway_id: 'offline-hub' },
+      log: { level: 'info', format: 'json' },
+      lan: LAN,
+    },
+  });
+  t.teardown(async () => {
+    await daemon.stop();
+    await coordinator.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  await daemon.ready();
+  const listening = await daemon.waitForLog((l) => l.msg === 'lan api listening');
+  const address = `127.0.0.1:${listening['port']}`;
+  const opened = await adminRequest(path.join(dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair', scope: 'admin' });
+  const certificate = await fetchCertificate(address);
+  const client = pinnedClient(address, { certificate: certificate.pem, fingerprint: opened['fingerprint'] });
+  t.teardown(() => client.close());
+  const { token } = await unaryCall(client, 'Pair', { code: opened['code'], client_name: 'offline tablet' });
+
+  const info = await unaryCall(client, 'GetHubInfo', {}, token);
+  t.match(info, { hub_id: 'offline-hub', cloud: { enabled: true } });
+  t.not(info['cloud'].state, 'connected', 'the cloud is out of reach');
+
+  t.same(await unaryCall(client, 'PermitJoin', { seconds: 60 }, token), { seconds: 60 });
+  const bulb = coordinator.join('ikea-bulb').ieee;
+  const stream = watchCall(client, {}, token);
+  t.teardown(() => stream.cancel());
+  stream.on('error', () => undefined);
+  await new Promise<void>((resolve) =>
+    stream.on('data', (item: Record<string, any>) => {
+      const interviewed = item['event']?.device_interview;
+      const inSnapshot = item['snapshot']?.devices.some((d: Record<string, any>) => d['ieee'] === bulb && d['interview'] === 'INTERVIEW_STATUS_SUCCESSFUL');
+      if ((interviewed?.ieee === bulb && interviewed.status === 'INTERVIEW_STATUS_SUCCESSFUL') || inSnapshot) resolve();
+    }),
+  );
+  await unaryCall(client, 'SetState', { device: bulb, state: toStruct({ state: 'ON' }) }, token);
+  const simulated = coordinator.device(bulb) as unknown as { get(ep: number, cluster: number, attr: number): unknown };
+  t.equal(simulated.get(1, 0x0006, 0x0000), true, 'the simulated bulb is on');
+  const { devices } = await unaryCall(client, 'ListDevices', {}, token);
+  t.equal(devices.length, 1);
+});
