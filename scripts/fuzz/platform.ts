@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
 import type { CloudMessage, WireCommand } from '../../daemon/cloud/wire.js';
 import { CloudEventStore, type StoredEvent } from '../reference-cloud/event-store.js';
+import { withDeepSerializer } from './deep-serializer.js';
 import { PlatformSession } from './platform-session.js';
 
 export class FuzzPlatform {
@@ -31,7 +32,7 @@ export class FuzzPlatform {
   static async start(): Promise<FuzzPlatform> {
     const server = new grpc.Server();
     let platform: FuzzPlatform | undefined;
-    server.addService(hubLinkService, { Connect: (call: HubLinkServerCall) => platform!.accept(call) });
+    server.addService(withDeepSerializer(hubLinkService), { Connect: (call: HubLinkServerCall) => platform!.accept(call) });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
