@@ -38,7 +38,8 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   set NAME key=value ...           watch [--count N]
   options NAME key=value ...       (device options, e.g. temperature_calibration=-1.5; key=null removes)
   read NAME key ...                (from the device itself)
-  permit-join [SECONDS]            rename NAME NEW-NAME
+  permit-join [SECONDS] [--via ROUTER]   (only that router opens)
+  rename NAME NEW-NAME
   room NAME [ROOM]                 remove NAME [--force]
   reinterview NAME                 reconfigure NAME
   info    health    backup    clients    revoke CLIENT-ID    pair-code [--scope S]
@@ -70,6 +71,7 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
         force: { type: 'boolean', default: false },
         count: { type: 'string' },
         timeout: { type: 'string' },
+        via: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -154,8 +156,10 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
         case 'permit-join': {
           const seconds = args[0] === undefined ? 60 : Number(args[0]);
           if (!Number.isInteger(seconds) || seconds < 0) throw new UsageError(`permit-join SECONDS must be a whole number >= 0, got ${JSON.stringify(args[0])}`);
-          const reply = await call('PermitJoin', { seconds });
-          print(reply['seconds'] > 0 ? `permit join open for ${reply['seconds']} s` : 'permit join closed', reply);
+          if (values.via !== undefined && values.via.trim() === '') throw new UsageError('--via needs a router name or IEEE address');
+          const reply = await call('PermitJoin', { seconds, ...(values.via !== undefined ? { via: values.via } : {}) });
+          const through = reply['via'] ? ` through ${values.via === reply['via'] ? reply['via'] : `${values.via} (${reply['via']})`} only` : '';
+          print(reply['seconds'] > 0 ? `permit join open for ${reply['seconds']} s${through}` : 'permit join closed', reply);
           return EXIT.ok;
         }
         case 'rename': {

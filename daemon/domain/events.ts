@@ -108,7 +108,8 @@ export interface SequencedEvent {
  */
 export type HubCommand =
   | { kind: 'set_state'; id: string; ieee: Ieee; state: DeviceState; expiresAt?: number }
-  | { kind: 'permit_join'; id: string; seconds: number; expiresAt?: number }
+  /** `via`: only this router (ieee or name) opens; closing (0) always closes everywhere. */
+  | { kind: 'permit_join'; id: string; seconds: number; via?: Ieee; expiresAt?: number }
   /** Leave request, then forgotten; `force` forgets without asking (a device that is gone). */
   | { kind: 'remove_device'; id: string; ieee: Ieee; force?: boolean; expiresAt?: number }
   /** Friendly names are unique: a name another device holds is refused. */

@@ -28,8 +28,16 @@ export class HubCommandExecutor implements CommandExecutor {
           return { ok: true, state };
         }
         case 'permit_join': {
-          const seconds = await this.network.permitJoin(command.seconds);
-          return { ok: true, state: { permit_join: seconds > 0, seconds } };
+          if (command.via === undefined) {
+            const seconds = await this.network.permitJoin(command.seconds);
+            return { ok: true, state: { permit_join: seconds > 0, seconds } };
+          }
+          const router = this.find(command.via);
+          if (!router) return unknownDevice(command.via);
+          if (router.leftAt !== undefined) return leftNetwork(router);
+          // Whether it is a router is herdsman's to say (what it interviewed): refused there.
+          const seconds = await this.network.permitJoin(command.seconds, router.ieee);
+          return { ok: true, state: { permit_join: seconds > 0, seconds, via: router.ieee } };
         }
         case 'remove_device': {
           const device = this.find(command.ieee);

@@ -96,7 +96,7 @@ export class LanGrpcServer {
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
       ReinterviewDevice: unary(async (ctx, r) => encodeDevice(await s.reinterviewDevice(ctx, { device: r.device }))),
       ReconfigureDevice: unary(async (ctx, r) => encodeDevice(await s.reconfigureDevice(ctx, { device: r.device }))),
-      PermitJoin: unary(async (ctx, r) => ({ seconds: await s.permitJoin(ctx, { seconds: r.seconds }) })),
+      PermitJoin: unary(async (ctx, r) => s.permitJoin(ctx, { seconds: r.seconds, via: r.via })),
       RemoveDevice: unary(async (ctx, r) => {
         await s.removeDevice(ctx, { device: r.device, force: r.force === true });
         return {};

@@ -199,14 +199,16 @@ export class LanService {
 
   // --- admin ---
 
-  async permitJoin(ctx: RequestContext, request: { seconds: number }): Promise<number> {
+  /** `via` (a router's name or ieee; empty = the whole network) opens only that router. */
+  async permitJoin(ctx: RequestContext, request: { seconds: number; via?: string }): Promise<{ seconds: number; via?: string }> {
     const caller = this.admit(ctx, 'admin', 'PermitJoin');
     const seconds = request.seconds;
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_PERMIT_JOIN_SECONDS) {
       throw new LanError('invalid_argument', `seconds must be 0 (close) to ${MAX_PERMIT_JOIN_SECONDS}, got ${seconds}`);
     }
-    const result = await this.run(caller, { kind: 'permit_join', id: commandId(), seconds });
-    return Number(result.state?.['seconds'] ?? seconds);
+    const via = request.via ? this.resolve(request.via).ieee : undefined;
+    const result = await this.run(caller, { kind: 'permit_join', id: commandId(), seconds, ...(via !== undefined ? { via } : {}) });
+    return { seconds: Number(result.state?.['seconds'] ?? seconds), ...(via !== undefined ? { via } : {}) };
   }
 
   async removeDevice(ctx: RequestContext, request: { device: string; force: boolean }): Promise<void> {

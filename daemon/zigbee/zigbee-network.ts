@@ -232,15 +232,23 @@ export class ZigbeeNetwork {
     }
   }
 
-  /** Opens the network for joining for at most the configured maximum; 0 closes it. */
-  async permitJoin(seconds: number): Promise<number> {
+  /**
+   * Opens the network for joining for at most the configured maximum; 0 closes it (everywhere).
+   * `via` (a router's ieee) opens only that router, so a new device joins next to it; the
+   * request is addressed to the router alone instead of broadcast.
+   */
+  async permitJoin(seconds: number, via?: Ieee): Promise<number> {
     const controller = this.started();
     if (!Number.isInteger(seconds) || seconds < 0) {
       throw new ZigbeeError('invalid_value', `permit join needs a whole number of seconds >= 0, got ${seconds}`);
     }
+    const router = via === undefined ? undefined : this.device(via);
+    if (router && router.type !== 'Router') {
+      throw new ZigbeeError('invalid_value', `permit join through ${via}: it is ${router.type === 'EndDevice' ? 'an end device' : `of type ${String(router.type)}`}, not a router`);
+    }
     const bounded = Math.min(seconds, this.maxPermitJoinSeconds);
-    await controller.permitJoin(bounded);
-    this.log.info(bounded > 0 ? 'permit join opened' : 'permit join closed', { seconds: bounded });
+    await controller.permitJoin(bounded, router);
+    this.log.info(bounded > 0 ? 'permit join opened' : 'permit join closed', { seconds: bounded, ...(via !== undefined ? { via } : {}) });
     return bounded;
   }
 

@@ -97,6 +97,16 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   const unknown = await hubctl(['set', 'nosuch', 'state=ON', '--config', config]);
   t.match(unknown.stderr, /NOT_FOUND: no device "nosuch"/);
 
+  const viaBulb = await hubctl(['permit-join', '30', '--via', 'bulb', '--config', config]);
+  t.equal(viaBulb.code, 0, viaBulb.stderr);
+  t.equal(viaBulb.stdout.trim(), `permit join open for 30 s through bulb (${bulb}) only`);
+  const viaSensor = await hubctl(['permit-join', '30', '--via', weather, '--config', config]);
+  t.equal(viaSensor.code, 1);
+  t.match(viaSensor.stderr, new RegExp(`INVALID_ARGUMENT: permit join through ${weather}: it is an end device, not a router`));
+  const viaNothing = await hubctl(['permit-join', '30', '--via', 'nosuch', '--config', config]);
+  t.match(viaNothing.stderr, /NOT_FOUND: no device "nosuch"/);
+  t.equal((await hubctl(['permit-join', '0', '--config', config])).code, 0);
+
   coordinator.set(weather, 1, 'msTemperatureMeasurement', { measuredValue: 2150 });
   const report = await watch.waitFor((i) => i['event']?.state_changed?.ieee === weather && i['event'].state_changed.state.fields.temperature !== undefined);
   t.equal(report['event'].state_changed.state.fields.temperature.numberValue, 21.5, 'hubctl watch sees the sensor report');
@@ -174,7 +184,7 @@ t.test('with a cloud configured but unreachable: local control still works', asy
   t.match(info, { hub_id: 'offline-hub', cloud: { enabled: true } });
   t.not(info['cloud'].state, 'connected', 'the cloud is out of reach');
 
-  t.same(await unaryCall(client, 'PermitJoin', { seconds: 60 }, token), { seconds: 60 });
+  t.same(await unaryCall(client, 'PermitJoin', { seconds: 60 }, token), { seconds: 60, via: '' });
   const bulb = coordinator.join('ikea-bulb').ieee;
   const stream = watchCall(client, {}, token);
   t.teardown(() => stream.cancel());

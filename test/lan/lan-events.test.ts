@@ -117,10 +117,23 @@ t.test('bad requests: the right status code and a message naming the problem', a
   t.match(await refusal('GetDevice', { device: '' }), { code: grpc.status.INVALID_ARGUMENT, details: /device is required/ });
   t.match(await refusal('SetState', { device: device(1).ieee, state: { fields: {} } }), { code: grpc.status.INVALID_ARGUMENT, details: /state must name at least one key/ });
   t.match(await refusal('PermitJoin', { seconds: 300 }), { code: grpc.status.INVALID_ARGUMENT, details: /seconds must be 0 \(close\) to 254, got 300/ });
+  t.match(await refusal('PermitJoin', { seconds: 60, via: 'hall router' }), { code: grpc.status.NOT_FOUND, details: 'no device "hall router"' });
   t.match(await refusal('RenameDevice', { device: device(1).ieee, name: '' }), { code: grpc.status.INVALID_ARGUMENT, details: /name is required/ });
   const huge = { device: device(1).ieee, state: { fields: { label: { stringValue: 'x'.repeat(100_000) } } } };
   t.match(await refusal('SetState', huge), { code: grpc.status.RESOURCE_EXHAUSTED }, 'an oversized request');
   t.same(lan.executor.commands, [], 'nothing reached the command path');
+});
+
+t.test('permit join through one router: the router, named or by ieee, reaches the command path as its ieee', async (t) => {
+  const lan = await startTestLan(t);
+  const router = device(1);
+  lan.store.devices.upsert(router);
+  lan.store.devices.rename(router.ieee, 'hall router');
+  const { token } = await lan.pair('admin');
+  t.same(await lan.call('PermitJoin', { seconds: 60, via: 'hall router' }, token), { seconds: 60, via: router.ieee });
+  t.same(await lan.call('PermitJoin', { seconds: 0 }, token), { seconds: 0, via: '' }, 'without via: the whole network');
+  t.match(lan.executor.commands, [{ kind: 'permit_join', seconds: 60, via: router.ieee }, { kind: 'permit_join', seconds: 0 }]);
+  t.notOk('via' in lan.executor.commands[1]!, 'no via when none was asked for');
 });
 
 t.test('a resume that would overflow the queue gets a snapshot instead of a loop of endings', async (t) => {
