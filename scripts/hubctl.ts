@@ -37,6 +37,7 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   devices [--room ROOM]            device NAME
   set NAME key=value ...           watch [--count N]
   options NAME key=value ...       (device options, e.g. temperature_calibration=-1.5; key=null removes)
+  get NAME [key ...]               (no key: the hub's current state; keys: read from the device)
   read NAME key ...                (from the device itself)
   permit-join [SECONDS] [--via ROUTER]   (only that router opens)
   rename NAME NEW-NAME
@@ -118,6 +119,12 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
   const config = readHubctlConfig(configFile);
   const client = pinnedClient(config.address, config);
   const call = (method: string, request: Wire = {}) => unaryCall(client, method, request, config.token);
+  const readFromDevice = async (name: string, keys: string[]) => {
+    const reply = await call('ReadState', { device: name, keys });
+    const fresh = fromStruct(reply['state']);
+    print(`${name}: ${stateText(fresh)}`, fresh);
+    return EXIT.ok;
+  };
   try {
     return await withFingerprintCheck(config, async () => {
       switch (command) {
@@ -146,12 +153,17 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
           print(`${name} options: ${stateText(options) || 'none'}`, options);
           return EXIT.ok;
         }
+        case 'get': {
+          const [name, ...keys] = need(args, 1, 'get NAME [key ...]');
+          if (keys.length > 0) return await readFromDevice(name!, keys);
+          const device = await call('GetDevice', { device: name });
+          const state = fromStruct(device['state']);
+          print(`${device['name']}: ${stateText(state, device['exposes']) || 'no state yet'}`, state);
+          return EXIT.ok;
+        }
         case 'read': {
           const [name, ...keys] = need(args, 2, 'read NAME key ...');
-          const reply = await call('ReadState', { device: name, keys });
-          const fresh = fromStruct(reply['state']);
-          print(`${name}: ${stateText(fresh)}`, fresh);
-          return EXIT.ok;
+          return await readFromDevice(name!, keys);
         }
         case 'permit-join': {
           const seconds = args[0] === undefined ? 60 : Number(args[0]);
