@@ -176,7 +176,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
     listen: lanIn.string('listen', '0.0.0.0', checkListenAddress),
     port: lanIn.integer('port', 8443, { min: 0, max: 65535 }),
     mdns: lanIn.boolean('mdns', true),
-    pairingWindowSeconds: lanIn.integer('pairing_window_seconds', 60, { min: 10, max: 600 }),
+    pairingWindowSeconds: lanIn.integer('pairing_window_seconds', 120, { min: 10, max: 600 }),
     adminSocket: resolvePath(lanIn.string('admin_socket', path.join(dataDir, 'admin', 'lan.sock'))),
   };
   lanIn.rejectUnknownKeys();

@@ -50,7 +50,7 @@ t.test('an empty object gives every default', async (t) => {
     log: { level: 'info', format: 'auto', levels: {} },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
-    lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 60, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
+    lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 120, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
     metrics: { enabled: false, listen: '127.0.0.1', port: 9464 },
   });
   t.same(defaultConfig({ hostname: 'Living Room Pi' }).serial, config.serial);
@@ -89,8 +89,8 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
 });
 
 t.test('lan: keys, the admin socket beside the data, a bad listen address named', async (t) => {
-  const config = parseConfig({ data_dir: '/srv/hub', lan: { port: 0, mdns: false, listen: '::', pairing_window_seconds: 120 } }, '/etc/c.json');
-  t.same(config.lan, { enabled: true, listen: '::', port: 0, mdns: false, pairingWindowSeconds: 120, adminSocket: '/srv/hub/admin/lan.sock' });
+  const config = parseConfig({ data_dir: '/srv/hub', lan: { port: 0, mdns: false, listen: '::', pairing_window_seconds: 300 } }, '/etc/c.json');
+  t.same(config.lan, { enabled: true, listen: '::', port: 0, mdns: false, pairingWindowSeconds: 300, adminSocket: '/srv/hub/admin/lan.sock' });
   t.throws(() => parseConfig({ lan: { listen: 'my-hub' } }, '/c.json'), /lan\.listen: expected an IP address/);
   t.throws(() => parseConfig({ lan: { port: 70000 } }, '/c.json'), /lan\.port: must be between 0 and 65535/);
 });
