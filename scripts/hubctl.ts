@@ -205,7 +205,7 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
             table([
               ['hub', `${info['hub_id']} (zigbee-hubd ${info['version']}, API ${info['api_version']})`],
               ['libraries', `node ${info['node_version']}, zigbee-herdsman ${info['herdsman_version']}, converters ${info['converters_version']}`],
-              ['coordinator', `${info['coordinator'].adapter} at ${info['coordinator'].path}, ${info['coordinator'].available ? 'up' : 'DOWN'}`],
+              ['coordinator', `${info['coordinator'].adapter} at ${info['coordinator'].path}, ${info['coordinator'].available ? 'up' : 'DOWN'}${info['coordinator'].firmware ? ` (${info['coordinator'].type} firmware ${info['coordinator'].firmware}, ${info['coordinator'].ieee})` : ''}`],
               ['network', info['network'] ? `channel ${info['network'].channel}, PAN 0x${info['network'].pan_id.toString(16).padStart(4, '0')}, ext ${info['network'].extended_pan_id}` : 'unknown'],
               ['uptime', `${info['uptime_seconds']} s (since ${new Date(info['started_at_ms']).toISOString()})`],
               ['devices', `${info['devices'].total} (${info['devices'].available} available, ${info['devices'].unavailable} unavailable, ${info['devices'].left} left)`],

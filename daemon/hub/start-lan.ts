@@ -42,6 +42,7 @@ export async function startLan(parts: LanParts): Promise<RunningLanApi | undefin
         libraries: libraryVersions(),
         coordinator: { path: config.serial.path, adapter: config.serial.adapter },
         networkParameters: () => network.networkParameters(),
+        coordinatorInfo: () => network.coordinatorInfo(),
         cloudState: parts.cloudState,
         outboxEvents: () => store.outbox.stats().events,
         devices: () => store.devices.list(),

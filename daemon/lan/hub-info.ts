@@ -7,7 +7,8 @@ export interface HubInfo {
   nodeVersion: string;
   herdsmanVersion: string;
   convertersVersion: string;
-  coordinator: { path: string; adapter: string; available: boolean };
+  /** type, firmware and ieee only while the coordinator answers. */
+  coordinator: { path: string; adapter: string; available: boolean; type?: string; firmware?: string; ieee?: string };
   network?: { channel: number; panId: number; extendedPanId: string };
   startedAt: number;
   uptimeSeconds: number;
@@ -23,6 +24,8 @@ export interface HubInfoSources {
   coordinator: { path: string; adapter: string };
   /** Rejects while the coordinator is down. */
   networkParameters: () => Promise<{ channel: number; panId: number; extendedPanId: string }>;
+  /** The coordinator's stack type, firmware revision and IEEE address; rejects while it is down. */
+  coordinatorInfo?: () => Promise<{ type: string; firmware: string; ieee: string }>;
   /** undefined = no cloud link configured. */
   cloudState: () => string | undefined;
   outboxEvents: () => number;
@@ -39,6 +42,7 @@ export async function readHubInfo(sources: HubInfoSources, certificateFingerprin
   } catch {
     network = undefined;
   }
+  const stick = network && sources.coordinatorInfo ? await sources.coordinatorInfo().catch(() => undefined) : undefined;
   const devices = sources.devices();
   const present = devices.filter((d) => d.leftAt === undefined);
   const cloudState = sources.cloudState();
@@ -49,7 +53,7 @@ export async function readHubInfo(sources: HubInfoSources, certificateFingerprin
     nodeVersion: process.versions.node,
     herdsmanVersion: sources.libraries.herdsman,
     convertersVersion: sources.libraries.converters,
-    coordinator: { ...sources.coordinator, available: network !== undefined },
+    coordinator: { ...sources.coordinator, available: network !== undefined, ...(stick ?? {}) },
     ...(network ? { network } : {}),
     startedAt: sources.startedAt,
     uptimeSeconds: Math.max(0, Math.floor((now - sources.startedAt) / 1000)),

@@ -112,7 +112,13 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   t.equal(report['event'].state_changed.state.fields.temperature.numberValue, 21.5, 'hubctl watch sees the sensor report');
 
   const info = await hubctl(['info', '--json', '--config', config]);
-  t.match(JSON.parse(info.stdout), { cloud: { enabled: false, state: 'disabled' }, coordinator: { available: true }, devices: { total: 2 } });
+  t.match(JSON.parse(info.stdout), {
+    cloud: { enabled: false, state: 'disabled' },
+    coordinator: { available: true, type: /^ZStack/i, firmware: /^\d+$/, ieee: coordinator.ieee },
+    devices: { total: 2 },
+  });
+  const infoTable = await hubctl(['info', '--config', config]);
+  t.match(infoTable.stdout, new RegExp(`coordinator +zstack at tcp://127\\.0\\.0\\.1:\\d+, up \\(ZStack\\w+ firmware \\d+, ${coordinator.ieee}\\)`), 'hubctl info shows the coordinator firmware');
 
   const logs = JSON.stringify(daemon.lines);
   const token = (JSON.parse(fs.readFileSync(config, 'utf8')) as { token: string }).token;
