@@ -70,3 +70,28 @@ t.test('while the store cannot commit, every command is refused, saying why', as
   t.same(sent, []);
   t.same(await executor.execute({ kind: 'set_state', id: 'c3', ieee: bulb.ieee, state: { state: 'ON' } }), { ok: true, state: { state: 'ON' } }, 'a working store runs it');
 });
+
+t.test('permit_join via a router: resolved by name to its ieee; unknown or left devices refused', async (t) => {
+  const store = openStore({ path: join(t.testdir({}), 'hub.db'), clock: new FakeClock(), log: recordingLog() });
+  t.teardown(() => store.close());
+  const asked: Array<[number, string | undefined]> = [];
+  const network = {
+    permitJoin: async (seconds: number, via?: string) => (asked.push([seconds, via]), seconds),
+  } as unknown as ZigbeeNetwork;
+  const executor = new HubCommandExecutor(network, store);
+  const router = device(1);
+  const gone = device(2);
+  store.devices.upsert(router);
+  store.devices.upsert(gone);
+  store.devices.rename(router.ieee, 'Hall plug');
+  store.devices.markLeft(gone.ieee);
+
+  t.same(await executor.execute({ kind: 'permit_join', id: 'p1', seconds: 60, via: 'Hall plug' }), {
+    ok: true,
+    state: { permit_join: true, seconds: 60, via: router.ieee },
+  });
+  t.match(await executor.execute({ kind: 'permit_join', id: 'p2', seconds: 60, via: 'Kitchen plug' }), { ok: false, error: 'unknown device "Kitchen plug"', failure: 'unknown_device' });
+  t.match(await executor.execute({ kind: 'permit_join', id: 'p3', seconds: 60, via: gone.ieee }), { ok: false, failure: 'left_network' });
+  t.same(await executor.execute({ kind: 'permit_join', id: 'p4', seconds: 0 }), { ok: true, state: { permit_join: false, seconds: 0 } });
+  t.same(asked, [[60, router.ieee], [0, undefined]], 'only the known, present router reached the network');
+});
