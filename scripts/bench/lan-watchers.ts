@@ -134,7 +134,9 @@ try {
 
   progress(`ingestion, ${watcherCount} LAN watchers: ${reports} reports`);
   const watchedFrom = monotonicUs();
+  const endedBefore = endedBehind;
   const watched = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+  const endedInFirstWatchedRun = endedBehind - endedBefore;
   watchedWindow = { fromUs: watchedFrom, toUs: monotonicUs(), reports: watched.sent };
 
   progress(`latency at ${args.rate}/s for ${args.seconds} s to ${watcherCount} watchers`);
@@ -148,7 +150,9 @@ try {
     },
   };
   measuring = true;
+  const endedBeforePaced = endedBehind;
   const paced = await sendPaced(timed, Number(args.rate), Number(args.seconds));
+  const endedWhilePaced = endedBehind - endedBeforePaced;
   await new Promise((resolve) => setTimeout(resolve, 2000)); // the watchers' last deliveries
   measuring = false;
 
@@ -179,6 +183,8 @@ try {
     latencyP99Ms: round(quantile(latencies, 0.99), 1),
     lost: alone.lost + watched.lost + paced.lost + watchedAgain.lost + aloneAgain.lost,
     watchersEndedForFallingBehind: endedBehind,
+    endedInFirstWatchedRun,
+    endedWhilePaced,
     watcherStreamsEndedOtherwise: otherEndings,
     watcherFramesTotal: watcherFrames,
   };
