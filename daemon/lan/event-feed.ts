@@ -6,7 +6,7 @@
 import type { SequencedEvent } from '../domain/events.js';
 import type { OutboxReader } from '../store/index.js';
 import { LanError } from './errors.js';
-import { EventWatcher } from './event-watcher.js';
+import { EventWatcher, type WatchItem } from './event-watcher.js';
 
 export type FeedOutbox = Pick<OutboxReader, 'readAfter' | 'onAppend' | 'lastCommittedSeq' | 'epoch'>;
 
@@ -89,7 +89,10 @@ export class LanEventFeed {
         for (const event of batch) {
           this.cursor = event.seq;
           this.remember(event);
-          for (const watcher of this.watchers) watcher.push({ kind: 'event', event });
+          // One item shared by every watcher (the transport serialises each event once, keyed
+          // on the event): no allocation per watcher per event.
+          const item: WatchItem = { kind: 'event', event };
+          for (const watcher of this.watchers) watcher.push(item);
         }
         if (batch.length < READ_CHUNK) break;
       }

@@ -62,23 +62,36 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
     this.wake?.();
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<WatchItem> {
-    try {
-      for (;;) {
-        const item = this.queue.shift();
-        if (item) {
-          if (item.kind === 'event') this.lastSeq = item.event.seq;
-          else this.lastSeq = item.seq;
-          yield item;
-          continue;
-        }
-        if (this.failure) throw this.failure;
-        if (this.ended) return;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-        this.wake = undefined;
+  /**
+   * A plain iterator, not an async generator: with 20 watchers every event passes through 20 of
+   * these, and a generator costs a resumption and extra promise turns per item. An item already
+   * queued is handed over at once; the stream ends (end()) when the consumer stops or the
+   * queue is finished.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<WatchItem> {
+    const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    const next = (): Promise<IteratorResult<WatchItem>> => {
+      const item = this.queue.shift();
+      if (item) {
+        this.lastSeq = item.kind === 'event' ? item.event.seq : item.seq;
+        return Promise.resolve({ done: false, value: item });
       }
-    } finally {
-      this.end();
-    }
+      if (this.failure) {
+        this.end();
+        return Promise.reject(this.failure);
+      }
+      if (this.ended) return Promise.resolve(finished);
+      return new Promise<void>((resolve) => (this.wake = resolve)).then(() => {
+        this.wake = undefined;
+        return next();
+      });
+    };
+    return {
+      next,
+      return: () => {
+        this.end();
+        return Promise.resolve(finished);
+      },
+    };
   }
 }

@@ -6,20 +6,29 @@
 //   - latency from "the device sent it" to "a LAN watcher has it", p50/p99 over every watcher,
 //     at --rate reports/s for --seconds.
 //
-//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--json]
+// The watchers here take frames as raw bytes and decode only what a figure needs (the latency
+// phase, a resume position), so this process's decoding on the same cores skews the ingestion
+// figures as little as it can; the daemon's CPU per report (from /proc) is the hub's own cost.
+// --profile DIR runs the daemon under node --cpu-prof and prints where the watched phase's
+// CPU went.
+//
+//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--profile DIR] [--json]
 import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fromStruct } from '../../daemon/cloud/index.js';
 import type { HubLanClient } from '../../daemon/lan/index.js';
 import { adminRequest } from '../hubctl/admin-client.js';
-import { unaryCall, watchCall } from '../hubctl/calls.js';
+import { unaryCall } from '../hubctl/calls.js';
 import { fetchCertificate, pinnedClient } from '../hubctl/pinned-client.js';
 import { BenchStack } from './e2e/bench-stack.js';
 import { TEMPERATURE } from './e2e/report-kinds.js';
 import { ReportTracker } from './e2e/report-tracker.js';
 import { sendPaced, sendUnpaced } from './e2e/send-loops.js';
 import { sampleProcess } from './e2e/process-sampler.js';
+import { decodeFrame, watchFrames } from './e2e/frame-watch.js';
+import { summarize } from './cpu-profile-summary.js';
+import fs from 'node:fs';
 import { quantile, round } from './e2e/stats.js';
 
 const { values: args } = parseArgs({
@@ -29,24 +38,39 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     reports: { type: 'string', default: '3000' },
     window: { type: 'string', default: '200' },
+    profile: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const watcherCount = Number(args.watchers);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-const stack = await BenchStack.start({ lan: { listen: '127.0.0.1', port: 0, mdns: false } });
+const profileDir = args.profile === undefined ? undefined : path.resolve(args.profile);
+if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
+const stack = await BenchStack.start({ lan: { listen: '127.0.0.1', port: 0, mdns: false }, ...(profileDir ? { cpuProfileDir: profileDir } : {}) });
 const clients: HubLanClient[] = [];
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+let watchedWindow: { fromUs: number; toUs: number; reports: number } | undefined;
 try {
   const [weather] = await stack.join([TEMPERATURE.catalogueId]);
+  if (profileDir) {
+    // The profile covers the measured phases only, not the join.
+    await stack.daemon.stop();
+    await stack.startDaemon(true);
+  }
   const listening = await stack.daemon.waitForLog((l) => l.msg === 'lan api listening');
   const address = `127.0.0.1:${listening['port']}`;
-  const opened = await adminRequest(path.join(stack.dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair', scope: 'read' });
   const certificate = await fetchCertificate(address);
   const pinned = { certificate: certificate.pem, fingerprint: certificate.fingerprint };
-  const first = pinnedClient(address, pinned);
-  clients.push(first);
-  const { token } = await unaryCall(first, 'Pair', { code: opened['code'], client_name: 'bench' });
+  // Each watcher a separate app: its own channel (its own TLS connection) and its own token
+  // (the hub allows a client only a few streams at once).
+  const pairClient = async (name: string): Promise<{ client: HubLanClient; token: string }> => {
+    const opened = await adminRequest(path.join(stack.dir, 'data', 'admin', 'lan.sock'), { cmd: 'pair', scope: 'read' });
+    const client = pinnedClient(address, pinned);
+    clients.push(client);
+    const { token } = await unaryCall(client, 'Pair', { code: opened['code'], client_name: name });
+    return { client, token };
+  };
 
   const tracker = new ReportTracker([{ ieee: weather!, kind: TEMPERATURE, device: stack.coordinator.device(weather!) }]);
   stack.arrivals.onStateChanged = (event, at) => tracker.onCloudState(event.ieee, event.state, at);
@@ -69,43 +93,51 @@ try {
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   let measuring = false;
-  let watcherEvents = 0;
+  let watcherFrames = 0;
   let endedBehind = 0;
-  const streams = new Set<grpc.ClientReadableStream<Record<string, any>>>();
+  let otherEndings = 0;
+  const streams = new Set<grpc.ClientReadableStream<Buffer>>();
   let stopping = false;
   // Like hubctl watch: a watcher ended for falling behind resumes from its last seq.
-  const attach = (client: HubLanClient, resume: { after_seq: number; epoch: string }) => {
+  const attach = (client: HubLanClient, token: string, resume: { after_seq: number; epoch: string }) => {
     let position = resume;
-    const stream = watchCall(client, resume, token);
+    let lastFrame: Buffer | undefined;
+    const stream = watchFrames(client, resume, token);
     streams.add(stream);
     stream.on('error', (error: grpc.ServiceError) => {
       streams.delete(stream);
       if (stopping || error.code === grpc.status.CANCELLED) return;
-      if (error.code === grpc.status.RESOURCE_EXHAUSTED) endedBehind++;
-      attach(client, position);
+      if (error.code === grpc.status.RESOURCE_EXHAUSTED && error.details.includes('behind')) endedBehind++;
+      else otherEndings++;
+      const last = lastFrame === undefined ? undefined : decodeFrame(lastFrame);
+      if (last?.['snapshot']) position = { after_seq: last['snapshot'].seq, epoch: last['snapshot'].epoch };
+      else if (last?.['event']) position = { ...position, after_seq: last['event'].seq };
+      attach(client, token, position);
     });
-    stream.on('data', (item: Record<string, any>) => {
-      if (item['snapshot']) position = { after_seq: item['snapshot'].seq, epoch: item['snapshot'].epoch };
-      const event = item['event'];
-      if (!event) return;
-      position = { ...position, after_seq: event.seq };
-      const change = event.state_changed;
+    stream.on('data', (frame: Buffer) => {
+      lastFrame = frame;
+      watcherFrames++;
+      if (!measuring) return;
+      const event = decodeFrame(frame)['event'];
+      const change = event?.state_changed;
       if (!change || change.ieee !== weather) return;
-      watcherEvents++;
       const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
       const at = id === undefined ? undefined : sentAt.get(id);
-      if (measuring && at !== undefined) latencies.push(performance.now() - at);
+      if (at !== undefined) latencies.push(performance.now() - at);
     });
   };
   for (let i = 0; i < watcherCount; i++) {
-    const client = i === 0 ? first : pinnedClient(address, pinned);
-    if (i > 0) clients.push(client);
-    attach(client, { after_seq: 0, epoch: '' });
+    const { client, token } = await pairClient(`bench watcher ${i + 1}`);
+    attach(client, token, { after_seq: 0, epoch: '' });
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   progress(`ingestion, ${watcherCount} LAN watchers: ${reports} reports`);
+  const watchedFrom = monotonicUs();
+  const endedBefore = endedBehind;
   const watched = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+  const endedInFirstWatchedRun = endedBehind - endedBefore;
+  watchedWindow = { fromUs: watchedFrom, toUs: monotonicUs(), reports: watched.sent };
 
   progress(`latency at ${args.rate}/s for ${args.seconds} s to ${watcherCount} watchers`);
   const timed = {
@@ -118,7 +150,9 @@ try {
     },
   };
   measuring = true;
+  const endedBeforePaced = endedBehind;
   const paced = await sendPaced(timed, Number(args.rate), Number(args.seconds));
+  const endedWhilePaced = endedBehind - endedBeforePaced;
   await new Promise((resolve) => setTimeout(resolve, 2000)); // the watchers' last deliveries
   measuring = false;
 
@@ -149,7 +183,10 @@ try {
     latencyP99Ms: round(quantile(latencies, 0.99), 1),
     lost: alone.lost + watched.lost + paced.lost + watchedAgain.lost + aloneAgain.lost,
     watchersEndedForFallingBehind: endedBehind,
-    watcherEventsTotal: watcherEvents,
+    endedInFirstWatchedRun,
+    endedWhilePaced,
+    watcherStreamsEndedOtherwise: otherEndings,
+    watcherFramesTotal: watcherFrames,
   };
   const summary = [
     { metric: `ingest with ${watcherCount} LAN watchers vs none`, value: `${result.ingestWithWatchersPerS}/s vs ${result.ingestNoWatchersPerS}/s`, versus: `${round(result.ingestRatio * 100, 1)} %` },
@@ -164,5 +201,22 @@ try {
   else console.log(JSON.stringify(result, null, 2));
 } finally {
   for (const client of clients) client.close();
+  const daemonPid = stack.daemon.child.pid;
+  await stack.daemon.stop();
+  if (profileDir && watchedWindow) printProfile(profileDir, daemonPid, watchedWindow);
   await stack.stop();
+}
+
+/** Where the daemon's CPU went while watchers were attached (first watched run), per report. */
+function printProfile(dir: string, pid: number | undefined, window: { fromUs: number; toUs: number; reports: number }): void {
+  const file = fs.readdirSync(dir).find((f) => f.startsWith('CPU.') && f.includes(`.${pid}.0.`));
+  if (!file) {
+    progress(`no CPU profile of process ${pid} in ${dir}`);
+    return;
+  }
+  const { totalMs, byCategory, byFunction } = summarize(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')), window.fromUs, window.toUs);
+  const perReport = (ms: number) => `${round((ms * 1000) / window.reports, 1)} µs`;
+  progress(`daemon profile, ${watcherCount} watchers (${path.join(dir, file)}): ${perReport(totalMs)} per report`);
+  for (const [name, ms] of [...byCategory].sort((a, b) => b[1] - a[1]).slice(0, 12)) progress(`  ${perReport(ms).padStart(10)}  ${name}`);
+  for (const [name, ms] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25)) progress(`  ${perReport(ms).padStart(10)}  ${name}`);
 }
