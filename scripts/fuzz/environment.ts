@@ -247,6 +247,8 @@ function startDaemon(dir: string, coordinatorPort: number, platformPort: number,
       serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
       cloud: { enabled: true, target: `127.0.0.1:${platformPort}`, insecure: true, gateway_id: GATEWAY },
       log: { level: 'info', format: 'json' },
+      // Not under test here, and its fixed port (8443) would clash between two fuzz runs at once.
+      lan: { enabled: false },
     },
   });
 }
