@@ -81,7 +81,7 @@ function unusableFile(input: ConfigCase): { key: FileKey; content: FileContent; 
 /** A problem line in the documented form: `config FILE: key.path: message` (or an unknown key, bad JSON, an empty file). */
 function namesAKey(stderr: string, input: ConfigCase): boolean {
   if (input.mutations.some(([key]) => key.includes('.') && stderr.includes(key))) return true;
-  return stderr.split('\n').some((line) => /^config .*?: (unknown key|not valid JSON|the file |[A-Za-z_][\w.]*: )/.test(line));
+  return stderr.split('\n').some((line) => /^config .*?: (unknown key|not valid JSON|not valid YAML at line \d+, column \d+|the file |[A-Za-z_][\w.]*: )/.test(line));
 }
 
 function firstProblem(stderr: string): string {
