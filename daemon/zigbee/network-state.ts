@@ -42,6 +42,8 @@ export class NetworkState {
   private readonly remembered: Map<Ieee, DeviceState> | undefined;
   private readonly counters: StateCounters = { messages: 0, states: 0, rejected: 0, rejectedByReason: {} };
   private stopped = false;
+  /** Reads waiting for their answers (readState), told of every accepted state of their device. */
+  private readonly readers = new Set<{ ieee: Ieee; accept: (state: DeviceState) => void }>();
 
   constructor(private readonly options: NetworkStateOptions) {
     this.remembered = options.source ? undefined : new Map();
@@ -73,8 +75,36 @@ export class NetworkState {
     if (Object.keys(accepted).length === 0) return;
     if (this.remembered) this.remembered.set(ieee, { ...this.remembered.get(ieee), ...accepted });
     this.counters.states++;
+    for (const reader of this.readers) if (reader.ieee === ieee) reader.accept(accepted);
     const { linkquality } = origin;
     this.options.emit('state', linkquality === undefined ? { ieee, state: accepted } : { ieee, state: accepted, linkquality });
+  }
+
+  /**
+   * Collects the values of `keys` that the device's next accepted states carry (the answers to a
+   * read arrive as ordinary messages). `settled(ms)` resolves once all arrived or after ms.
+   */
+  collect(ieee: Ieee, keys: readonly string[]): { fresh: DeviceState; settled(ms: number): Promise<void>; stop(): void } {
+    const fresh: DeviceState = {};
+    let allArrived: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
+    const reader = {
+      ieee,
+      accept: (state: DeviceState) => {
+        for (const key of keys) if (key in state) fresh[key] = state[key];
+        if (keys.every((key) => key in fresh)) allArrived();
+      },
+    };
+    this.readers.add(reader);
+    let timer: NodeJS.Timeout | undefined;
+    return {
+      fresh,
+      settled: (ms) => Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]),
+      stop: () => {
+        clearTimeout(timer);
+        this.readers.delete(reader);
+      },
+    };
   }
 
   /** Counts, logs and emits one refused input from a device. */

@@ -348,15 +348,7 @@ export class ZigbeeNetwork {
   async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
     const device = this.device(ieee);
     const definition = await this.definitionOf(device);
-    const fresh: DeviceState = {};
-    let allArrived: () => void = () => {};
-    const arrived = new Promise<void>((resolve) => (allArrived = resolve));
-    const off = this.events.on('state', (event) => {
-      if (event.ieee !== ieee) return;
-      for (const key of keys) if (key in event.state) fresh[key] = event.state[key];
-      if (keys.every((key) => key in fresh)) allArrived();
-    });
-    let timer: NodeJS.Timeout | undefined;
+    const answers = this.state.collect(ieee, keys);
     try {
       await requestState(keys, {
         device,
@@ -366,11 +358,11 @@ export class ZigbeeNetwork {
         publish: (payload) => this.state.publish(ieee, payload),
       });
       // The read is answered before its message has gone through fromZigbee: wait, bounded.
-      await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, settleMs)))]);
+      await answers.settled(settleMs);
     } finally {
-      clearTimeout(timer);
-      off();
+      answers.stop();
     }
+    const { fresh } = answers;
     if (Object.keys(fresh).length === 0) {
       throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
     }
