@@ -2,6 +2,7 @@
 // every gRPC stack has: 4 MiB receive), which can send anything the .proto allows, including
 // odd Acks, Welcomes and commands, and re-sends unanswered commands after each reconnect as
 // the .proto asks platforms to do.
+import { waitForEvent } from '../lib/wait-for-event.js';
 import { resultIdFor } from './platform/result-id.js';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
@@ -143,18 +144,6 @@ export class FuzzPlatform {
   }
 
   private waitFor<T>(name: string, predicate: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const listener = (value: T) => {
-        if (!predicate(value)) return;
-        clearTimeout(timer);
-        this.notifications.off(name, listener);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.notifications.off(name, listener);
-        reject(new Error(`platform: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.notifications.on(name, listener);
-    });
+    return waitForEvent(this.notifications, name, predicate, timeoutMs, 'platform', what);
   }
 }

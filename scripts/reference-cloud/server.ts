@@ -1,6 +1,7 @@
 // The reference cloud: a small, complete implementation of the platform side of
 // proto/zigbee_hubd/cloud/v1/cloud.proto. The demo and the daemon's tests talk to it, and a
 // platform team can read it to learn the protocol. Start it with startReferenceCloud().
+import { waitForEvent } from '../lib/wait-for-event.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
@@ -241,19 +242,7 @@ export class ReferenceCloud {
   }
 
   private waitFor<T>(name: string, predicate: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const listener = (value: T) => {
-        if (!predicate(value)) return;
-        clearTimeout(timer);
-        this.notifications.off(name, listener);
-        resolve(value);
-      };
-      const timer = setTimeout(() => {
-        this.notifications.off(name, listener);
-        reject(new Error(`reference cloud: timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
-      this.notifications.on(name, listener);
-    });
+    return waitForEvent(this.notifications, name, predicate, timeoutMs, 'reference cloud', what);
   }
 }
 
