@@ -93,6 +93,11 @@ export async function convertMessage(
     else if (unknownCluster) reject(`unknown cluster ${cluster}`);
     else if (hasAttributes(message) && unknownAttributes(data).length > 0) {
       reject(`unknown attribute(s) ${unknownAttributes(data).join(', ')}`);
+    } else if (hasAttributes(message)) {
+      // A converter matched and returned nothing: some drop values they deem impossible without
+      // a word (the lumi converter ignores temperatures outside (-65, 65) °C). Say so, or the
+      // report vanishes without a trace.
+      reject(`${describeAttributes(cluster, data as Record<string, unknown>)} gave no state (the converter ignored the value)`);
     }
   }
   return { state: payload, rejections, converters: converters.length };
@@ -111,6 +116,22 @@ function hasAttributes(message: HerdsmanMessage): boolean {
     !Array.isArray(message.data) &&
     !Buffer.isBuffer(message.data)
   );
+}
+
+/** "msTemperatureMeasurement.measuredValue = 6500": what was reported, bounded for a log line. */
+function describeAttributes(cluster: string, data: Record<string, unknown>): string {
+  const parts = Object.entries(data)
+    .slice(0, 4)
+    .map(([name, value]) => `${cluster}.${name} = ${printable(value).slice(0, 64)}`);
+  return Object.keys(data).length > 4 ? `${parts.join(', ')}, ...` : parts.join(', ');
+}
+
+function printable(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value); // a BigInt (uint48/64 attributes) or a cycle
+  }
 }
 
 /** herdsman keeps attributes it cannot name under their numeric id. */
