@@ -10,7 +10,7 @@ import { CRASH_MARKER_FILE, CrashRecorder } from './ops/crash-marker.js';
 import { ConfigError, defaultConfig, loadConfig, type HubConfig } from './ops/config.js';
 import { printableConfig } from './ops/config-print.js';
 import { isJournalStream } from './ops/journal-stream.js';
-import { readCloudIdentity, type CloudIdentity } from './ops/cloud-identity.js';
+import { readCloudIdentity, withIdentityProblems, type CloudIdentity } from './ops/cloud-identity.js';
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
 import { createServiceNotifier } from './ops/service-notifier.js';
@@ -63,7 +63,7 @@ export async function runCli(argv: string[]): Promise<void> {
     cloudIdentity = readCloudIdentity(config);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${withIdentityProblems(error).message}\n`);
     process.exitCode = EXIT.CONFIG;
     return;
   }

@@ -56,3 +56,20 @@ export function readCloudIdentity(config: HubConfig): CloudIdentity {
     insecureLoopback: cloud.insecure,
   };
 }
+
+/**
+ * A config refused for other reasons still has its identity files checked, so one run names
+ * every problem (a token put in ca_file and no token_file: both), not one per edit.
+ */
+export function withIdentityProblems(error: ConfigError): ConfigError {
+  if (!error.partial) return error;
+  try {
+    readCloudIdentity(error.partial);
+    return error;
+  } catch (identityError) {
+    if (!(identityError instanceof ConfigError)) return error;
+    const named = new Set(error.problems.map((p) => p.path));
+    const extra = identityError.problems.filter((p) => !named.has(p.path));
+    return extra.length === 0 ? error : new ConfigError(error.source, [...error.problems, ...extra]);
+  }
+}

@@ -19,6 +19,11 @@ export class ConfigError extends Error {
     /** The config file (or other source) the problems are in. */
     readonly source: string,
     readonly problems: ConfigProblem[],
+    /**
+     * The config as far as it could be read (defaults where values were refused), so later
+     * checks (the identity files) can still name their problems in the same run.
+     */
+    readonly partial?: HubConfig,
   ) {
     super(problems.map((p) => `config ${source}: ${p.path === '' ? '' : `${p.path}: `}${p.message}`).join('\n'));
     this.name = 'ConfigError';
@@ -53,7 +58,7 @@ export function parseConfig(obj: unknown, source: string, options: ParseOptions 
     hostname: options.hostname ?? os.hostname(),
     source: isFile ? path.resolve(source) : source,
   });
-  if (problems.length > 0) throw new ConfigError(source, problems.map((p) => nameTheVariable(p, setBy)));
+  if (problems.length > 0) throw new ConfigError(source, problems.map((p) => nameTheVariable(p, setBy)), config);
   return config;
 }
 

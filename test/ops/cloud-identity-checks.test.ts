@@ -64,6 +64,18 @@ t.test('identity files that cannot work are config errors', { skip: !hasOpenssl(
     });
   }
 
+  // Found by the fuzzer: with a second problem in the config (no identity at all), the file that
+  // holds the wrong thing went unmentioned, so fixing the first problem only revealed the next.
+  await t.test('a token in ca_file and no identity: both problems named in one run', async (t) => {
+    const file = path.join(dir, 'config-token-as-ca.json');
+    fs.writeFileSync(file, JSON.stringify({ data_dir: 'data', serial: { path: 'tcp://127.0.0.1:9' }, cloud: { target, ca_file: 'token-good' } }));
+    const { code, stdout, stderr } = await runHubd(['--config', file, '--check-config']);
+    t.equal(code, 78);
+    t.match(stderr, `config ${file}: cloud: needs a gateway identity`);
+    t.match(stderr, new RegExp(`config ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cloud\\.ca_file: .*holds no PEM certificate`));
+    t.notMatch(stdout + stderr, /first-half/, 'the token is not printed');
+  });
+
   await t.test('good files pass', async (t) => {
     const file = path.join(dir, 'config-good.json');
     fs.writeFileSync(file, JSON.stringify({ cloud: { target, token_file: 'token-good', ca_file: 'ca.pem', cert_file: 'cert.pem', key_file: 'key.pem' } }));
