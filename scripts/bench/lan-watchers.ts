@@ -12,7 +12,10 @@
 // --profile DIR runs the daemon under node --cpu-prof and prints where the watched phase's
 // CPU went.
 //
-//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--profile DIR] [--json]
+// Watchers ask for batches (one message per commit), as hubctl does; --singles makes them take
+// one message per event, as clients written before batches do.
+//
+//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--singles] [--profile DIR] [--json]
 import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +42,7 @@ const { values: args } = parseArgs({
     reports: { type: 'string', default: '3000' },
     window: { type: 'string', default: '200' },
     profile: { type: 'string' },
+    singles: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -102,7 +106,7 @@ try {
   const attach = (client: HubLanClient, token: string, resume: { after_seq: number; epoch: string }) => {
     let position = resume;
     let lastFrame: Buffer | undefined;
-    const stream = watchFrames(client, resume, token);
+    const stream = watchFrames(client, { ...resume, batch_events: !args.singles }, token);
     streams.add(stream);
     stream.on('error', (error: grpc.ServiceError) => {
       streams.delete(stream);
@@ -112,18 +116,22 @@ try {
       const last = lastFrame === undefined ? undefined : decodeFrame(lastFrame);
       if (last?.['snapshot']) position = { after_seq: last['snapshot'].seq, epoch: last['snapshot'].epoch };
       else if (last?.['event']) position = { ...position, after_seq: last['event'].seq };
+      else if (last?.['events']) position = { ...position, after_seq: last['events'].events.at(-1).seq };
       attach(client, token, position);
     });
     stream.on('data', (frame: Buffer) => {
       lastFrame = frame;
       watcherFrames++;
       if (!measuring) return;
-      const event = decodeFrame(frame)['event'];
-      const change = event?.state_changed;
-      if (!change || change.ieee !== weather) return;
-      const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
-      const at = id === undefined ? undefined : sentAt.get(id);
-      if (at !== undefined) latencies.push(performance.now() - at);
+      const message = decodeFrame(frame);
+      const now = performance.now();
+      for (const event of message['events']?.events ?? (message['event'] ? [message['event']] : [])) {
+        const change = event.state_changed;
+        if (!change || change.ieee !== weather) continue;
+        const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
+        const at = id === undefined ? undefined : sentAt.get(id);
+        if (at !== undefined) latencies.push(now - at);
+      }
     });
   };
   for (let i = 0; i < watcherCount; i++) {
@@ -171,6 +179,7 @@ try {
   const result = {
     bench: 'lan-watchers',
     watchers: watcherCount,
+    watcherMessages: args.singles ? 'one per event' : 'one per commit (batch_events)',
     ingestNoWatchersPerS: round(aloneRate, 0),
     ingestWithWatchersPerS: round(watchedRate, 0),
     ingestRatio: round(watchedRate / aloneRate, 3),

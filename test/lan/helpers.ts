@@ -42,10 +42,18 @@ export interface TestLan {
   pair(scope?: string, name?: string): Promise<{ token: string; clientId: string }>;
 }
 
-export async function startTestLan(t: Test, options: { pairingWindowSeconds?: number; mdns?: boolean; hubId?: string } = {}): Promise<TestLan> {
+export interface TestLanOptions {
+  pairingWindowSeconds?: number;
+  mdns?: boolean;
+  hubId?: string;
+  /** Group-commit settings of the store (e.g. a commit every N writes, for bursts). */
+  store?: { commitIntervalMs?: number; maxPendingWrites?: number };
+}
+
+export async function startTestLan(t: Test, options: TestLanOptions = {}): Promise<TestLan> {
   const dir = t.testdir({});
   const log = recordingLog();
-  const store = openStore({ path: path.join(dir, 'hub.db'), log });
+  const store = openStore({ path: path.join(dir, 'hub.db'), log, ...options.store });
   const executor = new RecordingExecutor();
   let offset = 0;
   const now = () => Date.now() + offset;
