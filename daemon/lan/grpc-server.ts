@@ -105,7 +105,10 @@ export class LanGrpcServer {
         await s.removeDevice(ctx, { device: r.device, force: r.force === true });
         return {};
       }),
-      Backup: unary(async (ctx) => ({ path: await s.backup(ctx) })),
+      Backup: unary(async (ctx) => {
+        const written = await s.backup(ctx);
+        return { path: written.path, coordinator_backup_path: written.coordinatorBackupPath ?? '' };
+      }),
       CreatePairingCode: unary((ctx, r) => {
         const scope = decodeScope(r.scope);
         const opened = s.createPairingCode(ctx, scope ? { scope } : {});

@@ -46,8 +46,10 @@ export interface TestLanOptions {
   pairingWindowSeconds?: number;
   mdns?: boolean;
   hubId?: string;
-  /** Group-commit settings of the store (e.g. a commit every N writes, for bursts). */
-  store?: { commitIntervalMs?: number; maxPendingWrites?: number };
+  /** Group-commit settings of the store (e.g. a commit every N writes, for bursts); backups. */
+  store?: { commitIntervalMs?: number; maxPendingWrites?: number; backup?: { dir: string; keep: number } };
+  /** The coordinator side of Backup (the daemon's asks herdsman); none by default. */
+  coordinatorBackup?: () => Promise<string | undefined>;
 }
 
 export async function startTestLan(t: Test, options: TestLanOptions = {}): Promise<TestLan> {
@@ -68,6 +70,7 @@ export async function startTestLan(t: Test, options: TestLanOptions = {}): Promi
     store,
     commands: executor,
     exposes: async () => [],
+    ...(options.coordinatorBackup ? { coordinatorBackup: options.coordinatorBackup } : {}),
     health: new HealthBoard(),
     hubInfo: {
       hubId: options.hubId ?? 'test-hub',
