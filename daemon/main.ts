@@ -211,7 +211,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     if (metrics) {
       metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
     }
-    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, log: log.child('lan') });
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
     coordinatorBackups.stop();

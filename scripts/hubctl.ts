@@ -224,7 +224,8 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
         }
         case 'backup': {
           const reply = await call('Backup');
-          print(`backup written on the hub: ${reply['path']}`, reply);
+          const coordinator = reply['coordinator_backup_path'] ? `\ncoordinator backup (network key, frame counters): ${reply['coordinator_backup_path']}` : '';
+          print(`backup written on the hub: ${reply['path']}${coordinator}`, reply);
           return EXIT.ok;
         }
         case 'clients': {

@@ -60,7 +60,11 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_PERMIT_JOIN_SECONDS) {
       return invalid(id, `permit_join seconds must be 0..${MAX_PERMIT_JOIN_SECONDS}`);
     }
-    return { ok: true, command: { kind: 'permit_join', id, seconds, ...expiresAt } };
+    const viaText = wire.permit_join.via ?? '';
+    if (viaText === '') return { ok: true, command: { kind: 'permit_join', id, seconds, ...expiresAt } };
+    const via = normalizeIeee(viaText);
+    if (!via) return invalid(id, `permit_join via must be a router's ieee as 0x + 16 hex digits, got ${JSON.stringify(viaText.slice(0, 64))}`);
+    return { ok: true, command: { kind: 'permit_join', id, seconds, via, ...expiresAt } };
   }
   if (wire.remove_device) {
     const ieee = normalizeIeee(wire.remove_device.ieee);
@@ -147,7 +151,7 @@ export function encodeCommand(command: HubCommand): WireCommand {
       wire.set_state = { ieee: command.ieee, state: toStruct(command.state) };
       break;
     case 'permit_join':
-      wire.permit_join = { seconds: command.seconds };
+      wire.permit_join = { seconds: command.seconds, ...(command.via !== undefined ? { via: command.via } : {}) };
       break;
     case 'remove_device':
       wire.remove_device = { ieee: command.ieee, force: !!command.force };

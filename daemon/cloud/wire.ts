@@ -128,7 +128,7 @@ export interface HubMessage {
 
 export interface WireCommandActions {
   set_state?: { ieee?: string; state?: WireStruct | null };
-  permit_join?: { seconds?: number };
+  permit_join?: { seconds?: number; via?: string };
   remove_device?: { ieee?: string; force?: boolean };
   rename_device?: { ieee?: string; name?: string };
   /** room absent = out of any room (proto3 optional). */

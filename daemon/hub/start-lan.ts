@@ -18,6 +18,8 @@ export interface LanParts {
   health: HealthBoard;
   /** undefined when no cloud link is configured. */
   cloudState: () => string | undefined;
+  /** Copies herdsman's coordinator backup beside the database backups (ops/coordinator-backups.ts). */
+  archiveCoordinatorBackup: () => string | undefined;
   log: Logger;
 }
 
@@ -35,6 +37,10 @@ export async function startLan(parts: LanParts): Promise<RunningLanApi | undefin
       store,
       commands: parts.commands,
       exposes: (ieee) => network.exposes(ieee),
+      coordinatorBackup: async () => {
+        await network.backupCoordinator();
+        return parts.archiveCoordinatorBackup();
+      },
       health: parts.health,
       hubInfo: {
         hubId: config.cloud.gatewayId,

@@ -72,7 +72,7 @@ export class LanEventFeed {
       // for the same: a snapshot is the smaller answer.
       if (missed.length > maxQueued / 2) missed = undefined;
     }
-    for (const event of missed ?? []) watcher.push({ kind: 'event', event });
+    if (missed?.length) watcher.push({ kind: 'events', events: missed });
     this.watchers.add(watcher);
     return { watcher, resumed: missed !== undefined };
   }
@@ -86,14 +86,12 @@ export class LanEventFeed {
       for (;;) {
         const batch = this.outbox.readAfter(this.cursor, READ_CHUNK);
         if (batch.length === 0) break;
-        for (const event of batch) {
-          this.cursor = event.seq;
-          this.remember(event);
-          // One item shared by every watcher (the transport serialises each event once, keyed
-          // on the event): no allocation per watcher per event.
-          const item: WatchItem = { kind: 'event', event };
-          for (const watcher of this.watchers) watcher.push(item);
-        }
+        for (const event of batch) this.remember(event);
+        this.cursor = batch.at(-1)!.seq;
+        // One item per commit (or per chunk of one), shared by every watcher: the transport
+        // encodes it once for all of them and sends it as one message to clients taking batches.
+        const item: WatchItem = { kind: 'events', events: batch };
+        for (const watcher of this.watchers) watcher.push(item);
         if (batch.length < READ_CHUNK) break;
       }
     } catch (error) {

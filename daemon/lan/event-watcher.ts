@@ -6,12 +6,19 @@ import type { SequencedEvent } from '../domain/events.js';
 import { LanError } from './errors.js';
 import type { LanDevice } from './device-view.js';
 
+/**
+ * What a watcher is handed: the snapshot, or the events of one commit (in seq order, never
+ * empty). The feed shares one `events` array between all watchers, so the transport can
+ * encode it once for all of them.
+ */
 export type WatchItem =
   | { kind: 'snapshot'; devices: LanDevice[]; seq: number; epoch: string }
-  | { kind: 'event'; event: SequencedEvent };
+  | { kind: 'events'; events: readonly SequencedEvent[] };
 
 export class EventWatcher implements AsyncIterable<WatchItem> {
   private readonly queue: WatchItem[] = [];
+  /** Events in `queue`: the bound is in events, whatever the commits they came in. */
+  private queuedEvents = 0;
   private wake: (() => void) | undefined;
   private ended = false;
   private failure: LanError | undefined;
@@ -25,12 +32,27 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
 
   push(item: WatchItem): void {
     if (this.ended) return;
-    if (this.queue.length >= this.maxQueued) {
+    const count = item.kind === 'events' ? item.events.length : 0;
+    if (this.queuedEvents + count > this.maxQueued) {
       this.fail(new LanError('resource_exhausted', `this client fell more than ${this.maxQueued} events behind; resume with after_seq ${this.lastSeq}`));
       return;
     }
     this.queue.push(item);
+    this.queuedEvents += count;
     this.wake?.();
+  }
+
+  /**
+   * Takes every commit's events queued right now (none if the snapshot is next): a transport
+   * sending batches puts them in the message it is about to send instead of one more each.
+   */
+  takeQueuedEvents(): Array<readonly SequencedEvent[]> {
+    const taken: Array<readonly SequencedEvent[]> = [];
+    for (let item = this.queue[0]; item?.kind === 'events'; item = this.queue[0]) {
+      this.take();
+      taken.push(item.events);
+    }
+    return taken;
   }
 
   /** Puts the snapshot ahead of events queued while it was being built. */
@@ -50,6 +72,7 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
     if (this.ended) return;
     this.failure = error;
     this.queue.length = 0;
+    this.queuedEvents = 0;
     this.end();
   }
 
@@ -71,11 +94,8 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
   [Symbol.asyncIterator](): AsyncIterator<WatchItem> {
     const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
     const next = (): Promise<IteratorResult<WatchItem>> => {
-      const item = this.queue.shift();
-      if (item) {
-        this.lastSeq = item.kind === 'event' ? item.event.seq : item.seq;
-        return Promise.resolve({ done: false, value: item });
-      }
+      const item = this.take();
+      if (item) return Promise.resolve({ done: false, value: item });
       if (this.failure) {
         this.end();
         return Promise.reject(this.failure);
@@ -93,5 +113,17 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
         return Promise.resolve(finished);
       },
     };
+  }
+
+  private take(): WatchItem | undefined {
+    const item = this.queue.shift();
+    if (!item) return undefined;
+    if (item.kind === 'events') {
+      this.queuedEvents -= item.events.length;
+      this.lastSeq = item.events.at(-1)!.seq;
+    } else {
+      this.lastSeq = item.seq;
+    }
+    return item;
   }
 }

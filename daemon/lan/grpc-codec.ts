@@ -1,6 +1,6 @@
 // LAN service values <-> lan.proto messages (as @grpc/proto-loader decodes them, see
 // daemon/cloud/proto.ts for the options: snake_case fields, enums as names, longs as numbers).
-import { encodeWireEvent, toStruct, toValue } from '../cloud/index.js';
+import { toStruct, toValue } from '../cloud/index.js';
 import type { ComponentHealth } from '../domain/health.js';
 import type { LanClientRecord } from '../store/index.js';
 import type { ExposeDescription } from '../zigbee/index.js';
@@ -79,9 +79,9 @@ function encodeExpose(expose: ExposeDescription): Wire {
   };
 }
 
-export function encodeWatchItem(item: WatchItem): Wire {
-  if (item.kind === 'snapshot') return { snapshot: { devices: item.devices.map(encodeDevice), seq: item.seq, epoch: item.epoch } };
-  return { event: encodeWireEvent(item.event) };
+/** The snapshot message; events are encoded (once for every watcher) by WatchFrames. */
+export function encodeSnapshot(item: Extract<WatchItem, { kind: 'snapshot' }>): Wire {
+  return { snapshot: { devices: item.devices.map(encodeDevice), seq: item.seq, epoch: item.epoch } };
 }
 
 export function encodeHubInfo(info: HubInfo): Wire {

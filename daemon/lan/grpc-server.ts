@@ -4,12 +4,15 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromStruct, toStruct } from '../cloud/index.js';
 import { LanError, type LanErrorCode } from './errors.js';
-import { decodeScope, encodeClient, encodeDevice, encodeHealth, encodeHubInfo, encodeScope, encodeWatchItem } from './grpc-codec.js';
+import { decodeScope, encodeClient, encodeDevice, encodeHealth, encodeHubInfo, encodeScope, encodeSnapshot } from './grpc-codec.js';
 import { GrpcHealth, healthService } from './grpc-health.js';
 import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
 import type { TlsIdentity } from './certificate.js';
+import type { SequencedEvent } from '../domain/events.js';
 import type { WatchItem } from './event-watcher.js';
+import { WatchFrames } from './watch-frames.js';
+import { WriteGate } from './write-gate.js';
 
 export interface LanGrpcServerOptions {
   service: LanService;
@@ -40,6 +43,7 @@ type UnaryHandler = (ctx: RequestContext, request: Wire) => Promise<Wire> | Wire
 export class LanGrpcServer {
   private readonly server: grpc.Server;
   private readonly health = new GrpcHealth();
+  private readonly frames = new WatchFrames(hubLanService['WatchEvents']!.responseSerialize);
   private boundPort = 0;
 
   constructor(private readonly options: LanGrpcServerOptions) {
@@ -101,7 +105,10 @@ export class LanGrpcServer {
         await s.removeDevice(ctx, { device: r.device, force: r.force === true });
         return {};
       }),
-      Backup: unary(async (ctx) => ({ path: await s.backup(ctx) })),
+      Backup: unary(async (ctx) => {
+        const written = await s.backup(ctx);
+        return { path: written.path, coordinator_backup_path: written.coordinatorBackupPath ?? '' };
+      }),
       CreatePairingCode: unary((ctx, r) => {
         const scope = decodeScope(r.scope);
         const opened = s.createPairingCode(ctx, scope ? { scope } : {});
@@ -171,19 +178,33 @@ export class LanGrpcServer {
     call.on('cancelled', () => (ended = true));
     try {
       const ctx = contextOf(call);
+      const batched = call.request.batch_events === true;
       const watcher = await this.options.service.watchEvents(ctx, { afterSeq: Number(call.request.after_seq ?? 0), epoch: String(call.request.epoch ?? '') });
       call.on('cancelled', () => watcher.end());
       if (ended) watcher.end();
+      const gate = new WriteGate(call);
       for await (const item of watcher) {
+        // grpc-js sends a stream's next message only after the previous one's write callback,
+        // a turn of the event loop later; a burst commits hundreds of events in a turn. So a
+        // batching client gets, in each message, everything that queued meanwhile.
+        for (const message of this.messagesFor(item, batched, watcher)) {
+          if (ended) break;
+          // Back-pressure: stop pulling while the socket is full; the watcher's bounded queue
+          // then fills and ends a client that cannot keep up.
+          if (!call.write(message)) await gate.writable();
+        }
         if (ended) break;
-        // Back-pressure: stop pulling while the socket is full; the watcher's bounded queue
-        // then fills and ends a client that cannot keep up.
-        if (!call.write(encodedItem(item))) await drained(call);
       }
       if (!ended) call.end();
     } catch (error) {
       if (!ended) call.emit('error', this.toStatus(error));
     }
+  }
+
+  private messagesFor(item: WatchItem, batched: boolean, watcher: { takeQueuedEvents(): Array<readonly SequencedEvent[]> }): Array<Buffer | Wire> {
+    if (item.kind === 'snapshot') return [encodeSnapshot(item)];
+    if (!batched) return this.frames.singles(item.events);
+    return this.frames.batches([item.events, ...watcher.takeQueuedEvents()]);
   }
 
   private toStatus(error: unknown): Partial<grpc.StatusObject> {
@@ -193,27 +214,11 @@ export class LanGrpcServer {
   }
 }
 
-/**
- * Every watcher gets the same events: each is serialised once (cached per event object, which
- * the feed shares between watchers) instead of once per watcher. WatchEvents' serializer is
- * wrapped to pass such bytes through.
- */
-const encodedEvents = new WeakMap<object, Buffer>();
-
+/** WatchEvents' serializer, wrapped to pass through messages WatchFrames encoded already. */
 function serviceWithSharedEventEncoding(): grpc.ServiceDefinition {
   const watch = hubLanService['WatchEvents']!;
   const serialize = watch.responseSerialize;
   return { ...hubLanService, WatchEvents: { ...watch, responseSerialize: (value: object) => (Buffer.isBuffer(value) ? value : serialize(value)) } };
-}
-
-function encodedItem(item: WatchItem): Buffer | Wire {
-  if (item.kind !== 'event') return encodeWatchItem(item);
-  let bytes = encodedEvents.get(item.event);
-  if (!bytes) {
-    bytes = hubLanService['WatchEvents']!.responseSerialize(encodeWatchItem(item));
-    encodedEvents.set(item.event, bytes);
-  }
-  return bytes;
 }
 
 function contextOf(call: { metadata: grpc.Metadata; getPeer(): string }): RequestContext {
@@ -232,20 +237,6 @@ export function peerAddress(peer: string): string {
   if (bracketed) return bracketed[1]!;
   const lastColon = text.lastIndexOf(':');
   return lastColon > 0 && text.indexOf(':') === lastColon ? text.slice(0, lastColon) : text;
-}
-
-function drained(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      call.off('drain', done);
-      call.off('cancelled', done);
-      call.off('close', done);
-      resolve();
-    };
-    call.on('drain', done);
-    call.on('cancelled', done);
-    call.on('close', done);
-  });
 }
 
 /** A group is named by its id ("3") or its name. */

@@ -46,6 +46,8 @@ export interface LanApiOptions {
   health: HealthBoard;
   hubInfo: HubInfoSources;
   log: LanLog;
+  /** See LanServiceDeps.coordinatorBackup. */
+  coordinatorBackup?: () => Promise<string | undefined>;
   /** Failed pairing codes / unknown tokens per address before it is refused for a while. Default 10 a minute. */
   maxFailuresPerMinute?: number;
   now?: () => number;
@@ -66,6 +68,7 @@ export async function startLanApi(options: LanApiOptions): Promise<RunningLanApi
   const limiter = new FailureLimiter({ maxFailures: options.maxFailuresPerMinute ?? 10, windowMs: 60_000, now });
   const feed = new LanEventFeed(options.store.outbox, { onListenerError: (error) => log.error('lan event feed failed', { error: String(error) }) });
   const service = new LanService({
+    ...(options.coordinatorBackup ? { coordinatorBackup: options.coordinatorBackup } : {}),
     store: options.store,
     commands: options.commands,
     exposes: options.exposes,

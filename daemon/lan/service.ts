@@ -40,6 +40,11 @@ export interface LanServiceDeps {
   hubInfo: HubInfoSources;
   certificateFingerprint: string;
   log: LanLogger;
+  /**
+   * Writes a fresh coordinator backup and archives a copy beside the database backups; resolves
+   * with the copy's path (undefined: the coordinator keeps none). Absent: Backup is the database only.
+   */
+  coordinatorBackup?: () => Promise<string | undefined>;
 }
 
 const MAX_DEVICE_REF = 128;
@@ -217,15 +222,26 @@ export class LanService {
     await this.run(caller, { kind: 'remove_device', id: commandId(), ieee: device.ieee, force: request.force === true });
   }
 
-  async backup(ctx: RequestContext): Promise<string> {
+  /** The database and the coordinator (network key, frame counters): what a restore on new hardware needs. */
+  async backup(ctx: RequestContext): Promise<{ path: string; coordinatorBackupPath?: string }> {
     const caller = this.admit(ctx, 'admin', 'Backup');
+    let file: string;
     try {
-      const file = await this.deps.store.backupNow();
-      this.deps.log.info('lan backup written', { client: caller.clientName, file });
-      return file;
+      file = await this.deps.store.backupNow();
     } catch (error) {
       throw new LanError('failed_precondition', `backup failed: ${(error as Error).message}`);
     }
+    let coordinatorBackupPath: string | undefined;
+    try {
+      coordinatorBackupPath = await this.deps.coordinatorBackup?.();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const code = (error as { code?: unknown }).code === 'not_started' ? 'unavailable' : 'failed_precondition';
+      this.deps.log.warn('lan backup: coordinator backup failed', { client: caller.clientName, file, error: reason });
+      throw new LanError(code, `database backup written to ${file}; coordinator backup failed: ${reason}`);
+    }
+    this.deps.log.info('lan backup written', { client: caller.clientName, file, coordinatorBackup: coordinatorBackupPath });
+    return { path: file, ...(coordinatorBackupPath !== undefined ? { coordinatorBackupPath } : {}) };
   }
 
   createPairingCode(ctx: RequestContext, request: { scope?: LanScope }): { code: string; expiresAt: number; fingerprint: string } {

@@ -76,6 +76,14 @@ export class CoordinatorBackupArchiver {
     }
   }
 
+  /**
+   * For someone waiting on it (a backup asked for on the LAN): the new copy, or the newest one
+   * when nothing changed; undefined when herdsman has written none. Throws when it cannot copy.
+   */
+  archiveNow(): string | undefined {
+    return archiveCoordinatorBackup(this.options) ?? listCoordinatorBackups(this.options.dir)[0];
+  }
+
   start(): void {
     this.archive();
     this.timer ??= setInterval(() => this.archive(), this.options.intervalMs).unref();

@@ -233,6 +233,14 @@ export class ZigbeeNetwork {
   }
 
   /**
+   * Has herdsman write a fresh coordinator backup (network key, frame counters, the stick's
+   * device table: what moving to a new stick needs) now, instead of at its next daily one.
+   */
+  async backupCoordinator(): Promise<void> {
+    await this.started().backup();
+  }
+
+  /**
    * Opens the network for joining for at most the configured maximum; 0 closes it (everywhere).
    * `via` (a router's ieee) opens only that router, so a new device joins next to it; the
    * request is addressed to the router alone instead of broadcast.

@@ -4,7 +4,10 @@
 //     watcher and with --watchers attached (goal: within 10 %); watchers that fall behind are
 //     ended by the hub and resume (counted), as hubctl watch does;
 //   - latency from "the device sent it" to "a LAN watcher has it", p50/p99 over every watcher,
-//     at --rate reports/s for --seconds.
+//     at --rate reports/s for --seconds;
+//   - the daemon's CPU per report with and without watchers, unpaced and at --rate: unpaced,
+//     a slower pipeline commits bigger groups, which costs less per report, so the paced figure
+//     (same groups either way) is the fair one.
 //
 // The watchers here take frames as raw bytes and decode only what a figure needs (the latency
 // phase, a resume position), so this process's decoding on the same cores skews the ingestion
@@ -12,7 +15,10 @@
 // --profile DIR runs the daemon under node --cpu-prof and prints where the watched phase's
 // CPU went.
 //
-//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--profile DIR] [--json]
+// Watchers ask for batches (one message per commit), as hubctl does; --singles makes them take
+// one message per event, as clients written before batches do.
+//
+//   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--singles] [--profile DIR] [--json]
 import * as grpc from '@grpc/grpc-js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +45,7 @@ const { values: args } = parseArgs({
     reports: { type: 'string', default: '3000' },
     window: { type: 'string', default: '200' },
     profile: { type: 'string' },
+    singles: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -88,6 +95,8 @@ try {
   progress(`ingestion, no LAN watcher: ${reports} reports`);
   await sendUnpaced(tracker, 300, window); // warm-up
   const alone = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
+  progress(`no LAN watcher at ${args.rate}/s for ${args.seconds} s`);
+  const pacedAlone = await cpuPerReport(() => sendPaced(tracker, Number(args.rate), Number(args.seconds)));
 
   // Each watcher its own channel (its own TLS connection), as separate apps would be.
   const sentAt = new Map<number, number>();
@@ -102,7 +111,7 @@ try {
   const attach = (client: HubLanClient, token: string, resume: { after_seq: number; epoch: string }) => {
     let position = resume;
     let lastFrame: Buffer | undefined;
-    const stream = watchFrames(client, resume, token);
+    const stream = watchFrames(client, { ...resume, batch_events: !args.singles }, token);
     streams.add(stream);
     stream.on('error', (error: grpc.ServiceError) => {
       streams.delete(stream);
@@ -112,18 +121,22 @@ try {
       const last = lastFrame === undefined ? undefined : decodeFrame(lastFrame);
       if (last?.['snapshot']) position = { after_seq: last['snapshot'].seq, epoch: last['snapshot'].epoch };
       else if (last?.['event']) position = { ...position, after_seq: last['event'].seq };
+      else if (last?.['events']) position = { ...position, after_seq: last['events'].events.at(-1).seq };
       attach(client, token, position);
     });
     stream.on('data', (frame: Buffer) => {
       lastFrame = frame;
       watcherFrames++;
       if (!measuring) return;
-      const event = decodeFrame(frame)['event'];
-      const change = event?.state_changed;
-      if (!change || change.ieee !== weather) return;
-      const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
-      const at = id === undefined ? undefined : sentAt.get(id);
-      if (at !== undefined) latencies.push(performance.now() - at);
+      const message = decodeFrame(frame);
+      const now = performance.now();
+      for (const event of message['events']?.events ?? (message['event'] ? [message['event']] : [])) {
+        const change = event.state_changed;
+        if (!change || change.ieee !== weather) continue;
+        const id = TEMPERATURE.idOfState(fromStruct(change.state)[TEMPERATURE.stateKey]);
+        const at = id === undefined ? undefined : sentAt.get(id);
+        if (at !== undefined) latencies.push(now - at);
+      }
     });
   };
   for (let i = 0; i < watcherCount; i++) {
@@ -151,7 +164,7 @@ try {
   };
   measuring = true;
   const endedBeforePaced = endedBehind;
-  const paced = await sendPaced(timed, Number(args.rate), Number(args.seconds));
+  const paced = await cpuPerReport(() => sendPaced(timed, Number(args.rate), Number(args.seconds)));
   const endedWhilePaced = endedBehind - endedBeforePaced;
   await new Promise((resolve) => setTimeout(resolve, 2000)); // the watchers' last deliveries
   measuring = false;
@@ -162,6 +175,7 @@ try {
   for (const stream of streams) stream.cancel();
   progress('ingestion, no LAN watcher, second run');
   await new Promise((resolve) => setTimeout(resolve, 1000));
+  const pacedAloneAgain = await cpuPerReport(() => sendPaced(tracker, Number(args.rate), Number(args.seconds)));
   const aloneAgain = await cpuPerReport(() => sendUnpaced(tracker, reports, window));
 
   // Each figure the mean of two runs, interleaved, so drift of a shared machine hits both.
@@ -171,17 +185,20 @@ try {
   const result = {
     bench: 'lan-watchers',
     watchers: watcherCount,
+    watcherMessages: args.singles ? 'one per event' : 'one per commit (batch_events)',
     ingestNoWatchersPerS: round(aloneRate, 0),
     ingestWithWatchersPerS: round(watchedRate, 0),
     ingestRatio: round(watchedRate / aloneRate, 3),
     daemonCpuUsPerReportNoWatchers: round((alone.cpuUsPerReport + aloneAgain.cpuUsPerReport) / 2, 0),
     daemonCpuUsPerReportWithWatchers: round((watched.cpuUsPerReport + watchedAgain.cpuUsPerReport) / 2, 0),
+    pacedDaemonCpuUsPerReportNoWatchers: round((pacedAlone.cpuUsPerReport + pacedAloneAgain.cpuUsPerReport) / 2, 0),
+    pacedDaemonCpuUsPerReportWithWatchers: round(paced.cpuUsPerReport, 0),
     pacedRate: Number(args.rate),
     watcherDeliveries: latencies.length,
     expectedDeliveries: expected,
     latencyP50Ms: round(quantile(latencies, 0.5), 1),
     latencyP99Ms: round(quantile(latencies, 0.99), 1),
-    lost: alone.lost + watched.lost + paced.lost + watchedAgain.lost + aloneAgain.lost,
+    lost: alone.lost + pacedAlone.lost + watched.lost + paced.lost + watchedAgain.lost + pacedAloneAgain.lost + aloneAgain.lost,
     watchersEndedForFallingBehind: endedBehind,
     endedInFirstWatchedRun,
     endedWhilePaced,
@@ -194,6 +211,11 @@ try {
       metric: `daemon CPU per report, ${watcherCount} LAN watchers vs none`,
       value: `${result.daemonCpuUsPerReportWithWatchers} vs ${result.daemonCpuUsPerReportNoWatchers} µs`,
       versus: `${round(result.daemonCpuUsPerReportWithWatchers / result.daemonCpuUsPerReportNoWatchers, 2)}x`,
+    },
+    {
+      metric: `daemon CPU per report at ${result.pacedRate}/s, ${watcherCount} LAN watchers vs none`,
+      value: `${result.pacedDaemonCpuUsPerReportWithWatchers} vs ${result.pacedDaemonCpuUsPerReportNoWatchers} µs`,
+      versus: `${round(result.pacedDaemonCpuUsPerReportWithWatchers / result.pacedDaemonCpuUsPerReportNoWatchers, 2)}x`,
     },
     { metric: `LAN watcher latency at ${result.pacedRate}/s (p50 / p99)`, value: `${result.latencyP50Ms} / ${result.latencyP99Ms} ms`, versus: `${result.watcherDeliveries}/${expected} delivered` },
   ];

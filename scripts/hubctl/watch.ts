@@ -19,25 +19,36 @@ export async function watch(client: HubLanClient, config: HubctlConfig, count: n
   const names = new Map<string, string>();
   let seen = 0;
   let resume = { after_seq: 0, epoch: '' };
+  // Batches: one message per hub commit, so a burst of reports does not leave hubctl behind.
+  const request = () => ({ ...resume, batch_events: true });
   let stop = false;
   void io.interrupted.then(() => (stop = true));
   for (;;) {
-    const stream = watchCall(client, resume, config.token);
+    const stream = watchCall(client, request(), config.token);
     const cancel = () => stream.cancel();
     void io.interrupted.then(cancel);
     const ended = await new Promise<grpc.ServiceError | undefined>((resolve) => {
-      stream.on('data', (item: Wire) => {
-        if (item['snapshot']) {
-          for (const d of item['snapshot'].devices) names.set(d.ieee, d.name);
-          resume = { after_seq: item['snapshot'].seq, epoch: item['snapshot'].epoch };
-        } else if (item['event']) {
-          resume = { ...resume, after_seq: item['event'].seq };
-          const renamed = item['event'].device_renamed;
-          if (renamed) names.set(renamed.ieee, renamed.name);
-        }
+      const print = (item: Wire) => {
         const line = json ? JSON.stringify(item) : eventLine(item, names);
         if (line !== undefined) io.stdout(line);
-        if (item['event'] && ++seen >= count) stream.cancel();
+      };
+      stream.on('data', (message: Wire) => {
+        if (message['snapshot']) {
+          for (const d of message['snapshot'].devices) names.set(d.ieee, d.name);
+          resume = { after_seq: message['snapshot'].seq, epoch: message['snapshot'].epoch };
+          print(message);
+          return;
+        }
+        // A batch is printed as its events, one line (or JSON object {"event": ...}) each, as before batches.
+        const events: Wire[] = message['events']?.events ?? (message['event'] ? [message['event']] : []);
+        for (const event of events) {
+          if (seen >= count) return;
+          resume = { ...resume, after_seq: event['seq'] };
+          const renamed = event['device_renamed'];
+          if (renamed) names.set(renamed.ieee, renamed.name);
+          print({ body: 'event', event });
+          if (++seen >= count) stream.cancel();
+        }
       });
       stream.on('error', (error: grpc.ServiceError) => resolve(error.code === grpc.status.CANCELLED ? undefined : error));
       stream.on('end', () => resolve(undefined));

@@ -132,6 +132,7 @@ t.test('every command round-trips through protobuf', async (t) => {
   const commands: HubCommand[] = [
     { kind: 'set_state', id: 'a', ieee: IEEE, state: { state: 'ON', brightness: 200, color: { x: 0.1, y: 0.2 } }, expiresAt: 1_763_000_000_000 },
     { kind: 'permit_join', id: 'b', seconds: 0 },
+    { kind: 'permit_join', id: 'b2', seconds: 60, via: IEEE },
     { kind: 'remove_device', id: 'c', ieee: IEEE, force: true },
     { kind: 'set_options', id: 'd', ieee: IEEE, options: { temperature_calibration: -1.5, invert_cover: true, occupancy_timeout: null } },
     { kind: 'request_snapshot', id: 'd' },
@@ -150,6 +151,16 @@ t.test('set_device_options needs an ieee and at least one option of a plain type
   t.match(decodeCommand(empty.command!), { ok: false, id: 'y', error: /needs at least one option/ });
   const list = overCloudWire({ command: encodeCommand({ kind: 'set_options', id: 'z', ieee: IEEE, options: { precision: [1, 2] } }) });
   t.match(decodeCommand(list.command!), { ok: false, error: /options\.precision must be a boolean, number, string or object/ });
+});
+
+t.test('permit_join via: an ieee (normalised) or nothing; anything else is refused naming it', async (t) => {
+  t.match(decodeCommand({ id: 'x', permit_join: { seconds: 60, via: '0x00124B0001ABCD01' } }), { ok: true, command: { via: IEEE } });
+  t.strictSame(decodeCommand({ id: 'x', permit_join: { seconds: 60, via: '' } }), { ok: true, command: { kind: 'permit_join', id: 'x', seconds: 60 } });
+  t.same(decodeCommand({ id: 'x', permit_join: { seconds: 60, via: 'hall plug' } }), {
+    ok: false,
+    id: 'x',
+    error: `invalid: permit_join via must be a router's ieee as 0x + 16 hex digits, got "hall plug"`,
+  });
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {

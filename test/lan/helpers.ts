@@ -42,10 +42,20 @@ export interface TestLan {
   pair(scope?: string, name?: string): Promise<{ token: string; clientId: string }>;
 }
 
-export async function startTestLan(t: Test, options: { pairingWindowSeconds?: number; mdns?: boolean; hubId?: string } = {}): Promise<TestLan> {
+export interface TestLanOptions {
+  pairingWindowSeconds?: number;
+  mdns?: boolean;
+  hubId?: string;
+  /** Group-commit settings of the store (e.g. a commit every N writes, for bursts); backups. */
+  store?: { commitIntervalMs?: number; maxPendingWrites?: number; backup?: { dir: string; keep: number } };
+  /** The coordinator side of Backup (the daemon's asks herdsman); none by default. */
+  coordinatorBackup?: () => Promise<string | undefined>;
+}
+
+export async function startTestLan(t: Test, options: TestLanOptions = {}): Promise<TestLan> {
   const dir = t.testdir({});
   const log = recordingLog();
-  const store = openStore({ path: path.join(dir, 'hub.db'), log });
+  const store = openStore({ path: path.join(dir, 'hub.db'), log, ...options.store });
   const executor = new RecordingExecutor();
   let offset = 0;
   const now = () => Date.now() + offset;
@@ -60,6 +70,7 @@ export async function startTestLan(t: Test, options: { pairingWindowSeconds?: nu
     store,
     commands: executor,
     exposes: async () => [],
+    ...(options.coordinatorBackup ? { coordinatorBackup: options.coordinatorBackup } : {}),
     health: new HealthBoard(),
     hubInfo: {
       hubId: options.hubId ?? 'test-hub',

@@ -120,6 +120,16 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   const infoTable = await hubctl(['info', '--config', config]);
   t.match(infoTable.stdout, new RegExp(`coordinator +zstack at tcp://127\\.0\\.0\\.1:\\d+, up \\(ZStack\\w+ firmware \\d+, ${coordinator.ieee}\\)`), 'hubctl info shows the coordinator firmware');
 
+  // Backup: the database and a fresh coordinator backup (network key, frame counters), both 0600.
+  const backup = await hubctl(['backup', '--json', '--config', config]);
+  t.equal(backup.code, 0, backup.stderr);
+  const written = JSON.parse(backup.stdout) as { path: string; coordinator_backup_path: string };
+  const dataFile = (file: string) => path.resolve(dir, file);
+  for (const file of [written.path, written.coordinator_backup_path]) t.equal(fs.statSync(dataFile(file)).mode & 0o777, 0o600, `${path.basename(file)} is 0600`);
+  const coordinatorBackup = JSON.parse(fs.readFileSync(dataFile(written.coordinator_backup_path), 'utf8')) as Record<string, any>;
+  t.match(coordinatorBackup, { metadata: { format: 'zigpy/open-coordinator-backup' }, coordinator_ieee: coordinator.ieee.replace(/^0x/, ''), network_key: { key: /^[0-9a-f]{32}$/ } });
+  t.notOk(JSON.stringify(daemon.lines).includes(coordinatorBackup['network_key'].key), 'the network key is in no log line');
+
   const logs = JSON.stringify(daemon.lines);
   const token = (JSON.parse(fs.readFileSync(config, 'utf8')) as { token: string }).token;
   t.notOk(logs.includes(token), 'the token is in no daemon log line');
