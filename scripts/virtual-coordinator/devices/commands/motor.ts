@@ -4,9 +4,9 @@
 
 import type { EndpointState } from './types.js';
 
-/** 10 percentage points every 100 ms: a full travel in about a second (real blinds take ~30 s). */
-export const MOTOR_STEP = 10;
-export const MOTOR_STEP_MS = 100;
+/** 5 percentage points every 200 ms: a full travel in 4 s (real blinds take 20-30 s), slow enough to be stopped half-way. */
+export const MOTOR_STEP = 5;
+export const MOTOR_STEP_MS = 200;
 
 export interface MotorAxis {
   /** Memory key of this motor (one per endpoint and axis). */
