@@ -6,6 +6,7 @@ import { AttributeStore } from './attribute-store.js';
 import { commandHandlerFor, type EndpointState } from './commands/index.js';
 import type { DeviceDefinition, EndpointDefinition, ZclFrame, ZclValue } from './definition.js';
 import { handleFoundation } from './foundation-handler.js';
+import { applyPowerOnBehaviour } from './power-on.js';
 import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse, serverCommand } from './outgoing-frames.js';
 import { ReportingEngine } from './reporting.js';
 import { systemTimers, TimerGroup, type DeviceTimers } from './timers.js';
@@ -55,6 +56,7 @@ export class SimulatedDevice {
   private readonly onError: (error: unknown) => void;
   private tsn = 0;
   private running = false;
+  private powered = true;
 
   constructor(definition: DeviceDefinition, private readonly io: DeviceIo, options: SimulatedDeviceOptions = {}) {
     this.definition = definition;
@@ -71,6 +73,7 @@ export class SimulatedDevice {
 
   /** ZCL from the coordinator. Never throws: malformed input is answered or dropped like a real device. */
   receive(frame: ZclFrame): void {
+    if (!this.powered) return; // a device without power hears nothing
     try {
       let message: ZclMessage;
       try {
@@ -190,6 +193,24 @@ export class SimulatedDevice {
     for (const spontaneous of this.definition.reports ?? []) {
       this.timers.every(spontaneous.intervalMs, () => this.report(spontaneous.endpoint, spontaneous.cluster, spontaneous.attributes));
     }
+  }
+
+  /** Power cut: the device stops (no timers, no reports) and hears nothing until powerOn(). */
+  powerOff(): void {
+    this.powered = false;
+    this.stop();
+  }
+
+  /**
+   * Power back: each endpoint takes its power-on state (start-up attributes, power-on.ts)
+   * without reporting it, and the device runs again. Announcing itself is the network's part.
+   */
+  powerOn(): void {
+    for (const endpoint of this.definition.endpoints) {
+      applyPowerOnBehaviour(endpoint.id, { get: (ep, cluster, attr) => this.get(ep, cluster, attr), set: (ep, cluster, values) => this.setUnreported(ep, cluster, values) });
+    }
+    this.powered = true;
+    this.start();
   }
 
   /** Stops every timer of the device; state and reporting configuration are kept. */
