@@ -9,7 +9,8 @@
 // are cheap to scan, nothing has to be kept in step with `seen` events, and after a restart the
 // first sweep (run at once) finds whatever fell silent while the daemon was down.
 import type { Ieee } from '../domain/events.js';
-import type { DeviceRecord, DeviceStore } from '../store/index.js';
+import type { DeviceOptionsStore, DeviceRecord, DeviceStore } from '../store/index.js';
+import { availabilitySettingsOf } from './availability-options.js';
 import { assess, lastActivityOf, type AvailabilityTimeouts, type PingHistory } from './availability-policy.js';
 
 export interface AvailabilityClock {
@@ -25,7 +26,11 @@ export interface AvailabilityLog {
 }
 
 export interface AvailabilityMonitorOptions extends AvailabilityTimeouts {
-  store: { devices: Pick<DeviceStore, 'list' | 'get' | 'markSeen' | 'setAvailability'> };
+  store: {
+    devices: Pick<DeviceStore, 'list' | 'get' | 'markSeen' | 'setAvailability'>;
+    /** Per-device `availability` / `availability_timeout_seconds` options (availability-options.ts). */
+    deviceOptions?: Pick<DeviceOptionsStore, 'get'>;
+  };
   /**
    * Resolves true when the device answered, false when it did not; throws when it could not be
    * asked. `recovery`: let the coordinator look for a new route if there is no answer.
@@ -123,7 +128,10 @@ export class AvailabilityMonitor {
     this.forgetGone(devices);
     const due: DeviceRecord[] = [];
     for (const device of devices) {
-      const verdict = assess(device, now, this.o, this.history.get(device.ieee));
+      const settings = availabilitySettingsOf(this.o.store.deviceOptions?.get(device.ieee));
+      if (!settings.enabled) continue; // its owner asked: never pinged, never marked for silence
+      const timeouts = settings.timeoutMs === undefined ? this.o : { mainsTimeoutMs: settings.timeoutMs, batteryTimeoutMs: settings.timeoutMs };
+      const verdict = assess(device, now, timeouts, this.history.get(device.ieee));
       if (verdict === 'ping') due.push(device);
       else if (verdict === 'unavailable' && this.markUnavailable(device.ieee, 'battery device silent', now - lastActivityOf(device))) {
         summary.markedUnavailable.push(device.ieee);

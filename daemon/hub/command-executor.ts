@@ -5,6 +5,7 @@
 import type { HubCommand } from '../domain/events.js';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
 import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
+import { availabilityOptionProblem, splitAvailabilityOptions } from './availability-options.js';
 import { executeGroupCommand } from './group-commands.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
@@ -77,7 +78,11 @@ export class HubCommandExecutor implements CommandExecutor {
           const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);
           if (device.leftAt !== undefined) return leftNetwork(device);
-          await this.network.checkOptions(device.ieee, command.options);
+          // The availability options are the hub's; the rest are the converters' (checked against the definition).
+          const { hub, converters } = splitAvailabilityOptions(command.options);
+          const problem = availabilityOptionProblem(hub);
+          if (problem) return { ok: false, error: `${device.model ?? device.ieee}: ${problem}`, failure: 'invalid' };
+          if (Object.keys(converters).length > 0) await this.network.checkOptions(device.ieee, converters);
           const options = { ...this.store.deviceOptions.get(device.ieee) };
           for (const [key, value] of Object.entries(command.options)) {
             if (value === null) delete options[key];

@@ -38,12 +38,17 @@ export function resolveKey(key: string, exposes: Exposes, device: HerdsmanDevice
   return { key, baseKey, endpointName, expose: plain };
 }
 
-/** The toZigbee converter that sets this key on this endpoint (a converter may be limited to some endpoints). */
+/**
+ * The toZigbee converter that sets this key on this endpoint (a converter may be limited to some
+ * endpoints). As in Zigbee2MQTT, a converter without keys takes any key: Tuya's datapoint
+ * converter sets whatever the definition's datapoint map names. The first match wins, and
+ * keyed converters come before it. Only exposed, settable keys get this far (state-setter.ts).
+ */
 export function setterFor(definition: ConverterDefinition, resolved: Pick<ResolvedKey, 'baseKey' | 'endpointName'>): ToZigbee | undefined {
   return definition.toZigbee.find(
     (c) =>
       c.convertSet &&
-      c.key?.includes(resolved.baseKey) &&
+      (c.key === undefined || c.key.includes(resolved.baseKey)) &&
       (!c.endpoints || (resolved.endpointName !== undefined && c.endpoints.includes(resolved.endpointName))),
   );
 }

@@ -39,6 +39,8 @@ export class HerdsmanEventTranslator {
   private readonly detachers: Array<() => void> = [];
   /** Devices with a leave request of ours under way. */
   private readonly removing = new Set<Ieee>();
+  /** Devices whose converters had their 'start' event in this session. */
+  private readonly started = new Set<Ieee>();
 
   constructor(private readonly o: HerdsmanEventTranslatorOptions) {}
 
@@ -125,7 +127,7 @@ export class HerdsmanEventTranslator {
       if (this.o.faults.isQuarantined(device.ieeeAddr)) continue;
       await this.o.faults.contain(device.ieeeAddr, 'start', async () => {
         const definition = await this.o.definitions.resolve(device);
-        void this.notify('start', device);
+        void this.start(device);
         // Routers listen all the time; sleepy devices are configured when they next speak.
         if (definition && device.type === 'Router') this.o.configurer.onDeviceAwake(device, definition);
       });
@@ -172,10 +174,14 @@ export class HerdsmanEventTranslator {
     this.o.faults.release(ieee);
     this.o.faults.succeeded(ieee);
     this.o.emit('device_interview', { ieee, status: 'successful', device: description });
+    // A device new to this session gets the converters' 'start' first, as those loaded at
+    // start do: definitions add their custom clusters there (Danfoss' hvacThermostat
+    // attributes and setpoint command), which their own configure and converters then use.
+    const starting = this.start(device);
     // Not awaited: a quirk handler may talk to a sleepy device and wait long for it, and
     // this runs in the device's queue, which must never wait on the device itself.
-    void notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee));
-    if (definition) this.o.configurer.onDeviceAwake(device, definition);
+    void starting.then(() => notifyConverters({ interview: 'successful' }, device, definition, this.context(ieee)));
+    if (definition) void starting.then(() => this.o.configurer.onDeviceAwake(device, definition));
   }
 
   /** Runs our leave request; the device's own leave indication meanwhile is not a second event. */
@@ -189,6 +195,7 @@ export class HerdsmanEventTranslator {
   }
 
   forgetDevice(ieee: Ieee): void {
+    this.started.delete(ieee);
     this.o.faults.release(ieee);
     this.o.definitions.forget(ieee);
     this.o.configurer.forget(ieee);
@@ -240,6 +247,13 @@ export class HerdsmanEventTranslator {
       (error) => this.o.faults.failed(ieee, 'message', `herdsman frame handling failed: ${describeError(error)}`),
       () => this.o.faults.leave(ieee),
     );
+  }
+
+  /** The converters' 'start' event, once per device and session (never rejects). */
+  private start(device: HerdsmanDevice): Promise<void> {
+    if (this.started.has(device.ieeeAddr)) return Promise.resolve();
+    this.started.add(device.ieeeAddr);
+    return this.notify('start', device);
   }
 
   private async notify(type: LifecycleEvent | 'start', device: HerdsmanDevice): Promise<void> {

@@ -93,10 +93,12 @@ export async function convertMessage(
     else if (unknownCluster) reject(`unknown cluster ${cluster}`);
     else if (hasAttributes(message) && unknownAttributes(data).length > 0) {
       reject(`unknown attribute(s) ${unknownAttributes(data).join(', ')}`);
-    } else if (hasAttributes(message)) {
+    } else if (message.type === 'attributeReport' && hasAttributes(message)) {
       // A converter matched and returned nothing: some drop values they deem impossible without
       // a word (the lumi converter ignores temperatures outside (-65, 65) °C). Say so, or the
-      // report vanishes without a trace.
+      // report vanishes without a trace. Not for read responses: those also answer the
+      // converters' own reads of settings they keep beside the state (a plug's divisors, a
+      // bulb's colour capabilities, read at configure), which are meant to give no state.
       reject(`${describeAttributes(cluster, data as Record<string, unknown>)} gave no state (the converter ignored the value)`);
     }
   }

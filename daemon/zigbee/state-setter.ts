@@ -112,11 +112,13 @@ function orderKeys(request: DeviceState): string[] {
 
 /** The keys the policy lets through: exposed as settable and backed by a converter. */
 function settableKeys(definition: ConverterDefinition, exposes: ReturnType<typeof exposedProperties>): string[] {
-  const converted = new Set(definition.toZigbee.filter((c) => c.convertSet).flatMap((c) => c.key ?? []));
+  const setters = definition.toZigbee.filter((c) => c.convertSet);
+  const anyKey = setters.some((c) => c.key === undefined); // see setterFor
+  const converted = new Set(setters.flatMap((c) => c.key ?? []));
   const base = (property: string, endpoint: string | undefined) =>
     endpoint !== undefined && property.endsWith(`_${endpoint}`) ? property.slice(0, -endpoint.length - 1) : property;
   return [...exposes]
-    .filter(([property, expose]) => converted.has(base(property, expose.endpoint)) && isSettable(expose))
+    .filter(([property, expose]) => (anyKey || converted.has(base(property, expose.endpoint))) && isSettable(expose))
     .map(([property]) => property);
 }
 

@@ -12,9 +12,9 @@ const MAX_LINE = 1024 * 1024;
 type Request = Record<string, unknown>;
 type Reply = Record<string, unknown>;
 
-const COMMANDS = ['devices', 'network', 'join', 'leave', 'report', 'set', 'press', 'fault'];
+const COMMANDS = ['devices', 'network', 'join', 'leave', 'report', 'set', 'press', 'power', 'fault'];
 
-function need<T>(request: Request, key: string, kind: 'string' | 'number' | 'object'): T {
+function need<T>(request: Request, key: string, kind: 'string' | 'number' | 'boolean' | 'object'): T {
   const value = request[key];
   if (typeof value !== kind || value === null) throw new Error(`"${key}" must be a ${kind}`);
   return value as T;
@@ -54,6 +54,9 @@ export function handleControlRequest(vc: VirtualCoordinator, request: Request): 
       return {};
     case 'press':
       vc.press(need<string>(request, 'ieee', 'string'), need<string>(request, 'action', 'string'));
+      return {};
+    case 'power':
+      vc.power(need<string>(request, 'ieee', 'string'), need<boolean>(request, 'on', 'boolean'));
       return {};
     case 'fault': {
       const { cmd: _cmd, id: _id, ...spec } = request;

@@ -234,6 +234,23 @@ export class VirtualCoordinator extends EventEmitter<VirtualCoordinatorEvents> {
     this.node(ieee).device.press(action);
   }
 
+  /**
+   * Power to the device off or back on. Off: it hears and sends nothing. On: it comes back in
+   * its power-on state (a bulb's start-up behaviour), without reporting it, and announces itself
+   * as a router does after a reboot, so the host learns its state only by asking.
+   */
+  power(ieee: string, on: boolean): void {
+    const node = this.node(ieee);
+    const { device } = node;
+    if (!device.powerOff || !device.powerOn) throw new Error(`device ${ieee} cannot be switched off and on`);
+    if (!on) {
+      device.powerOff();
+      return;
+    }
+    device.powerOn();
+    this.network.announce(node);
+  }
+
   fault(spec: FaultSpec): void {
     applyFault(spec, { link: this.link, firmware: this.firmware, network: this.network });
   }

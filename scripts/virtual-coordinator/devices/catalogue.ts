@@ -5,6 +5,7 @@
 // what its siblings report.
 
 import { attributeRef as ref, cluster, endpoint, GREEN_POWER_PROFILE } from './definition-builder.js';
+import { depthCatalogue } from './catalogue-depth.js';
 import type { ButtonAction, DeviceDefinition } from './definition.js';
 import { DataType as T } from './zcl/data-types.js';
 
@@ -319,7 +320,7 @@ const aqaraDoubleRocker: DeviceDefinition = {
 };
 
 export const catalogue: Record<string, DeviceDefinition> = Object.fromEntries(
-  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch, aqaraDoubleRocker].map((d) => [d.id, d]),
+  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch, aqaraDoubleRocker, ...depthCatalogue].map((d) => [d.id, d]),
 );
 
 /** A fresh, independent copy of a catalogue entry (definitions are data; tests may change theirs). */

@@ -2,6 +2,7 @@
 // Names follow the spelling the Zigbee2MQTT world uses (genOnOff, msTemperatureMeasurement, ...)
 // so tests read naturally; ids and types come from the ZCL spec (and vendor docs for 0xFCxx).
 
+import { depthClusters } from './cluster-table-depth.js';
 import { DataType as T } from './zcl/data-types.js';
 
 export interface AttributeInfo {
@@ -144,4 +145,5 @@ export const clusterTable: Record<string, ClusterInfo> = {
   manuSpecificIkeaUnknown: { id: 0xfc7c, attributes: {} },
   manuSpecificLumi: { id: 0xfcc0, attributes: {} },
   manuSpecificCluster: { id: 0xffff, attributes: {} },
+  ...depthClusters,
 };

@@ -44,7 +44,12 @@ export interface ButtonAction {
   /** An attribute report of these values ... */
   attributes?: Record<number, AttributeDefinition>;
   /** ... or a cluster-specific command sent to the coordinator. */
-  command?: { id: number; payload: number[] };
+  command?: {
+    id: number;
+    payload: number[];
+    /** Sent by the device's server cluster (e.g. an IAS zone status change); by its client otherwise. */
+    fromServer?: boolean;
+  };
 }
 
 export interface DeviceDefinition {

@@ -44,3 +44,8 @@ export function attributeReport(tsn: number, records: AttributeRecord[], manufac
 export function clientCommand(tsn: number, commandId: number, payload: Buffer): Buffer {
   return encodeFrame({ frameType: 'specific', direction: 'clientToServer', disableDefaultResponse: true, tsn, commandId }, payload);
 }
+
+/** A command the device sends as a server (an IAS zone's status change, a lock's operation event). */
+export function serverCommand(tsn: number, commandId: number, payload: Buffer): Buffer {
+  return encodeFrame({ frameType: 'specific', direction: 'serverToClient', disableDefaultResponse: true, tsn, commandId }, payload);
+}

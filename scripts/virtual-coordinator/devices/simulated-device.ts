@@ -3,10 +3,11 @@
 // about Z-Stack or zigbee-herdsman; frames go out through the DeviceIo it is given.
 
 import { AttributeStore } from './attribute-store.js';
-import { clusterCommandHandlers, type EndpointState } from './commands/index.js';
+import { commandHandlerFor, type EndpointState } from './commands/index.js';
 import type { DeviceDefinition, EndpointDefinition, ZclFrame, ZclValue } from './definition.js';
 import { handleFoundation } from './foundation-handler.js';
-import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse } from './outgoing-frames.js';
+import { applyPowerOnBehaviour } from './power-on.js';
+import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse, serverCommand } from './outgoing-frames.js';
 import { ReportingEngine } from './reporting.js';
 import { systemTimers, TimerGroup, type DeviceTimers } from './timers.js';
 import { buildXiaomiStruct, checkStructValue, LUMI_MANUFACTURER_CODE, XIAOMI_FF01_QUIRK, XIAOMI_STRUCT_ATTRIBUTE, XIAOMI_STRUCT_TYPE } from './xiaomi-ff01.js';
@@ -39,6 +40,7 @@ const ALL_ENDPOINTS = 0xff;
 export const LUMI_RELAY_QUIRK = 'lumi-relay-report';
 const LUMI_RELAY_ATTRIBUTE = 0xf000;
 const ON_OFF_CLUSTER = 0x0006;
+const TUYA_CLUSTER = 0xef00;
 
 /** Foundation commands that are answers or reports: a server has nothing to do with them. */
 const PASSIVE = new Set(['readRsp', 'writeRsp', 'configReportRsp', 'readReportConfigRsp', 'report', 'defaultRsp', 'discoverRsp']);
@@ -49,10 +51,12 @@ export class SimulatedDevice {
   private readonly timers: TimerGroup;
   private readonly reporting: ReportingEngine;
   private readonly groups = new Map<number, Set<number>>();
+  private readonly memories = new Map<number, Map<string, unknown>>();
   private readonly structOverrides = new Map<number, ZclValue>();
   private readonly onError: (error: unknown) => void;
   private tsn = 0;
   private running = false;
+  private powered = true;
 
   constructor(definition: DeviceDefinition, private readonly io: DeviceIo, options: SimulatedDeviceOptions = {}) {
     this.definition = definition;
@@ -69,6 +73,7 @@ export class SimulatedDevice {
 
   /** ZCL from the coordinator. Never throws: malformed input is answered or dropped like a real device. */
   receive(frame: ZclFrame): void {
+    if (!this.powered) return; // a device without power hears nothing
     try {
       let message: ZclMessage;
       try {
@@ -175,7 +180,8 @@ export class SimulatedDevice {
       this.sendOwn(spec.endpoint, spec.cluster, attributeReport(this.nextTsn(), records));
     }
     if (spec.command) {
-      this.sendOwn(spec.endpoint, spec.cluster, clientCommand(this.nextTsn(), spec.command.id, Buffer.from(spec.command.payload)));
+      const build = spec.command.fromServer ? serverCommand : clientCommand;
+      this.sendOwn(spec.endpoint, spec.cluster, build(this.nextTsn(), spec.command.id, Buffer.from(spec.command.payload)));
     }
   }
 
@@ -187,6 +193,24 @@ export class SimulatedDevice {
     for (const spontaneous of this.definition.reports ?? []) {
       this.timers.every(spontaneous.intervalMs, () => this.report(spontaneous.endpoint, spontaneous.cluster, spontaneous.attributes));
     }
+  }
+
+  /** Power cut: the device stops (no timers, no reports) and hears nothing until powerOn(). */
+  powerOff(): void {
+    this.powered = false;
+    this.stop();
+  }
+
+  /**
+   * Power back: each endpoint takes its power-on state (start-up attributes, power-on.ts)
+   * without reporting it, and the device runs again. Announcing itself is the network's part.
+   */
+  powerOn(): void {
+    for (const endpoint of this.definition.endpoints) {
+      applyPowerOnBehaviour(endpoint.id, { get: (ep, cluster, attr) => this.get(ep, cluster, attr), set: (ep, cluster, values) => this.setUnreported(ep, cluster, values) });
+    }
+    this.powered = true;
+    this.start();
   }
 
   /** Stops every timer of the device; state and reporting configuration are kept. */
@@ -233,9 +257,8 @@ export class SimulatedDevice {
   private handleClusterCommand(
     endpoint: number, cluster: number, { header, payload }: ZclMessage, reply: (data: Buffer) => void, finish: (status: number) => void,
   ): void {
-    const handler = clusterCommandHandlers.get(cluster);
-    if (header.manufacturerCode !== undefined) return finish(Status.UNSUP_MANUF_CLUSTER_COMMAND);
-    if (!handler) return finish(Status.UNSUP_CLUSTER_COMMAND);
+    const handler = commandHandlerFor(cluster, header.manufacturerCode, this.definition.quirks ?? []);
+    if (!handler) return finish(header.manufacturerCode !== undefined ? Status.UNSUP_MANUF_CLUSTER_COMMAND : Status.UNSUP_CLUSTER_COMMAND);
     const state = this.endpointState(endpoint);
     let outcome;
     try {
@@ -256,10 +279,14 @@ export class SimulatedDevice {
    */
   private endpointState(endpoint: number): EndpointState & { commit(): void } {
     const pending = new Map<string, { cluster: number; attrId: number; value: ZclValue }>();
+    const notifications: Array<{ cluster: number; commandId: number; payload: Buffer }> = [];
     const state = {
       endpoint,
       groups: this.groups.get(endpoint)!,
+      memory: this.memoryOf(endpoint),
       get: (cluster: number, attrId: number) => pending.get(`${cluster}/${attrId}`)?.value ?? this.get(endpoint, cluster, attrId),
+      typeOf: (cluster: number, attrId: number) => this.store.get(endpoint, cluster, attrId)?.type,
+      attributeIds: (cluster: number) => this.store.ids(endpoint, cluster),
       set: (cluster: number, attrId: number, value: ZclValue) => void pending.set(`${cluster}/${attrId}`, { cluster, attrId, value }),
       later: (ms: number, change: (s: EndpointState) => void) => {
         this.timers.after(ms, () => {
@@ -268,14 +295,21 @@ export class SimulatedDevice {
           next.commit();
         });
       },
+      notify: (cluster: number, commandId: number, payload: Buffer) => void notifications.push({ cluster, commandId, payload }),
       commit: () => {
         const byCluster = new Map<number, number[]>();
         for (const { cluster, attrId, value } of pending.values()) {
           if (!this.store.set(endpoint, cluster, attrId, value)) continue;
+          // A Tuya MCU's datapoints are kept as attributes of 0xEF00 but never reported as
+          // ZCL attributes: the MCU sends its own datapoint frames (notify).
+          if (cluster === TUYA_CLUSTER) continue;
           byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), attrId]);
         }
         pending.clear();
         for (const [cluster, attrIds] of byCluster) this.announce(endpoint, cluster, attrIds, 'immediate');
+        for (const { cluster, commandId, payload } of notifications.splice(0)) {
+          this.sendOwn(endpoint, cluster, serverCommand(this.nextTsn(), commandId, payload));
+        }
       },
     };
     return state;
@@ -302,6 +336,15 @@ export class SimulatedDevice {
     if (frame.groupId !== undefined) return endpoints.filter((ep) => this.groups.get(ep.id)?.has(frame.groupId!));
     if (frame.dstEndpoint === ALL_ENDPOINTS) return endpoints.filter((ep) => ep.inClusters.includes(frame.clusterId));
     return endpoints.filter((ep) => ep.id === frame.dstEndpoint); // unknown endpoint: dropped, as APS does
+  }
+
+  private memoryOf(endpoint: number): Map<string, unknown> {
+    let memory = this.memories.get(endpoint);
+    if (!memory) {
+      memory = new Map();
+      this.memories.set(endpoint, memory);
+    }
+    return memory;
   }
 
   private requireEndpoint(endpoint: number): void {

@@ -16,6 +16,9 @@ export interface DeviceBehaviour {
   press(action: string): void;
   start(): void;
   stop(): void;
+  /** Power cut and back (optional: devices that cannot lose power leave them out). */
+  powerOff?(): void;
+  powerOn?(): void;
 }
 
 export type DeviceFactory = (definition: DeviceDefinition, io: DeviceIo) => DeviceBehaviour;

@@ -15,6 +15,14 @@ const expected: Record<string, { model: string; vendor: string }> = {
   'ikea-bulb': { model: 'LED1545G12', vendor: 'IKEA' },
   'aqara-switch': { model: 'WXKG11LM', vendor: 'Aqara' },
   'aqara-double-rocker': { model: 'QBKG12LM', vendor: 'Aqara' },
+  'ikea-blind': { model: 'E1757', vendor: 'IKEA' },
+  'aqara-leak': { model: 'SJCGQ11LM', vendor: 'Aqara' },
+  'hue-color-bulb': { model: '9290012573A', vendor: 'Philips' },
+  'innr-plug': { model: 'OSP 240', vendor: 'Innr' },
+  'danfoss-ally': { model: '014G2461', vendor: 'Danfoss' },
+  'yale-lock': { model: 'YRD256HA20BP', vendor: 'Yale' },
+  // TS0601_cover_4, under the name of its white label for this manufacturer name.
+  'tuya-blind-motor': { model: 'AM43-0.45/40-ES-EB', vendor: 'Moes' },
 };
 
 t.test('every catalogue entry resolves to its real model', async (t) => {

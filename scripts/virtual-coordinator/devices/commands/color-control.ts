@@ -2,6 +2,7 @@
 // ZCL 5.2.2.3. Transitions are applied at once.
 
 import { Status } from '../zcl/status.js';
+import { hueSaturationCommands } from './color-hue-saturation.js';
 import type { CommandHandler, EndpointState } from './types.js';
 
 export const COLOR_CONTROL = 0x0300;
@@ -63,6 +64,6 @@ export const colorControlCommands: CommandHandler = (commandId, payload, state) 
       return { status: Status.SUCCESS };
     }
     default:
-      return { status: Status.UNSUP_CLUSTER_COMMAND };
+      return hueSaturationCommands(commandId, payload, state);
   }
 };
