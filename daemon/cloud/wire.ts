@@ -78,6 +78,8 @@ export interface WireEventPayloads {
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
+  group_state_changed?: { group_id?: number; state?: WireStruct | null; changed?: string[] };
+  group_changed?: { group_id?: number; name?: string; members?: Array<{ ieee?: string; endpoint?: number }>; deleted?: boolean };
   snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
   snapshot_device?: WireSnapshotDevice;
   snapshot_ended?: { snapshot_id?: string; devices?: number };

@@ -59,7 +59,20 @@ export type HubEvent =
   | { kind: 'snapshot_device'; snapshotId: string; device: SnapshotDevice }
   | { kind: 'snapshot_ended'; snapshotId: string; devices: number }
   /** The gateway itself: at every cloud connect and when a slow-moving field changes. */
-  | ({ kind: 'gateway_status' } & GatewayStatus);
+  | ({ kind: 'gateway_status' } & GatewayStatus)
+  /**
+   * A group's state, derived from its members as Zigbee2MQTT does (see hub/group-state.ts):
+   * its full latest state plus the changed keys, like state_changed for a device.
+   */
+  | { kind: 'group_state_changed'; groupId: number; state: DeviceState; changed: string[] }
+  /** A group was created, renamed or deleted, or its members changed: the group as it is now. */
+  | { kind: 'group_changed'; groupId: number; name: string; members: GroupMemberRef[]; deleted: boolean };
+
+/** A member of a group: one endpoint of a device. */
+export interface GroupMemberRef {
+  ieee: Ieee;
+  endpoint: number;
+}
 
 export interface GatewayStatus {
   /** 'connected' (after a Welcome) or 'changed'. */
@@ -141,6 +154,8 @@ export type GroupCommand =
   /** Without groupId the lowest free id is taken; the result's state holds group_id. */
   | { kind: 'create_group'; id: string; name: string; groupId?: number; expiresAt?: number }
   | { kind: 'delete_group'; id: string; group: number | string; expiresAt?: number }
+  /** Group names are unique like device names: a name another group holds is refused. */
+  | { kind: 'rename_group'; id: string; group: number | string; name: string; expiresAt?: number }
   | { kind: 'add_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
   | { kind: 'remove_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
   /** Through the members' converters, one group-addressed frame per converter. */

@@ -43,6 +43,7 @@ export type {
   BackupOptions,
   CommitStats,
   DeviceOptionsStore,
+  GroupStateStore,
   GroupStore,
   DeviceRecord,
   DeviceStore,

@@ -270,10 +270,22 @@ export interface GroupStore {
   get(ref: number | string): GroupRecord | undefined;
   /** Throws StoreError name_taken for a name another group holds; a known id is left as it is. */
   create(id: number, name: string): void;
+  /** Throws StoreError name_taken for a name another group holds. */
+  rename(id: number, name: string): void;
   remove(id: number): void;
   addMember(id: number, ieee: Ieee, endpoint: number): void;
   removeMember(id: number, ieee: Ieee, endpoint: number): void;
   replaceMembers(id: number, members: Array<{ ieee: Ieee; endpoint: number }>, known: (ieee: Ieee) => boolean): void;
+  /** The groups an endpoint of this device belongs to. */
+  ofDevice(ieee: Ieee): Array<{ groupId: number; endpoint: number }>;
+}
+
+/** A group's state as derived from its members (written by hub/group-state.ts only). */
+export interface GroupStateStore {
+  /** {} for a group without state. */
+  get(groupId: number): DeviceState;
+  /** Stores what differs, with a group_state_changed event; an unknown group is ignored. */
+  apply(groupId: number, partial: DeviceState): { changed: string[] };
 }
 
 export interface Store {
@@ -285,6 +297,7 @@ export interface Store {
   readonly deviceOptions: DeviceOptionsStore;
   /** Zigbee groups: names and member endpoints. */
   readonly groups: GroupStore;
+  readonly groupState: GroupStateStore;
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;

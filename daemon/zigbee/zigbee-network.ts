@@ -109,6 +109,7 @@ export class ZigbeeNetwork {
       controller: () => this.started(),
       device: (ieee) => this.device(ieee),
       definitions: this.definitions,
+      publish: (ieee, payload) => this.state.publish(ieee, payload),
     });
     this.refresher = new StateRefresh({
       state: (ieee) => this.state.of(ieee),
