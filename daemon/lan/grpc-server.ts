@@ -70,7 +70,7 @@ export class LanGrpcServer {
         options: toStruct(await s.setDeviceOptions(ctx, { device: r.device, options: r.options ? fromStruct(r.options) : {} })),
       })),
       ListGroups: unary((ctx) => ({
-        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })) })),
+        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })), state: toStruct(g.state) })),
       })),
       CreateGroup: unary(async (ctx, r) => {
         const state = await s.groupCommand(ctx, 'CreateGroup', { kind: 'create_group', name: r.name ?? '', ...(r.group_id ? { groupId: r.group_id } : {}) });
@@ -78,6 +78,10 @@ export class LanGrpcServer {
       }),
       DeleteGroup: unary(async (ctx, r) => {
         await s.groupCommand(ctx, 'DeleteGroup', { kind: 'delete_group', group: groupRef(r.group) });
+        return {};
+      }),
+      RenameGroup: unary(async (ctx, r) => {
+        await s.groupCommand(ctx, 'RenameGroup', { kind: 'rename_group', group: groupRef(r.group), name: r.name ?? '' });
         return {};
       }),
       AddGroupMember: unary(async (ctx, r) => {

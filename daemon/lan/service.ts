@@ -29,7 +29,7 @@ export interface LanLogger {
 }
 
 export interface LanServiceDeps {
-  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups'>;
+  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups' | 'groupState'>;
   /** The hub's one command path (also the cloud's). */
   commands: CommandExecutor;
   exposes: ExposeLookup;
@@ -78,13 +78,14 @@ export class LanService {
     return Promise.all(records.map((record) => this.view(record)));
   }
 
-  listGroups(ctx: RequestContext): GroupRecord[] {
+  /** Each group with its state as derived from its members. */
+  listGroups(ctx: RequestContext): Array<GroupRecord & { state: DeviceState }> {
     this.admit(ctx, 'read', 'ListGroups');
-    return this.deps.store.groups.list();
+    return this.deps.store.groups.list().map((g) => ({ ...g, state: this.deps.store.groupState.get(g.id) }));
   }
 
   /**
-   * A group command (create, delete, add/remove a member, set state), control scope; resolves
+   * A group command (create, delete, rename, add/remove a member, set state), control scope; resolves
    * with the command's result state. `command` carries no id yet: one is made here.
    */
   async groupCommand(ctx: RequestContext, method: string, command: DistributiveOmit<GroupCommand, 'id'>): Promise<DeviceState> {

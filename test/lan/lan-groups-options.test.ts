@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { toStruct } from '../../daemon/cloud/index.js';
+import { fromStruct, toStruct } from '../../daemon/cloud/index.js';
 import { runHubctl } from '../../scripts/hubctl.js';
 import { LanCallError } from '../../scripts/hubctl/calls.js';
 import { writeHubctlConfig } from '../../scripts/hubctl/config-file.js';
@@ -23,6 +23,7 @@ t.test('SetDeviceOptions and the group calls reach the executor as hub commands'
   await lan.call('AddGroupMember', { group: 'Hall', device: 'Hall lamp', endpoint: 'left' }, token);
   await lan.call('RemoveGroupMember', { group: '3', device: bulb.ieee }, token);
   await lan.call('SetGroupState', { group: 'Hall', state: toStruct({ state: 'ON' }) }, token);
+  await lan.call('RenameGroup', { group: 'Hall', name: 'Hallway' }, token);
   await lan.call('DeleteGroup', { group: '3' }, token);
   t.same(
     lan.executor.commands.map(({ id, ...rest }) => (t.match(id, /^lan-/), rest)),
@@ -32,14 +33,21 @@ t.test('SetDeviceOptions and the group calls reach the executor as hub commands'
       { kind: 'add_group_member', group: 'Hall', ieee: 'Hall lamp', endpoint: 'left' },
       { kind: 'remove_group_member', group: 3, ieee: bulb.ieee },
       { kind: 'set_group_state', group: 'Hall', state: { state: 'ON' } },
+      { kind: 'rename_group', group: 'Hall', name: 'Hallway' },
       { kind: 'delete_group', group: 3 },
     ],
   );
 
   lan.store.groups.create(3, 'Hall');
   lan.store.groups.addMember(3, bulb.ieee, 1);
+  lan.store.groupState.apply(3, { state: 'ON', brightness: 120 });
   const reader = await lan.pair('read', 'dashboard');
-  t.same(await lan.call('ListGroups', {}, reader.token), { groups: [{ id: 3, name: 'Hall', members: [{ ieee: bulb.ieee, endpoint: 1 }] }] });
+  const listed = (await lan.call('ListGroups', {}, reader.token)) as { groups: Array<{ state: unknown }> };
+  t.same(
+    listed.groups.map((g) => ({ ...g, state: fromStruct(g.state as never) })),
+    [{ id: 3, name: 'Hall', members: [{ ieee: bulb.ieee, endpoint: 1 }], state: { state: 'ON', brightness: 120 } }],
+    'with the state derived from its members',
+  );
   const denied = await lan.call('CreateGroup', { name: 'Kitchen' }, reader.token).catch((error: unknown) => error);
   t.ok(denied instanceof LanCallError, 'a read client cannot create groups');
   t.match((denied as LanCallError).details, /CreateGroup needs the "control" scope/);
