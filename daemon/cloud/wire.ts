@@ -140,6 +140,11 @@ export interface WireCommandActions {
   set_device_options?: { ieee?: string; options?: WireStruct | null };
   request_snapshot?: Record<string, never>;
   read_state?: { ieee?: string; keys?: string[] };
+  create_group?: { name?: string; group_id?: number };
+  delete_group?: { group_id?: number };
+  rename_group?: { group_id?: number; name?: string };
+  change_group_member?: { group_id?: number; ieee?: string; endpoint?: string; remove?: boolean };
+  set_group_state?: { group_id?: number; state?: WireStruct | null };
 }
 
 export interface WireCommand extends WireCommandActions {

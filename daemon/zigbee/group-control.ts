@@ -15,9 +15,9 @@ import { exposedProperties, isSettable, valueProblem } from './expose-validation
 import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint, HerdsmanGroup } from './herdsman-types.js';
 import type { Controller } from 'zigbee-herdsman';
 
-/** Zigbee group ids a person may use (0 and 0xFFF8.. are reserved by the stack). */
-export const MIN_GROUP_ID = 1;
-export const MAX_GROUP_ID = 0xfff7;
+import { MAX_GROUP_ID, MIN_GROUP_ID } from '../domain/group-ids.js';
+
+export { MAX_GROUP_ID, MIN_GROUP_ID };
 
 export interface GroupMember {
   ieee: Ieee;

@@ -6,6 +6,7 @@ import { decodeCommand, encodeCommand } from '../../daemon/cloud/command-codec.j
 import { decodeEvent, encodeEvent } from '../../daemon/cloud/event-codec.js';
 import { hubLinkService } from '../../daemon/cloud/proto.js';
 import type { CloudMessage, HubMessage } from '../../daemon/cloud/wire.js';
+import { toStruct } from '../../daemon/cloud/struct-codec.js';
 
 const connect = hubLinkService.Connect!;
 const overHubWire = (message: HubMessage) => connect.requestDeserialize(connect.requestSerialize(message)) as HubMessage;
@@ -111,6 +112,9 @@ const EVENTS: HubEvent[] = [
     lastError: 'store: disk full',
     health: [{ component: 'store', status: 'ok' }, { component: 'coordinator', status: 'bad', reason: 'unplugged' }],
   },
+  { kind: 'group_state_changed', groupId: 3, state: { state: 'ON', brightness: 120, color: { x: 0.3, y: 0.4 } }, changed: ['state'] },
+  { kind: 'group_changed', groupId: 3, name: 'Hall', members: [{ ieee: IEEE, endpoint: 2 }], deleted: false },
+  { kind: 'group_changed', groupId: 4, name: 'Old', members: [], deleted: true },
 ];
 
 t.test('every hub event round-trips through protobuf', async (t) => {
@@ -136,6 +140,13 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'set_options', id: 'd', ieee: IEEE, options: { temperature_calibration: -1.5, invert_cover: true, occupancy_timeout: null } },
     { kind: 'request_snapshot', id: 'd' },
     { kind: 'read_state', id: 'e', ieee: IEEE, keys: ['state', 'brightness'] },
+    { kind: 'create_group', id: 'f', name: 'Hall' },
+    { kind: 'create_group', id: 'g', name: 'Hall', groupId: 65527 },
+    { kind: 'delete_group', id: 'h', group: 3 },
+    { kind: 'rename_group', id: 'i', group: 3, name: 'Hallway' },
+    { kind: 'add_group_member', id: 'j', group: 3, ieee: IEEE, endpoint: 'left' },
+    { kind: 'remove_group_member', id: 'k', group: 3, ieee: IEEE },
+    { kind: 'set_group_state', id: 'l', group: 3, state: { state: 'ON', brightness: 10 } },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });
@@ -150,6 +161,18 @@ t.test('set_device_options needs an ieee and at least one option of a plain type
   t.match(decodeCommand(empty.command!), { ok: false, id: 'y', error: /needs at least one option/ });
   const list = overCloudWire({ command: encodeCommand({ kind: 'set_options', id: 'z', ieee: IEEE, options: { precision: [1, 2] } }) });
   t.match(decodeCommand(list.command!), { ok: false, error: /options\.precision must be a boolean, number, string or object/ });
+});
+
+t.test('group commands name a group by an id in range, and are checked like device commands', async (t) => {
+  t.match(decodeCommand({ id: 'x', delete_group: {} }), { ok: false, error: /invalid: delete_group needs group_id 1\.\.65527, got 0/ });
+  t.match(decodeCommand({ id: 'x', set_group_state: { group_id: 65528, state: toStruct({ state: 'ON' }) } }), { ok: false, error: /group_id 1\.\.65527, got 65528/ });
+  t.match(decodeCommand({ id: 'x', set_group_state: { group_id: 1 } }), { ok: false, error: /set_group_state needs a non-empty state/ });
+  t.match(decodeCommand({ id: 'x', create_group: { name: '' } }), { ok: false, error: /create_group name/ });
+  t.match(decodeCommand({ id: 'x', create_group: { name: 'Hall', group_id: 70000 } }), { ok: false, error: /or 0 for the lowest free id/ });
+  t.match(decodeCommand({ id: 'x', rename_group: { group_id: 2, name: 'a\nb' } }), { ok: false, error: /rename_group name/ });
+  t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: 'bulb' } }), { ok: false, error: /change_group_member needs ieee/ });
+  t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: IEEE, endpoint: '../1' } }), { ok: false, error: /endpoint "\.\.\/1" must be an endpoint name or id/ });
+  t.throws(() => encodeCommand({ kind: 'delete_group', id: 'y', group: 'Hall' }), /names groups by id/);
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {
