@@ -143,7 +143,21 @@ export type HubCommand =
   | { kind: 'request_snapshot'; id: string; expiresAt?: number }
   /** Read these state keys from the device itself; fresh values are stored and reported. */
   | { kind: 'read_state'; id: string; ieee: Ieee; keys: string[]; expiresAt?: number }
-  | GroupCommand;
+  | GroupCommand
+  | SceneCommand;
+
+/** Where a scene lives: a group (id or name), or one endpoint of a device (default endpoint when absent). */
+export type SceneTarget = { group: number | string } | { ieee: Ieee; endpoint?: string };
+
+/**
+ * Scenes (genScenes), 0..255 per target. A store takes the target's current state on the
+ * devices themselves, with a name unique per target; the result's state holds the scene.
+ * `scene` in recall/remove: its id or (from a person) its name.
+ */
+export type SceneCommand =
+  | { kind: 'store_scene'; id: string; target: SceneTarget; sceneId: number; name: string; expiresAt?: number }
+  | { kind: 'recall_scene'; id: string; target: SceneTarget; scene: number | string; expiresAt?: number }
+  | { kind: 'remove_scene'; id: string; target: SceneTarget; scene: number | string; expiresAt?: number };
 
 /**
  * Zigbee groups. A group is named by its id or its name. Members are device endpoints

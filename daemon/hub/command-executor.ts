@@ -7,6 +7,7 @@ import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud
 import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
 import { executeGroupCommand } from './group-commands.js';
 import { GroupStateFollower } from './group-state.js';
+import { executeSceneCommand } from './scene-commands.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
@@ -96,6 +97,10 @@ export class HubCommandExecutor implements CommandExecutor {
         case 'remove_group_member':
         case 'set_group_state':
           return await executeGroupCommand(command, this.network, this.store, this.groupState);
+        case 'store_scene':
+        case 'recall_scene':
+        case 'remove_scene':
+          return await executeSceneCommand(command, this.network, this.store);
         case 'read_state': {
           const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);

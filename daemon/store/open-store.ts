@@ -7,6 +7,7 @@ import { DeviceOptions } from './device-options.js';
 import { DeviceStates } from './device-state.js';
 import { Groups } from './groups.js';
 import { GroupStates } from './group-state.js';
+import { Scenes } from './scenes.js';
 import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
@@ -97,6 +98,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const settings = new Settings(db, batch, now);
   const groups = new Groups(db, batch, outbox, now);
   const groupState = new GroupStates(db, batch, outbox, now);
+  const scenes = new Scenes(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
   const snapshots = new Snapshots(db, batch, outbox, devices, states);
@@ -169,6 +171,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     deviceOptions,
     groups,
     groupState,
+    scenes,
     events: { append: (event) => outbox.append(event) },
     outbox,
     settings,

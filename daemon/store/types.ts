@@ -1,6 +1,7 @@
 // Public types of the store. Only domain types cross this line: nothing from better-sqlite3.
 import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
 import type { GroupRecord } from './groups.js';
+import type { SceneRecord, SceneTargetRef } from './scenes.js';
 
 /** Structured logger; the daemon's ops logger fits this shape. */
 export interface StoreLog {
@@ -280,6 +281,15 @@ export interface GroupStore {
   ofDevice(ieee: Ieee): Array<{ groupId: number; endpoint: number }>;
 }
 
+export interface SceneStore {
+  list(): SceneRecord[];
+  /** By scene id or name, on that target. */
+  get(target: SceneTargetRef, ref: number | string): SceneRecord | undefined;
+  /** Stores or replaces; StoreError name_taken when another scene of the target has the name. */
+  put(scene: SceneRecord): void;
+  remove(target: SceneTargetRef, sceneId: number): void;
+}
+
 /** A group's state as derived from its members (written by hub/group-state.ts only). */
 export interface GroupStateStore {
   /** {} for a group without state. */
@@ -298,6 +308,8 @@ export interface Store {
   /** Zigbee groups: names and member endpoints. */
   readonly groups: GroupStore;
   readonly groupState: GroupStateStore;
+  /** Scenes on groups and device endpoints: names and the state stored with them. */
+  readonly scenes: SceneStore;
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;

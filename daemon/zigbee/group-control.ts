@@ -159,7 +159,13 @@ export class GroupControl {
     return group;
   }
 
-  private async endpointOf(ieee: Ieee, endpointName: string | undefined): Promise<HerdsmanEndpoint> {
+  /** The id of the endpoint endpointOf picks. */
+  async endpointId(ieee: Ieee, endpointName: string | undefined): Promise<number> {
+    return (await this.endpointOf(ieee, endpointName)).ID;
+  }
+
+  /** A device's endpoint by name, id, or the definition's default (also for scenes and bindings). */
+  async endpointOf(ieee: Ieee, endpointName: string | undefined): Promise<HerdsmanEndpoint> {
     const device = this.o.device(ieee);
     const definition = await this.o.definitions.resolve(device);
     if (endpointName !== undefined) {

@@ -20,6 +20,7 @@ import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
+import { SceneControl } from './scene-control.js';
 import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
@@ -64,6 +65,8 @@ export class ZigbeeNetwork {
   private readonly refresher: StateRefresh;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
+  /** Scenes (genScenes) on a group or one endpoint of a device. */
+  readonly scenes: SceneControl;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -109,6 +112,11 @@ export class ZigbeeNetwork {
       controller: () => this.started(),
       device: (ieee) => this.device(ieee),
       definitions: this.definitions,
+      publish: (ieee, payload) => this.state.publish(ieee, payload),
+    });
+    this.scenes = new SceneControl({
+      controller: () => this.started(),
+      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
       publish: (ieee, payload) => this.state.publish(ieee, payload),
     });
     this.refresher = new StateRefresh({

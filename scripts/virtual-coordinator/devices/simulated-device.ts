@@ -4,6 +4,7 @@
 
 import { AttributeStore } from './attribute-store.js';
 import { clusterCommandHandlers, type EndpointState } from './commands/index.js';
+import type { SceneTable } from './commands/scenes.js';
 import type { DeviceDefinition, EndpointDefinition, ZclFrame, ZclValue } from './definition.js';
 import { handleFoundation } from './foundation-handler.js';
 import { attributeReport, clientCommand, clusterResponse, defaultResponse, foundationResponse } from './outgoing-frames.js';
@@ -49,6 +50,7 @@ export class SimulatedDevice {
   private readonly timers: TimerGroup;
   private readonly reporting: ReportingEngine;
   private readonly groups = new Map<number, Set<number>>();
+  private readonly scenes = new Map<number, SceneTable>();
   private readonly structOverrides = new Map<number, ZclValue>();
   private readonly onError: (error: unknown) => void;
   private tsn = 0;
@@ -64,7 +66,10 @@ export class SimulatedDevice {
       read: (ep, cluster, attr) => this.store.get(ep, cluster, attr),
       send: (ep, cluster, attrs) => this.report(ep, cluster, attrs),
     });
-    for (const endpoint of definition.endpoints) this.groups.set(endpoint.id, new Set());
+    for (const endpoint of definition.endpoints) {
+      this.groups.set(endpoint.id, new Set());
+      this.scenes.set(endpoint.id, new Map());
+    }
   }
 
   /** ZCL from the coordinator. Never throws: malformed input is answered or dropped like a real device. */
@@ -259,6 +264,7 @@ export class SimulatedDevice {
     const state = {
       endpoint,
       groups: this.groups.get(endpoint)!,
+      scenes: this.scenes.get(endpoint)!,
       get: (cluster: number, attrId: number) => pending.get(`${cluster}/${attrId}`)?.value ?? this.get(endpoint, cluster, attrId),
       set: (cluster: number, attrId: number, value: ZclValue) => void pending.set(`${cluster}/${attrId}`, { cluster, attrId, value }),
       later: (ms: number, change: (s: EndpointState) => void) => {
