@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
 import { MAX_GROUP_ID, MIN_GROUP_ID } from '../domain/group-ids.js';
+import { decodeSceneCommand, encodeSceneCommand } from './scene-codec.js';
 import { fromStruct, toStruct } from './struct-codec.js';
 import type { WireCommand } from './wire.js';
 
@@ -116,6 +117,8 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
   }
   const group = decodeGroupCommand(wire, id, expiresAt);
   if (group) return group;
+  const scene = decodeSceneCommand(wire, id, expiresAt);
+  if (scene) return scene.ok ? scene : invalid(id, scene.problem);
   return invalid(id, 'unknown or missing command kind');
 }
 
@@ -252,6 +255,11 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'set_group_state':
       wire.set_group_state = { group_id: wireGroupId(command.group), state: toStruct(command.state) };
+      break;
+    case 'store_scene':
+    case 'recall_scene':
+    case 'remove_scene':
+      encodeSceneCommand(command, wire);
       break;
   }
   return wire;

@@ -145,6 +145,8 @@ export interface WireCommandActions {
   rename_group?: { group_id?: number; name?: string };
   change_group_member?: { group_id?: number; ieee?: string; endpoint?: string; remove?: boolean };
   set_group_state?: { group_id?: number; state?: WireStruct | null };
+  store_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; name?: string };
+  use_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; remove?: boolean };
 }
 
 export interface WireCommand extends WireCommandActions {

@@ -147,6 +147,10 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'add_group_member', id: 'j', group: 3, ieee: IEEE, endpoint: 'left' },
     { kind: 'remove_group_member', id: 'k', group: 3, ieee: IEEE },
     { kind: 'set_group_state', id: 'l', group: 3, state: { state: 'ON', brightness: 10 } },
+    { kind: 'store_scene', id: 'm', target: { group: 3 }, sceneId: 0, name: 'Evening' },
+    { kind: 'store_scene', id: 'n', target: { ieee: IEEE, endpoint: 'left' }, sceneId: 255, name: 'Dim' },
+    { kind: 'recall_scene', id: 'o', target: { ieee: IEEE }, scene: 2 },
+    { kind: 'remove_scene', id: 'p', target: { group: 3 }, scene: 2 },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });
@@ -173,6 +177,16 @@ t.test('group commands name a group by an id in range, and are checked like devi
   t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: 'bulb' } }), { ok: false, error: /change_group_member needs ieee/ });
   t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: IEEE, endpoint: '../1' } }), { ok: false, error: /endpoint "\.\.\/1" must be an endpoint name or id/ });
   t.throws(() => encodeCommand({ kind: 'delete_group', id: 'y', group: 'Hall' }), /names groups by id/);
+});
+
+t.test('scene commands name exactly one target and a scene id 0..255', async (t) => {
+  t.match(decodeCommand({ id: 'x', use_scene: { scene_id: 1 } }), { ok: false, error: /invalid: use_scene needs either group_id or ieee \(exactly one\)/ });
+  t.match(decodeCommand({ id: 'x', use_scene: { group_id: 1, ieee: IEEE } }), { ok: false, error: /exactly one/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, scene_id: 256, name: 'a' } }), { ok: false, error: /scene_id must be 0\.\.255, got 256/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, scene_id: 1 } }), { ok: false, error: /store_scene name/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, endpoint: 'left', scene_id: 1, name: 'a' } }), { ok: false, error: /endpoint is for a device target/ });
+  t.match(decodeCommand({ id: 'x', use_scene: { ieee: 'lamp', scene_id: 1 } }), { ok: false, error: /use_scene needs ieee/ });
+  t.throws(() => encodeCommand({ kind: 'recall_scene', id: 'y', target: { group: 1 }, scene: 'Evening' }), /names scenes by id/);
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {

@@ -1,13 +1,14 @@
 // Groups on the cloud link, end to end: the reference cloud sends the group commands, the
 // daemon (a real process) tells the devices on the virtual coordinator and stores the groups;
-// group changes and the group's state derived from its members come back as events.
+// group changes and the group's state derived from its members come back as events; scenes
+// are stored on and recalled by the simulated devices themselves.
 import t from 'tap';
 import type { HubEvent } from '../../daemon/domain/events.js';
 import { GATEWAY, joinDevices, startStack } from './stack.js';
 
 const ON_OFF = 0x0006;
 
-t.test('create, add a bulb and one relay of a double rocker, switch, rename, delete: all from the cloud', async (t) => {
+t.test('create, add a bulb and one relay of a double rocker, switch, rename, scenes, delete: all from the cloud', async (t) => {
   const stack = await startStack();
   t.teardown(() => stack.stop());
   const joined = await joinDevices(stack, ['ikea-bulb', 'aqara-double-rocker']);
@@ -56,6 +57,21 @@ t.test('create, add a bulb and one relay of a double rocker, switch, rename, del
   t.match(await send({ kind: 'set_group_state', group: 9, state: { state: 'ON' } }), { ok: false, error: /unknown group 9/ });
   t.match(await send({ kind: 'set_group_state', group: 1, state: { state: 'BRIGHT' } }), { ok: false, error: /state/ });
   t.match(await send({ kind: 'create_group', name: 'Lounge' }), { ok: false, error: /already used by group 1/ });
+
+  // Scenes from the cloud: stored on the group, recalled after the members changed.
+  t.match(await send({ kind: 'set_group_state', group: 1, state: { state: 'ON' } }), { ok: true });
+  const stored = await send({ kind: 'store_scene', target: { group: 1 }, sceneId: 4, name: 'All on' });
+  t.match(stored, { ok: true, state: { scene_id: 4, name: 'All on', group_id: 1 } }, `scene stored (${stored.error ?? ''})`);
+  t.same(stack.query<{ name: string }>('SELECT name FROM scenes WHERE group_id = 1 AND scene_id = 4'), [{ name: 'All on' }], 'in SQLite');
+  t.match(await send({ kind: 'set_group_state', group: 1, state: { state: 'OFF' } }), { ok: true });
+  t.same([onOff(bulb, 1), onOff(rocker, 2)], [false, false]);
+  const recalled = await send({ kind: 'recall_scene', target: { group: 1 }, scene: 4 });
+  t.ok(recalled.ok, `scene recalled (${recalled.error ?? ''})`);
+  t.same([onOff(bulb, 1), onOff(rocker, 1), onOff(rocker, 2)], [true, false, true], 'the members restored it, the left relay untouched');
+  const device = await send({ kind: 'store_scene', target: { ieee: rocker, endpoint: 'left' }, sceneId: 1, name: 'Left off' });
+  t.match(device, { ok: true, state: { ieee: rocker, endpoint: 1 } }, `device scene stored (${device.error ?? ''})`);
+  t.match(await send({ kind: 'remove_scene', target: { group: 1 }, scene: 4 }), { ok: true });
+  t.match(await send({ kind: 'recall_scene', target: { group: 1 }, scene: 4 }), { ok: false, error: /no scene 4 on group 1/ });
 
   t.match(await send({ kind: 'delete_group', group: 1 }), { ok: true });
   await groupEvent('group_changed', (e) => e.groupId === 1 && e.deleted);
