@@ -10,6 +10,8 @@ import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
 import type { TlsIdentity } from './certificate.js';
 import type { WatchItem } from './event-watcher.js';
+import type { SceneTarget } from '../domain/events.js';
+import type { SceneRecord } from '../store/index.js';
 
 export interface LanGrpcServerOptions {
   service: LanService;
@@ -95,6 +97,16 @@ export class LanGrpcServer {
       SetGroupState: unary(async (ctx, r) => ({
         state: toStruct(await s.groupCommand(ctx, 'SetGroupState', { kind: 'set_group_state', group: groupRef(r.group), state: r.state ? fromStruct(r.state) : {} })),
       })),
+      ListScenes: unary((ctx) => ({ scenes: s.listScenes(ctx).map(encodeScene) })),
+      StoreScene: unary(async (ctx, r) => {
+        const state = await s.sceneCommand(ctx, 'StoreScene', { kind: 'store_scene', target: sceneTarget(r), sceneId: r.scene_id ?? 0, name: r.name ?? '' });
+        return sceneFromResult(state);
+      }),
+      RecallScene: unary(async (ctx, r) => sceneFromResult(await s.sceneCommand(ctx, 'RecallScene', { kind: 'recall_scene', target: sceneTarget(r), scene: groupRef(r.scene) }))),
+      RemoveScene: unary(async (ctx, r) => {
+        await s.sceneCommand(ctx, 'RemoveScene', { kind: 'remove_scene', target: sceneTarget(r), scene: groupRef(r.scene) });
+        return {};
+      }),
       ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
@@ -252,7 +264,27 @@ function drained(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
   });
 }
 
-/** A group is named by its id ("3") or its name. */
+/** Exactly one of group and device. */
+function sceneTarget(r: Wire): SceneTarget {
+  const group = typeof r.group === 'string' ? r.group.trim() : '';
+  const device = typeof r.device === 'string' ? r.device.trim() : '';
+  if ((group === '') === (device === '')) throw new LanError('invalid_argument', 'a scene needs either group or device (exactly one)');
+  if (group !== '') return { group: groupRef(group) };
+  const endpoint = typeof r.endpoint === 'string' ? r.endpoint.trim() : '';
+  return { ieee: device, ...(endpoint !== '' ? { endpoint } : {}) };
+}
+
+function encodeScene(scene: SceneRecord): Wire {
+  const target = 'groupId' in scene.target ? { group_id: scene.target.groupId } : { ieee: scene.target.ieee, endpoint: scene.target.endpoint };
+  return { ...target, scene_id: scene.sceneId, name: scene.name };
+}
+
+/** The executor's result state for a scene ({scene_id, name, group_id | ieee, endpoint}) as a Scene. */
+function sceneFromResult(state: Record<string, unknown>): Wire {
+  return { group_id: state['group_id'] ?? 0, ieee: state['ieee'] ?? '', endpoint: state['endpoint'] ?? 0, scene_id: state['scene_id'] ?? 0, name: state['name'] ?? '' };
+}
+
+/** A group (or a scene) is named by its id ("3") or its name. */
 function groupRef(value: unknown): number | string {
   const text = typeof value === 'string' ? value.trim() : '';
   return /^\d+$/.test(text) ? Number(text) : text;

@@ -4,9 +4,9 @@
 // the scope itself, so no transport can forget to.
 import crypto from 'node:crypto';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
-import type { DeviceState, GroupCommand, HubCommand } from '../domain/events.js';
+import type { DeviceState, GroupCommand, HubCommand, SceneCommand } from '../domain/events.js';
 import type { ComponentHealth, HealthBoard, HealthStatus } from '../domain/health.js';
-import type { DeviceRecord, GroupRecord, LanClientRecord, Store } from '../store/index.js';
+import type { DeviceRecord, GroupRecord, LanClientRecord, SceneRecord, Store } from '../store/index.js';
 import type { Authenticator } from './authenticator.js';
 import { viewDevice, type ExposeLookup, type LanDevice } from './device-view.js';
 import { LanError, type LanErrorCode } from './errors.js';
@@ -29,7 +29,7 @@ export interface LanLogger {
 }
 
 export interface LanServiceDeps {
-  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups' | 'groupState'>;
+  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups' | 'groupState' | 'scenes'>;
   /** The hub's one command path (also the cloud's). */
   commands: CommandExecutor;
   exposes: ExposeLookup;
@@ -91,6 +91,18 @@ export class LanService {
   async groupCommand(ctx: RequestContext, method: string, command: DistributiveOmit<GroupCommand, 'id'>): Promise<DeviceState> {
     const caller = this.admit(ctx, 'control', method);
     const result = await this.run(caller, { ...command, id: commandId() } as GroupCommand);
+    return result.state ?? {};
+  }
+
+  listScenes(ctx: RequestContext): SceneRecord[] {
+    this.admit(ctx, 'read', 'ListScenes');
+    return this.deps.store.scenes.list();
+  }
+
+  /** A scene command (store, recall, remove), control scope; resolves with the command's result state. */
+  async sceneCommand(ctx: RequestContext, method: string, command: DistributiveOmit<SceneCommand, 'id'>): Promise<DeviceState> {
+    const caller = this.admit(ctx, 'control', method);
+    const result = await this.run(caller, { ...command, id: commandId() } as SceneCommand);
     return result.state ?? {};
   }
 

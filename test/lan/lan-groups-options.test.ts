@@ -71,3 +71,38 @@ t.test('hubctl options NAME key=value: SetDeviceOptions, null removes', async (t
   t.match(lan.executor.commands.at(-1), { kind: 'set_options', ieee: bulb.ieee, options: { transition: 2, occupancy_timeout: null } });
   t.equal(await runHubctl(['options', 'Hall lamp', '--config', config], io), 2, 'no option given: a usage error');
 });
+
+t.test('the scene calls reach the executor as hub commands; ListScenes shows what the hub stored', async (t) => {
+  const lan = await startTestLan(t);
+  const { token } = await lan.pair('control', 'tablet');
+  const bulb = device(1);
+  lan.store.devices.upsert(bulb);
+  lan.store.devices.rename(bulb.ieee, 'Hall lamp');
+
+  await lan.call('StoreScene', { group: 'Hall', scene_id: 2, name: 'Evening' }, token);
+  await lan.call('RecallScene', { device: 'Hall lamp', endpoint: 'left', scene: 'Dim' }, token);
+  await lan.call('RemoveScene', { group: '3', scene: '2' }, token);
+  t.same(
+    lan.executor.commands.map(({ id, ...rest }) => (t.match(id, /^lan-/), rest)),
+    [
+      { kind: 'store_scene', target: { group: 'Hall' }, sceneId: 2, name: 'Evening' },
+      { kind: 'recall_scene', target: { ieee: 'Hall lamp', endpoint: 'left' }, scene: 'Dim' },
+      { kind: 'remove_scene', target: { group: 3 }, scene: 2 },
+    ],
+  );
+  const both = await lan.call('RecallScene', { group: 'Hall', device: 'Hall lamp', scene: '1' }, token).catch((error: unknown) => error);
+  t.match((both as LanCallError).details, /a scene needs either group or device \(exactly one\)/);
+
+  lan.store.groups.create(3, 'Hall');
+  lan.store.scenes.put({ target: { groupId: 3 }, sceneId: 2, name: 'Evening', state: {} });
+  lan.store.scenes.put({ target: { ieee: bulb.ieee, endpoint: 1 }, sceneId: 0, name: 'Dim', state: { [bulb.ieee]: { brightness: 10 } } });
+  const reader = await lan.pair('read', 'dashboard');
+  t.same((await lan.call('ListScenes', {}, reader.token)) as unknown, {
+    scenes: [
+      { group_id: 0, ieee: bulb.ieee, endpoint: 1, scene_id: 0, name: 'Dim' },
+      { group_id: 3, ieee: '', endpoint: 0, scene_id: 2, name: 'Evening' },
+    ],
+  });
+  const denied = await lan.call('StoreScene', { group: 'Hall', scene_id: 1, name: 'x' }, reader.token).catch((error: unknown) => error);
+  t.match((denied as LanCallError).details, /StoreScene needs the "control" scope/);
+});
