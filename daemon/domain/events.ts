@@ -144,9 +144,33 @@ export type HubCommand =
   /** Read these state keys from the device itself; fresh values are stored and reported. */
   | { kind: 'read_state'; id: string; ieee: Ieee; keys: string[]; expiresAt?: number }
   | GroupCommand
-  | SceneCommand;
+  | SceneCommand
+  | BindingCommand;
 
-/** Where a scene lives: a group (id or name), or one endpoint of a device (default endpoint when absent). */
+/**
+ * Bindings and reporting. `bind` binds (or with unbind, unbinds) the device endpoint's output
+ * clusters (the named ones, or every bindable one the target takes) to a device endpoint or a
+ * group, so the device's commands go there without the hub. `configure_reporting` sets how one
+ * attribute is reported. Results hold the device's bindings or reporting afterwards.
+ */
+export type BindingCommand =
+  | { kind: 'bind'; id: string; ieee: Ieee; endpoint?: string; target: SceneTarget; clusters?: string[]; unbind?: boolean; expiresAt?: number }
+  | {
+      kind: 'configure_reporting';
+      id: string;
+      ieee: Ieee;
+      endpoint?: string;
+      cluster: string;
+      attribute: string;
+      /** Seconds. */
+      minimumInterval: number;
+      /** Seconds; 65535 turns periodic reports off. */
+      maximumInterval: number;
+      reportableChange: number;
+      expiresAt?: number;
+    };
+
+/** Where a scene lives (or a binding points): a group (id or name), or one endpoint of a device (default endpoint when absent). */
 export type SceneTarget = { group: number | string } | { ieee: Ieee; endpoint?: string };
 
 /**

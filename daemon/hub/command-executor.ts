@@ -8,6 +8,7 @@ import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
 import { executeGroupCommand } from './group-commands.js';
 import { GroupStateFollower } from './group-state.js';
 import { executeSceneCommand } from './scene-commands.js';
+import { executeBindingCommand } from './binding-commands.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
@@ -101,6 +102,9 @@ export class HubCommandExecutor implements CommandExecutor {
         case 'recall_scene':
         case 'remove_scene':
           return await executeSceneCommand(command, this.network, this.store);
+        case 'bind':
+        case 'configure_reporting':
+          return await executeBindingCommand(command, this.network, this.store);
         case 'read_state': {
           const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);

@@ -21,6 +21,7 @@ import { applyState } from './state-setter.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
 import { SceneControl } from './scene-control.js';
+import { BindingControl } from './binding-control.js';
 import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
@@ -67,6 +68,8 @@ export class ZigbeeNetwork {
   readonly groups: GroupControl;
   /** Scenes (genScenes) on a group or one endpoint of a device. */
   readonly scenes: SceneControl;
+  /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
+  readonly bindings: BindingControl;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -118,6 +121,10 @@ export class ZigbeeNetwork {
       controller: () => this.started(),
       endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
       publish: (ieee, payload) => this.state.publish(ieee, payload),
+    });
+    this.bindings = new BindingControl({
+      controller: () => this.started(),
+      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
     });
     this.refresher = new StateRefresh({
       state: (ieee) => this.state.of(ieee),
