@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
 import { MAX_GROUP_ID, MIN_GROUP_ID } from '../domain/group-ids.js';
+import { decodeBindingCommand, encodeBindingCommand } from './binding-codec.js';
 import { decodeSceneCommand, encodeSceneCommand } from './scene-codec.js';
 import { fromStruct, toStruct } from './struct-codec.js';
 import type { WireCommand } from './wire.js';
@@ -119,6 +120,8 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
   if (group) return group;
   const scene = decodeSceneCommand(wire, id, expiresAt);
   if (scene) return scene.ok ? scene : invalid(id, scene.problem);
+  const binding = decodeBindingCommand(wire, id, expiresAt);
+  if (binding) return binding.ok ? binding : invalid(id, binding.problem);
   return invalid(id, 'unknown or missing command kind');
 }
 
@@ -260,6 +263,10 @@ export function encodeCommand(command: HubCommand): WireCommand {
     case 'recall_scene':
     case 'remove_scene':
       encodeSceneCommand(command, wire);
+      break;
+    case 'bind':
+    case 'configure_reporting':
+      encodeBindingCommand(command, wire);
       break;
   }
   return wire;

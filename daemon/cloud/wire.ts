@@ -147,6 +147,12 @@ export interface WireCommandActions {
   set_group_state?: { group_id?: number; state?: WireStruct | null };
   store_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; name?: string };
   use_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; remove?: boolean };
+  bind?: {
+    ieee?: string; endpoint?: string; target_group_id?: number; target_ieee?: string; target_endpoint?: string; clusters?: string[]; unbind?: boolean;
+  };
+  configure_reporting?: {
+    ieee?: string; endpoint?: string; cluster?: string; attribute?: string; minimum_interval?: number; maximum_interval?: number; reportable_change?: number;
+  };
 }
 
 export interface WireCommand extends WireCommandActions {

@@ -151,6 +151,9 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'store_scene', id: 'n', target: { ieee: IEEE, endpoint: 'left' }, sceneId: 255, name: 'Dim' },
     { kind: 'recall_scene', id: 'o', target: { ieee: IEEE }, scene: 2 },
     { kind: 'remove_scene', id: 'p', target: { group: 3 }, scene: 2 },
+    { kind: 'bind', id: 'q', ieee: IEEE, target: { group: 3 } },
+    { kind: 'bind', id: 'r', ieee: IEEE, endpoint: '1', target: { ieee: '0x00158d0001a2b3c4', endpoint: 'left' }, clusters: ['genOnOff', 'genLevelCtrl'], unbind: true },
+    { kind: 'configure_reporting', id: 's', ieee: IEEE, cluster: 'genLevelCtrl', attribute: 'currentLevel', minimumInterval: 1, maximumInterval: 300, reportableChange: 0.5 },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });
@@ -187,6 +190,14 @@ t.test('scene commands name exactly one target and a scene id 0..255', async (t)
   t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, endpoint: 'left', scene_id: 1, name: 'a' } }), { ok: false, error: /endpoint is for a device target/ });
   t.match(decodeCommand({ id: 'x', use_scene: { ieee: 'lamp', scene_id: 1 } }), { ok: false, error: /use_scene needs ieee/ });
   t.throws(() => encodeCommand({ kind: 'recall_scene', id: 'y', target: { group: 1 }, scene: 'Evening' }), /names scenes by id/);
+});
+
+t.test('bind and configure_reporting: one target, names that are names', async (t) => {
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE } }), { ok: false, error: /bind needs either target_group_id or target_ieee \(exactly one\)/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_group_id: 70000 } }), { ok: false, error: /target_group_id 1\.\.65527, got 70000/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_ieee: 'bulb' } }), { ok: false, error: /target_ieee as 0x/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_group_id: 1, clusters: ['gen OnOff'] } }), { ok: false, error: /"gen OnOff" is not a cluster name/ });
+  t.match(decodeCommand({ id: 'x', configure_reporting: { ieee: IEEE, cluster: 'genOnOff' } }), { ok: false, error: /configure_reporting attribute "" is not a name/ });
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {
