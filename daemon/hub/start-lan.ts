@@ -35,6 +35,7 @@ export async function startLan(parts: LanParts): Promise<RunningLanApi | undefin
       store,
       commands: parts.commands,
       exposes: (ieee) => network.exposes(ieee),
+      bindings: (ieee) => network.bindings.describe(ieee),
       health: parts.health,
       hubInfo: {
         hubId: config.cloud.gatewayId,

@@ -10,7 +10,8 @@ import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
 import type { TlsIdentity } from './certificate.js';
 import type { WatchItem } from './event-watcher.js';
-import type { SceneTarget } from '../domain/events.js';
+import type { BindingCommand, SceneTarget } from '../domain/events.js';
+import type { DeviceBindings } from './device-view.js';
 import type { SceneRecord } from '../store/index.js';
 
 export interface LanGrpcServerOptions {
@@ -107,6 +108,23 @@ export class LanGrpcServer {
         await s.sceneCommand(ctx, 'RemoveScene', { kind: 'remove_scene', target: sceneTarget(r), scene: groupRef(r.scene) });
         return {};
       }),
+      ListBindings: unary((ctx, r) => encodeBindings(s.listBindings(ctx, { device: r.device }))),
+      Bind: unary(async (ctx, r) => encodeBindings(await s.bindingCommand(ctx, 'Bind', bindCommand(r, false)))),
+      Unbind: unary(async (ctx, r) => encodeBindings(await s.bindingCommand(ctx, 'Unbind', bindCommand(r, true)))),
+      ConfigureReporting: unary(async (ctx, r) =>
+        encodeBindings(
+          await s.bindingCommand(ctx, 'ConfigureReporting', {
+            kind: 'configure_reporting',
+            ieee: r.device ?? '',
+            ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+            cluster: r.cluster ?? '',
+            attribute: r.attribute ?? '',
+            minimumInterval: r.minimum_interval ?? 0,
+            maximumInterval: r.maximum_interval ?? 0,
+            reportableChange: r.reportable_change ?? 0,
+          }),
+        ),
+      ),
       ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
@@ -262,6 +280,36 @@ function drained(call: grpc.ServerWritableStream<Wire, Wire>): Promise<void> {
     call.on('cancelled', done);
     call.on('close', done);
   });
+}
+
+function bindCommand(r: Wire, unbind: boolean): Extract<BindingCommand, { kind: 'bind' }> {
+  const group = typeof r.target_group === 'string' ? r.target_group.trim() : '';
+  const device = typeof r.target_device === 'string' ? r.target_device.trim() : '';
+  if ((group === '') === (device === '')) throw new LanError('invalid_argument', 'a binding needs either target_group or target_device (exactly one)');
+  const endpoint = typeof r.target_endpoint === 'string' ? r.target_endpoint.trim() : '';
+  const target = group !== '' ? { group: groupRef(group) } : { ieee: device, ...(endpoint !== '' ? { endpoint } : {}) };
+  const clusters = Array.isArray(r.clusters) ? (r.clusters as string[]) : [];
+  return { kind: 'bind', ieee: r.device ?? '', ...(r.endpoint ? { endpoint: r.endpoint } : {}), target, ...(clusters.length > 0 ? { clusters } : {}), ...(unbind ? { unbind } : {}) } as Extract<BindingCommand, { kind: 'bind' }>;
+}
+
+/** DeviceBindings from a ListBindings answer or a command's result state (either list may be absent). */
+function encodeBindings(state: Partial<DeviceBindings> | Record<string, unknown>): Wire {
+  const { bindings = [], reporting = [] } = state as Partial<DeviceBindings>;
+  return {
+    bindings: bindings.map((b) => ({
+      endpoint: b.endpoint,
+      cluster: b.cluster,
+      ...('group' in b.target ? { target_group_id: b.target.group } : { target_ieee: b.target.ieee, target_endpoint: b.target.endpoint }),
+    })),
+    reporting: reporting.map((r) => ({
+      endpoint: r.endpoint,
+      cluster: r.cluster,
+      attribute: r.attribute,
+      minimum_interval: r.minimumInterval,
+      maximum_interval: r.maximumInterval,
+      reportable_change: r.reportableChange,
+    })),
+  };
 }
 
 /** Exactly one of group and device. */

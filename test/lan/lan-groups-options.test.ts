@@ -106,3 +106,29 @@ t.test('the scene calls reach the executor as hub commands; ListScenes shows wha
   const denied = await lan.call('StoreScene', { group: 'Hall', scene_id: 1, name: 'x' }, reader.token).catch((error: unknown) => error);
   t.match((denied as LanCallError).details, /StoreScene needs the "control" scope/);
 });
+
+t.test('Bind, Unbind and ConfigureReporting reach the executor as hub commands; a target must be one thing', async (t) => {
+  const lan = await startTestLan(t);
+  const { token } = await lan.pair('control', 'tablet');
+  const remote = device(2);
+  lan.store.devices.upsert(remote);
+
+  t.same(await lan.call('Bind', { device: remote.ieee, target_device: 'Hall lamp', target_endpoint: 'left', clusters: ['genOnOff'] }, token), { bindings: [], reporting: [] });
+  await lan.call('Unbind', { device: remote.ieee, endpoint: '1', target_group: '3' }, token);
+  await lan.call('ConfigureReporting', { device: 'Hall lamp', cluster: 'genLevelCtrl', attribute: 'currentLevel', minimum_interval: 1, maximum_interval: 300, reportable_change: 5 }, token);
+  t.same(
+    lan.executor.commands.map(({ id, ...rest }) => (t.match(id, /^lan-/), rest)),
+    [
+      { kind: 'bind', ieee: remote.ieee, target: { ieee: 'Hall lamp', endpoint: 'left' }, clusters: ['genOnOff'] },
+      { kind: 'bind', ieee: remote.ieee, endpoint: '1', target: { group: 3 }, unbind: true },
+      { kind: 'configure_reporting', ieee: 'Hall lamp', cluster: 'genLevelCtrl', attribute: 'currentLevel', minimumInterval: 1, maximumInterval: 300, reportableChange: 5 },
+    ],
+  );
+  const both = await lan.call('Bind', { device: remote.ieee, target_group: '3', target_device: 'x' }, token).catch((error: unknown) => error);
+  t.match((both as LanCallError).details, /a binding needs either target_group or target_device \(exactly one\)/);
+  const reader = await lan.pair('read', 'dashboard');
+  const listed = await lan.call('ListBindings', { device: remote.ieee }, reader.token).catch((error: unknown) => error);
+  t.match((listed as LanCallError).details, /bindings cannot be listed: the hub has no radio here/, 'said so, without a radio');
+  const denied = await lan.call('Bind', { device: remote.ieee, target_group: '3' }, reader.token).catch((error: unknown) => error);
+  t.match((denied as LanCallError).details, /Bind needs the "control" scope/);
+});
