@@ -3,7 +3,9 @@
 // of the endpoint alone — and holds the values of the endpoint's scene attributes (on/off,
 // level, colour temperature and xy) as they were when it was stored; a recall sets them
 // again, and they are reported like any change. `add` with extension fields is not supported
-// (the hub stores scenes from the current state, as Zigbee2MQTT's scene_store does).
+// (the hub stores scenes from the current state, as Zigbee2MQTT's scene_store does). The
+// cluster's own attributes (count, current scene) are left as they are: a change to them would
+// be reported at once by the simulated device, which real bulbs do not do unasked.
 
 import type { ZclValue } from '../definition.js';
 import { ByteWriter } from '../zcl/byte-reader.js';
@@ -12,10 +14,6 @@ import type { CommandHandler, EndpointState } from './types.js';
 
 export const SCENES = 0x0005;
 const CAPACITY = 16;
-const ATTR_COUNT = 0x0000;
-const ATTR_CURRENT_SCENE = 0x0001;
-const ATTR_CURRENT_GROUP = 0x0002;
-const ATTR_SCENE_VALID = 0x0003;
 
 /** The attributes a scene captures: [cluster, attribute]. */
 const SCENE_ATTRIBUTES: ReadonlyArray<readonly [number, number]> = [
@@ -41,10 +39,6 @@ function groupKnown(state: EndpointState, groupId: number): boolean {
   return groupId === 0 || state.groups.has(groupId);
 }
 
-function setIfPresent(state: EndpointState, attrId: number, value: ZclValue): void {
-  if (state.get(SCENES, attrId) !== undefined) state.set(SCENES, attrId, value);
-}
-
 export const sceneCommands: CommandHandler = (commandId, payload, state) => {
   const scenes = state.scenes;
   switch (commandId) {
@@ -61,7 +55,6 @@ export const sceneCommands: CommandHandler = (commandId, payload, state) => {
       const groupId = payload.u16('group id');
       const sceneId = payload.u8('scene id');
       const status = !groupKnown(state, groupId) ? Status.INVALID_FIELD : scenes.delete(key(groupId, sceneId)) ? Status.SUCCESS : Status.NOT_FOUND;
-      if (status === Status.SUCCESS) setIfPresent(state, ATTR_COUNT, scenes.size);
       return { status, response: { commandId: 0x02, payload: new ByteWriter().u8(status).u16(groupId).u8(sceneId).toBuffer() } };
     }
     case 0x03: { // removeAll(groupId) -> removeAllRsp(status, groupId)
@@ -69,7 +62,6 @@ export const sceneCommands: CommandHandler = (commandId, payload, state) => {
       const status = groupKnown(state, groupId) ? Status.SUCCESS : Status.INVALID_FIELD;
       if (status === Status.SUCCESS) {
         for (const k of [...scenes.keys()]) if (k.startsWith(`${groupId}/`)) scenes.delete(k);
-        setIfPresent(state, ATTR_COUNT, scenes.size);
       }
       return { status, response: { commandId: 0x03, payload: new ByteWriter().u8(status).u16(groupId).toBuffer() } };
     }
@@ -85,10 +77,6 @@ export const sceneCommands: CommandHandler = (commandId, payload, state) => {
           return value === undefined ? [] : [{ cluster, attrId, value }];
         });
         scenes.set(key(groupId, sceneId), { name: '', values });
-        setIfPresent(state, ATTR_COUNT, scenes.size);
-        setIfPresent(state, ATTR_CURRENT_SCENE, sceneId);
-        setIfPresent(state, ATTR_CURRENT_GROUP, groupId);
-        setIfPresent(state, ATTR_SCENE_VALID, true);
       }
       return { status, response: { commandId: 0x04, payload: new ByteWriter().u8(status).u16(groupId).u8(sceneId).toBuffer() } };
     }
@@ -99,9 +87,6 @@ export const sceneCommands: CommandHandler = (commandId, payload, state) => {
       const scene = groupKnown(state, groupId) ? scenes.get(key(groupId, sceneId)) : undefined;
       if (!scene) return { status: Status.NOT_FOUND };
       for (const { cluster, attrId, value } of scene.values) state.set(cluster, attrId, value);
-      setIfPresent(state, ATTR_CURRENT_SCENE, sceneId);
-      setIfPresent(state, ATTR_CURRENT_GROUP, groupId);
-      setIfPresent(state, ATTR_SCENE_VALID, true);
       return { status: Status.SUCCESS };
     }
     case 0x06: { // getSceneMembership(groupId) -> (status, capacity, groupId[, count, scene ids])
