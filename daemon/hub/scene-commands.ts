@@ -21,7 +21,7 @@ export async function executeSceneCommand(command: SceneCommand, network: Zigbee
     const name = command.name.trim();
     const stored = await network.scenes.store(target.wire, command.sceneId);
     const ref: SceneTargetRef = target.ref ?? { ieee: (target.wire as { ieee: Ieee }).ieee, endpoint: stored.endpoint! };
-    const scene: SceneRecord = { target: ref, sceneId: command.sceneId, name, state: capturedState(ref, store) };
+    const scene: SceneRecord = { target: ref, sceneId: command.sceneId, name, state: capturedState(ref, store, network) };
     store.scenes.put(scene);
     return { ok: true, state: describe(scene) };
   }
@@ -54,14 +54,21 @@ async function deviceRef(target: { ieee: Ieee; endpoint?: string }, network: Zig
   return { ieee: target.ieee, endpoint: await network.groups.endpointId(target.ieee, target.endpoint) };
 }
 
-/** The group keys of each device the scene covers, as the hub knows them now. */
-function capturedState(ref: SceneTargetRef, store: Store): Record<Ieee, DeviceState> {
-  const devices = 'groupId' in ref ? [...new Set((store.groups.get(ref.groupId)?.members ?? []).map((m) => m.ieee))] : [ref.ieee];
+/**
+ * What a recall restores, per device: the group keys (state, brightness, colour) of the
+ * endpoints the scene covers (a rocker's left relay alone: state_left, not state_right), as the
+ * hub knows them now.
+ */
+function capturedState(ref: SceneTargetRef, store: Store, network: ZigbeeNetwork): Record<Ieee, DeviceState> {
+  const endpoints = 'groupId' in ref ? (store.groups.get(ref.groupId)?.members ?? []) : [ref];
   const captured: Record<Ieee, DeviceState> = {};
-  for (const ieee of devices) {
+  for (const { ieee, endpoint } of endpoints) {
     const state = store.state.get(ieee) ?? {};
-    // Group keys, including per-endpoint ones (state_right): the part a scene restores.
-    captured[ieee] = Object.fromEntries(Object.entries(state).filter(([key]) => isGroupStateKey(key) || isGroupStateKey(key.replace(/_[^_]+$/, ''))));
+    for (const [key, value] of Object.entries(state)) {
+      const member = network.groups.memberKey(ieee, key);
+      if (!member || member.endpoint !== endpoint || !isGroupStateKey(member.baseKey)) continue;
+      captured[ieee] = { ...captured[ieee], [key]: value };
+    }
   }
   return captured;
 }

@@ -68,8 +68,12 @@ t.test('create, add a bulb and one relay of a double rocker, switch, rename, sce
   const recalled = await send({ kind: 'recall_scene', target: { group: 1 }, scene: 4 });
   t.ok(recalled.ok, `scene recalled (${recalled.error ?? ''})`);
   t.same([onOff(bulb, 1), onOff(rocker, 1), onOff(rocker, 2)], [true, false, true], 'the members restored it, the left relay untouched');
-  const device = await send({ kind: 'store_scene', target: { ieee: rocker, endpoint: 'left' }, sceneId: 1, name: 'Left off' });
+  t.same(stack.query<{ key: string }>("SELECT key FROM device_state WHERE ieee = ? AND key = 'state_right'", rocker), [{ key: 'state_right' }]);
+  t.match(await send({ kind: 'set_state', ieee: rocker, state: { state_left: 'ON' } }), { ok: true });
+  const device = await send({ kind: 'store_scene', target: { ieee: rocker, endpoint: 'left' }, sceneId: 1, name: 'Left on' });
   t.match(device, { ok: true, state: { ieee: rocker, endpoint: 1 } }, `device scene stored (${device.error ?? ''})`);
+  const restores = stack.query<{ state: string }>('SELECT state FROM scenes WHERE ieee = ?', rocker).map((r) => JSON.parse(r.state) as Record<string, Record<string, unknown>>);
+  t.same(restores, [{ [rocker]: { state_left: 'ON' } }], 'a scene on the left relay restores state_left only (the hub knows state_right too)');
   t.match(await send({ kind: 'remove_scene', target: { group: 1 }, scene: 4 }), { ok: true });
   t.match(await send({ kind: 'recall_scene', target: { group: 1 }, scene: 4 }), { ok: false, error: /no scene 4 on group 1/ });
 
