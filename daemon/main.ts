@@ -8,6 +8,7 @@ import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
 import { CoordinatorSupervisor } from './hub/coordinator-supervisor.js';
 import { syncDevicesToStore } from './hub/device-sync.js';
+import { GroupStateFollower } from './hub/group-state.js';
 import { GatewayStatusReporter } from './hub/gateway-status.js';
 import { sendOwedSnapshots } from './hub/owed-snapshot.js';
 import { reconcileDevices } from './hub/reconcile.js';
@@ -94,7 +95,9 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     deviceOptions: (ieee) => store.deviceOptions.get(ieee),
     herdsmanFileCopies: config.store.backupKeep,
   });
-  const sync = syncDevicesToStore(network, store);
+  // Groups follow their members' state (and set it optimistically after a group command).
+  const groupState = new GroupStateFollower({ store, memberKey: (ieee, key) => network.groups.memberKey(ieee, key) });
+  const sync = syncDevicesToStore(network, store, { stateChanged: (ieee, changed) => groupState.memberChanged(ieee, changed) });
   quarantineBeforeStart(network, store, deps, log);
   // From here on a crash inside a device's handling (also during start) is pinned on it.
   deps.crash?.watch({
@@ -129,7 +132,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     : undefined;
   if (metrics) network.on('message_received', ({ cluster }) => metrics.messageReceived(cluster));
   // The one command path: cloud and LAN commands share validation and per-device ordering.
-  const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store));
+  const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store, groupState));
   const commands = metrics ? meteredExecutor(serialCommands, metrics) : serialCommands;
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.

@@ -4,6 +4,9 @@
 import { createHash } from 'node:crypto';
 import { labelProblem, normalizeIeee } from '../domain/device-names.js';
 import type { HubCommand } from '../domain/events.js';
+import { MAX_GROUP_ID, MIN_GROUP_ID } from '../domain/group-ids.js';
+import { decodeBindingCommand, encodeBindingCommand } from './binding-codec.js';
+import { decodeSceneCommand, encodeSceneCommand } from './scene-codec.js';
 import { fromStruct, toStruct } from './struct-codec.js';
 import type { WireCommand } from './wire.js';
 
@@ -117,7 +120,69 @@ export function decodeCommand(wire: WireCommand): DecodedCommand {
     if (bad !== undefined) return invalid(id, `read_state key ${JSON.stringify(bad)} must be 1..${MAX_KEY_LENGTH} characters`);
     return { ok: true, command: { kind: 'read_state', id, ieee, keys: [...new Set(keys)], ...expiresAt } };
   }
+  const group = decodeGroupCommand(wire, id, expiresAt);
+  if (group) return group;
+  const scene = decodeSceneCommand(wire, id, expiresAt);
+  if (scene) return scene.ok ? scene : invalid(id, scene.problem);
+  const binding = decodeBindingCommand(wire, id, expiresAt);
+  if (binding) return binding.ok ? binding : invalid(id, binding.problem);
   return invalid(id, 'unknown or missing command kind');
+}
+
+/** Zigbee groups are named by their id on the cloud link (1..65527); undefined for no group action. */
+function decodeGroupCommand(wire: WireCommand, id: string, expiresAt: { expiresAt?: number }): DecodedCommand | undefined {
+  const groupId = (action: string, value: number | undefined): number | string => {
+    const n = value ?? 0;
+    return Number.isInteger(n) && n >= MIN_GROUP_ID && n <= MAX_GROUP_ID ? n : `${action} needs group_id ${MIN_GROUP_ID}..${MAX_GROUP_ID}, got ${n}`;
+  };
+  if (wire.create_group) {
+    const problem = labelProblem(wire.create_group.name);
+    if (problem) return invalid(id, `create_group name ${problem}`);
+    const wanted = wire.create_group.group_id ?? 0;
+    const chosen = wanted === 0 ? undefined : groupId('create_group', wanted);
+    if (typeof chosen === 'string') return invalid(id, `${chosen} (or 0 for the lowest free id)`);
+    const name = wire.create_group.name!.trim();
+    return { ok: true, command: { kind: 'create_group', id, name, ...(chosen !== undefined ? { groupId: chosen } : {}), ...expiresAt } };
+  }
+  if (wire.delete_group) {
+    const group = groupId('delete_group', wire.delete_group.group_id);
+    if (typeof group === 'string') return invalid(id, group);
+    return { ok: true, command: { kind: 'delete_group', id, group, ...expiresAt } };
+  }
+  if (wire.rename_group) {
+    const group = groupId('rename_group', wire.rename_group.group_id);
+    if (typeof group === 'string') return invalid(id, group);
+    const problem = labelProblem(wire.rename_group.name);
+    if (problem) return invalid(id, `rename_group name ${problem}`);
+    return { ok: true, command: { kind: 'rename_group', id, group, name: wire.rename_group.name!.trim(), ...expiresAt } };
+  }
+  if (wire.change_group_member) {
+    const { group_id, ieee: rawIeee, endpoint, remove } = wire.change_group_member;
+    const group = groupId('change_group_member', group_id);
+    if (typeof group === 'string') return invalid(id, group);
+    const ieee = normalizeIeee(rawIeee);
+    if (!ieee) return invalid(id, 'change_group_member needs ieee as 0x + 16 hex digits');
+    if (endpoint !== undefined && (endpoint.length > MAX_KEY_LENGTH || !/^[A-Za-z0-9_]*$/.test(endpoint))) {
+      return invalid(id, `change_group_member endpoint ${JSON.stringify(endpoint.slice(0, 64))} must be an endpoint name or id (letters, digits, _)`);
+    }
+    const kind = remove ? 'remove_group_member' : 'add_group_member';
+    return { ok: true, command: { kind, id, group, ieee, ...(endpoint ? { endpoint } : {}), ...expiresAt } };
+  }
+  if (wire.set_group_state) {
+    const group = groupId('set_group_state', wire.set_group_state.group_id);
+    if (typeof group === 'string') return invalid(id, group);
+    const state = fromStruct(wire.set_group_state.state);
+    const problem = stateProblem(state, 1);
+    if (problem) return invalid(id, `set_group_state ${problem}`);
+    return { ok: true, command: { kind: 'set_group_state', id, group, state, ...expiresAt } };
+  }
+  return undefined;
+}
+
+/** The cloud names a group by its id; a name (from the LAN) cannot be encoded and is refused. */
+function wireGroupId(group: number | string): number {
+  if (typeof group !== 'number') throw new Error(`the cloud link names groups by id, not ${JSON.stringify(group)}`);
+  return group;
 }
 
 /** What is wrong with a state to set, or undefined when it is usable. */
@@ -176,6 +241,36 @@ export function encodeCommand(command: HubCommand): WireCommand {
       break;
     case 'read_state':
       wire.read_state = { ieee: command.ieee, keys: command.keys };
+      break;
+    case 'create_group':
+      wire.create_group = { name: command.name, group_id: command.groupId ?? 0 };
+      break;
+    case 'delete_group':
+      wire.delete_group = { group_id: wireGroupId(command.group) };
+      break;
+    case 'rename_group':
+      wire.rename_group = { group_id: wireGroupId(command.group), name: command.name };
+      break;
+    case 'add_group_member':
+    case 'remove_group_member':
+      wire.change_group_member = {
+        group_id: wireGroupId(command.group),
+        ieee: command.ieee,
+        ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
+        remove: command.kind === 'remove_group_member',
+      };
+      break;
+    case 'set_group_state':
+      wire.set_group_state = { group_id: wireGroupId(command.group), state: toStruct(command.state) };
+      break;
+    case 'store_scene':
+    case 'recall_scene':
+    case 'remove_scene':
+      encodeSceneCommand(command, wire);
+      break;
+    case 'bind':
+    case 'configure_reporting':
+      encodeBindingCommand(command, wire);
       break;
   }
   return wire;

@@ -99,6 +99,12 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
     case 'gateway_status':
       wire.gateway_status = encodeGatewayStatus(event);
       break;
+    case 'group_state_changed':
+      wire.group_state_changed = { group_id: event.groupId, state: toStruct(event.state), changed: event.changed };
+      break;
+    case 'group_changed':
+      wire.group_changed = { group_id: event.groupId, name: event.name, members: event.members, deleted: event.deleted };
+      break;
     default: {
       const unknown: never = event;
       throw new Error(`cannot encode event kind ${(unknown as { kind: string }).kind}`);
@@ -264,6 +270,15 @@ function decodePayload(wire: WireEvent): HubEvent | undefined {
     return { kind: 'device_quarantined', ieee: ieee(wire.device_quarantined), reason: reason ?? '', stage: stage ?? '' };
   }
   if (wire.gateway_status) return decodeGatewayStatus(wire.gateway_status);
+  if (wire.group_state_changed) {
+    const { group_id, state, changed } = wire.group_state_changed;
+    return { kind: 'group_state_changed', groupId: group_id ?? 0, state: fromStruct(state), changed: changed ?? [] };
+  }
+  if (wire.group_changed) {
+    const { group_id, name, members, deleted } = wire.group_changed;
+    const decoded = (members ?? []).map((m) => ({ ieee: m.ieee ?? '', endpoint: m.endpoint ?? 0 }));
+    return { kind: 'group_changed', groupId: group_id ?? 0, name: name ?? '', members: decoded, deleted: !!deleted };
+  }
   if (wire.snapshot_started) {
     const { snapshot_id, devices, reason } = wire.snapshot_started;
     return { kind: 'snapshot_started', snapshotId: snapshot_id ?? '', devices: devices ?? 0, reason: reason ?? '' };

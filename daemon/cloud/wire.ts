@@ -78,6 +78,8 @@ export interface WireEventPayloads {
   gap?: { from_seq?: number; to_seq?: number; dropped?: number; reason?: string };
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
+  group_state_changed?: { group_id?: number; state?: WireStruct | null; changed?: string[] };
+  group_changed?: { group_id?: number; name?: string; members?: Array<{ ieee?: string; endpoint?: number }>; deleted?: boolean };
   snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
   snapshot_device?: WireSnapshotDevice;
   snapshot_ended?: { snapshot_id?: string; devices?: number };
@@ -138,6 +140,19 @@ export interface WireCommandActions {
   set_device_options?: { ieee?: string; options?: WireStruct | null };
   request_snapshot?: Record<string, never>;
   read_state?: { ieee?: string; keys?: string[] };
+  create_group?: { name?: string; group_id?: number };
+  delete_group?: { group_id?: number };
+  rename_group?: { group_id?: number; name?: string };
+  change_group_member?: { group_id?: number; ieee?: string; endpoint?: string; remove?: boolean };
+  set_group_state?: { group_id?: number; state?: WireStruct | null };
+  store_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; name?: string };
+  use_scene?: { group_id?: number; ieee?: string; endpoint?: string; scene_id?: number; remove?: boolean };
+  bind?: {
+    ieee?: string; endpoint?: string; target_group_id?: number; target_ieee?: string; target_endpoint?: string; clusters?: string[]; unbind?: boolean;
+  };
+  configure_reporting?: {
+    ieee?: string; endpoint?: string; cluster?: string; attribute?: string; minimum_interval?: number; maximum_interval?: number; reportable_change?: number;
+  };
 }
 
 export interface WireCommand extends WireCommandActions {

@@ -59,7 +59,20 @@ export type HubEvent =
   | { kind: 'snapshot_device'; snapshotId: string; device: SnapshotDevice }
   | { kind: 'snapshot_ended'; snapshotId: string; devices: number }
   /** The gateway itself: at every cloud connect and when a slow-moving field changes. */
-  | ({ kind: 'gateway_status' } & GatewayStatus);
+  | ({ kind: 'gateway_status' } & GatewayStatus)
+  /**
+   * A group's state, derived from its members as Zigbee2MQTT does (see hub/group-state.ts):
+   * its full latest state plus the changed keys, like state_changed for a device.
+   */
+  | { kind: 'group_state_changed'; groupId: number; state: DeviceState; changed: string[] }
+  /** A group was created, renamed or deleted, or its members changed: the group as it is now. */
+  | { kind: 'group_changed'; groupId: number; name: string; members: GroupMemberRef[]; deleted: boolean };
+
+/** A member of a group: one endpoint of a device. */
+export interface GroupMemberRef {
+  ieee: Ieee;
+  endpoint: number;
+}
 
 export interface GatewayStatus {
   /** 'connected' (after a Welcome) or 'changed'. */
@@ -130,7 +143,45 @@ export type HubCommand =
   | { kind: 'request_snapshot'; id: string; expiresAt?: number }
   /** Read these state keys from the device itself; fresh values are stored and reported. */
   | { kind: 'read_state'; id: string; ieee: Ieee; keys: string[]; expiresAt?: number }
-  | GroupCommand;
+  | GroupCommand
+  | SceneCommand
+  | BindingCommand;
+
+/**
+ * Bindings and reporting. `bind` binds (or with unbind, unbinds) the device endpoint's output
+ * clusters (the named ones, or every bindable one the target takes) to a device endpoint or a
+ * group, so the device's commands go there without the hub. `configure_reporting` sets how one
+ * attribute is reported. Results hold the device's bindings or reporting afterwards.
+ */
+export type BindingCommand =
+  | { kind: 'bind'; id: string; ieee: Ieee; endpoint?: string; target: SceneTarget; clusters?: string[]; unbind?: boolean; expiresAt?: number }
+  | {
+      kind: 'configure_reporting';
+      id: string;
+      ieee: Ieee;
+      endpoint?: string;
+      cluster: string;
+      attribute: string;
+      /** Seconds. */
+      minimumInterval: number;
+      /** Seconds; 65535 turns periodic reports off. */
+      maximumInterval: number;
+      reportableChange: number;
+      expiresAt?: number;
+    };
+
+/** Where a scene lives (or a binding points): a group (id or name), or one endpoint of a device (default endpoint when absent). */
+export type SceneTarget = { group: number | string } | { ieee: Ieee; endpoint?: string };
+
+/**
+ * Scenes (genScenes), 0..255 per target. A store takes the target's current state on the
+ * devices themselves, with a name unique per target; the result's state holds the scene.
+ * `scene` in recall/remove: its id or (from a person) its name.
+ */
+export type SceneCommand =
+  | { kind: 'store_scene'; id: string; target: SceneTarget; sceneId: number; name: string; expiresAt?: number }
+  | { kind: 'recall_scene'; id: string; target: SceneTarget; scene: number | string; expiresAt?: number }
+  | { kind: 'remove_scene'; id: string; target: SceneTarget; scene: number | string; expiresAt?: number };
 
 /**
  * Zigbee groups. A group is named by its id or its name. Members are device endpoints
@@ -141,6 +192,8 @@ export type GroupCommand =
   /** Without groupId the lowest free id is taken; the result's state holds group_id. */
   | { kind: 'create_group'; id: string; name: string; groupId?: number; expiresAt?: number }
   | { kind: 'delete_group'; id: string; group: number | string; expiresAt?: number }
+  /** Group names are unique like device names: a name another group holds is refused. */
+  | { kind: 'rename_group'; id: string; group: number | string; name: string; expiresAt?: number }
   | { kind: 'add_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
   | { kind: 'remove_group_member'; id: string; group: number | string; ieee: Ieee; endpoint?: string; expiresAt?: number }
   /** Through the members' converters, one group-addressed frame per converter. */

@@ -7,12 +7,17 @@ import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud
 import { StoreError, type DeviceRecord, type Store } from '../store/index.js';
 import { availabilityOptionProblem, splitAvailabilityOptions } from './availability-options.js';
 import { executeGroupCommand } from './group-commands.js';
+import { GroupStateFollower } from './group-state.js';
+import { executeSceneCommand } from './scene-commands.js';
+import { executeBindingCommand } from './binding-commands.js';
 import { ZigbeeError, type ZigbeeNetwork } from '../zigbee/index.js';
 
 export class HubCommandExecutor implements CommandExecutor {
   constructor(
     private readonly network: ZigbeeNetwork,
     private readonly store: Store,
+    /** The one writer of group state (shared with device-sync, which tells it of member changes). */
+    private readonly groupState = new GroupStateFollower({ store, memberKey: (ieee, key) => network.groups.memberKey(ieee, key) }),
   ) {}
 
   async execute(command: HubCommand): Promise<CommandExecution> {
@@ -93,10 +98,18 @@ export class HubCommandExecutor implements CommandExecutor {
         }
         case 'create_group':
         case 'delete_group':
+        case 'rename_group':
         case 'add_group_member':
         case 'remove_group_member':
         case 'set_group_state':
-          return await executeGroupCommand(command, this.network, this.store);
+          return await executeGroupCommand(command, this.network, this.store, this.groupState);
+        case 'store_scene':
+        case 'recall_scene':
+        case 'remove_scene':
+          return await executeSceneCommand(command, this.network, this.store);
+        case 'bind':
+        case 'configure_reporting':
+          return await executeBindingCommand(command, this.network, this.store);
         case 'read_state': {
           const device = this.find(command.ieee);
           if (!device) return unknownDevice(command.ieee);

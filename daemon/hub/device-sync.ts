@@ -3,7 +3,7 @@
 // only writer of device rows and state for what the radio reports (the zigbee edge already
 // logged each event; nothing is logged twice here). Availability is not decided here but in
 // availability.ts, which also hears every sign of life.
-import type { DeviceDescription, Ieee } from '../domain/events.js';
+import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
 import type { Store } from '../store/index.js';
 import type { ZigbeeNetwork } from '../zigbee/index.js';
 
@@ -12,8 +12,13 @@ export interface DeviceSyncCounters {
   rejected: number;
 }
 
+export interface DeviceSyncHooks {
+  /** After a device's state changed in the store (the changed keys only): groups follow their members. */
+  stateChanged?: (ieee: Ieee, changed: DeviceState) => void;
+}
+
 /** Subscribes to the network's events; returns the function that unsubscribes. */
-export function syncDevicesToStore(network: ZigbeeNetwork, store: Store): { stop(): void; counters: DeviceSyncCounters } {
+export function syncDevicesToStore(network: ZigbeeNetwork, store: Store, hooks: DeviceSyncHooks = {}): { stop(): void; counters: DeviceSyncCounters } {
   const counters: DeviceSyncCounters = { stateChanges: 0, rejected: 0 };
   const ensureKnown = (ieee: Ieee, nwk?: number): void => {
     if (store.devices.has(ieee)) return;
@@ -51,7 +56,9 @@ export function syncDevicesToStore(network: ZigbeeNetwork, store: Store): { stop
     network.on('state', ({ ieee, state }) => {
       ensureKnown(ieee);
       const { changed } = store.state.apply(ieee, state);
-      if (changed.length > 0) counters.stateChanges++;
+      if (changed.length === 0) return;
+      counters.stateChanges++;
+      hooks.stateChanged?.(ieee, Object.fromEntries(changed.map((key) => [key, state[key]])));
     }),
     network.on('seen', ({ ieee, linkquality, at }) => {
       if (!store.devices.has(ieee)) return;

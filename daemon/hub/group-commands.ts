@@ -3,10 +3,11 @@
 import { labelProblem } from '../domain/device-names.js';
 import type { GroupCommand } from '../domain/events.js';
 import type { CommandExecution } from '../cloud/index.js';
+import type { GroupStateFollower } from './group-state.js';
 import type { GroupRecord, Store } from '../store/index.js';
 import { MAX_GROUP_ID, MIN_GROUP_ID, type ZigbeeNetwork } from '../zigbee/index.js';
 
-export async function executeGroupCommand(command: GroupCommand, network: ZigbeeNetwork, store: Store): Promise<CommandExecution> {
+export async function executeGroupCommand(command: GroupCommand, network: ZigbeeNetwork, store: Store, groupState: GroupStateFollower): Promise<CommandExecution> {
   if (command.kind === 'create_group') {
     const problem = labelProblem(command.name);
     if (problem) return { ok: false, error: `group name ${problem}`, failure: 'invalid' };
@@ -27,6 +28,13 @@ export async function executeGroupCommand(command: GroupCommand, network: Zigbee
       await network.groups.remove(group.id);
       store.groups.remove(group.id);
       return { ok: true };
+    case 'rename_group': {
+      const problem = labelProblem(command.name);
+      if (problem) return { ok: false, error: `group name ${problem}`, failure: 'invalid' };
+      // StoreError name_taken names the group holding it: passed on as the error.
+      store.groups.rename(group.id, command.name.trim());
+      return { ok: true };
+    }
     case 'add_group_member':
     case 'remove_group_member': {
       const device = store.devices.get(command.ieee) ?? store.devices.getByName(command.ieee);
@@ -40,8 +48,12 @@ export async function executeGroupCommand(command: GroupCommand, network: Zigbee
       }
       return { ok: true, state: { members: membersOf(store.groups.get(group.id)) } };
     }
-    case 'set_group_state':
-      return { ok: true, state: await network.groups.setState(group.id, command.state) };
+    case 'set_group_state': {
+      // The members' optimistic state was published (and their groups followed) meanwhile.
+      const state = await network.groups.setState(group.id, command.state);
+      groupState.commanded(group.id, state);
+      return { ok: true, state };
+    }
   }
 }
 

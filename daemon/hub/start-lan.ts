@@ -41,6 +41,7 @@ export async function startLan(parts: LanParts): Promise<RunningLanApi | undefin
         await network.backupCoordinator();
         return parts.archiveCoordinatorBackup();
       },
+      bindings: (ieee) => network.bindings.describe(ieee),
       health: parts.health,
       hubInfo: {
         hubId: config.cloud.gatewayId,

@@ -2,7 +2,7 @@
 // definition exposes. Transport-neutral plain data; the gRPC codec turns it into messages.
 import type { DeviceState } from '../domain/events.js';
 import type { DeviceRecord } from '../store/index.js';
-import type { ExposeDescription } from '../zigbee/index.js';
+import type { BindingDescription, ExposeDescription, ReportingDescription } from '../zigbee/index.js';
 
 export interface LanDevice {
   record: DeviceRecord;
@@ -12,6 +12,14 @@ export interface LanDevice {
 
 /** Exposes by ieee: empty for a device whose definition is not known (or the coordinator is down). */
 export type ExposeLookup = (ieee: string) => Promise<ExposeDescription[]>;
+
+/** A device's bindings and reporting configuration, as the zigbee edge lists them. */
+export interface DeviceBindings {
+  bindings: BindingDescription[];
+  reporting: ReportingDescription[];
+}
+
+export type BindingLookup = (ieee: string) => DeviceBindings;
 
 export async function viewDevice(record: DeviceRecord, state: DeviceState | undefined, exposes: ExposeLookup): Promise<LanDevice> {
   let list: ExposeDescription[] = [];

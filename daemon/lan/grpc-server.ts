@@ -13,6 +13,9 @@ import type { SequencedEvent } from '../domain/events.js';
 import type { WatchItem } from './event-watcher.js';
 import { WatchFrames } from './watch-frames.js';
 import { WriteGate } from './write-gate.js';
+import type { BindingCommand, SceneTarget } from '../domain/events.js';
+import type { DeviceBindings } from './device-view.js';
+import type { SceneRecord } from '../store/index.js';
 
 export interface LanGrpcServerOptions {
   service: LanService;
@@ -74,7 +77,7 @@ export class LanGrpcServer {
         options: toStruct(await s.setDeviceOptions(ctx, { device: r.device, options: r.options ? fromStruct(r.options) : {} })),
       })),
       ListGroups: unary((ctx) => ({
-        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })) })),
+        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })), state: toStruct(g.state) })),
       })),
       CreateGroup: unary(async (ctx, r) => {
         const state = await s.groupCommand(ctx, 'CreateGroup', { kind: 'create_group', name: r.name ?? '', ...(r.group_id ? { groupId: r.group_id } : {}) });
@@ -82,6 +85,10 @@ export class LanGrpcServer {
       }),
       DeleteGroup: unary(async (ctx, r) => {
         await s.groupCommand(ctx, 'DeleteGroup', { kind: 'delete_group', group: groupRef(r.group) });
+        return {};
+      }),
+      RenameGroup: unary(async (ctx, r) => {
+        await s.groupCommand(ctx, 'RenameGroup', { kind: 'rename_group', group: groupRef(r.group), name: r.name ?? '' });
         return {};
       }),
       AddGroupMember: unary(async (ctx, r) => {
@@ -95,6 +102,33 @@ export class LanGrpcServer {
       SetGroupState: unary(async (ctx, r) => ({
         state: toStruct(await s.groupCommand(ctx, 'SetGroupState', { kind: 'set_group_state', group: groupRef(r.group), state: r.state ? fromStruct(r.state) : {} })),
       })),
+      ListScenes: unary((ctx) => ({ scenes: s.listScenes(ctx).map(encodeScene) })),
+      StoreScene: unary(async (ctx, r) => {
+        const state = await s.sceneCommand(ctx, 'StoreScene', { kind: 'store_scene', target: sceneTarget(r), sceneId: r.scene_id ?? 0, name: r.name ?? '' });
+        return sceneFromResult(state);
+      }),
+      RecallScene: unary(async (ctx, r) => sceneFromResult(await s.sceneCommand(ctx, 'RecallScene', { kind: 'recall_scene', target: sceneTarget(r), scene: groupRef(r.scene) }))),
+      RemoveScene: unary(async (ctx, r) => {
+        await s.sceneCommand(ctx, 'RemoveScene', { kind: 'remove_scene', target: sceneTarget(r), scene: groupRef(r.scene) });
+        return {};
+      }),
+      ListBindings: unary((ctx, r) => encodeBindings(s.listBindings(ctx, { device: r.device }))),
+      Bind: unary(async (ctx, r) => encodeBindings(await s.bindingCommand(ctx, 'Bind', bindCommand(r, false)))),
+      Unbind: unary(async (ctx, r) => encodeBindings(await s.bindingCommand(ctx, 'Unbind', bindCommand(r, true)))),
+      ConfigureReporting: unary(async (ctx, r) =>
+        encodeBindings(
+          await s.bindingCommand(ctx, 'ConfigureReporting', {
+            kind: 'configure_reporting',
+            ieee: r.device ?? '',
+            ...(r.endpoint ? { endpoint: r.endpoint } : {}),
+            cluster: r.cluster ?? '',
+            attribute: r.attribute ?? '',
+            minimumInterval: r.minimum_interval ?? 0,
+            maximumInterval: r.maximum_interval ?? 0,
+            reportableChange: r.reportable_change ?? 0,
+          }),
+        ),
+      ),
       ReadState: unary(async (ctx, r) => ({ state: toStruct(await s.readState(ctx, { device: r.device, keys: r.keys ?? [] })) })),
       RenameDevice: unary(async (ctx, r) => encodeDevice(await s.renameDevice(ctx, { device: r.device, name: r.name }))),
       SetRoom: unary(async (ctx, r) => encodeDevice(await s.setRoom(ctx, { device: r.device, room: r.room ?? null }))),
@@ -239,7 +273,57 @@ export function peerAddress(peer: string): string {
   return lastColon > 0 && text.indexOf(':') === lastColon ? text.slice(0, lastColon) : text;
 }
 
-/** A group is named by its id ("3") or its name. */
+function bindCommand(r: Wire, unbind: boolean): Extract<BindingCommand, { kind: 'bind' }> {
+  const group = typeof r.target_group === 'string' ? r.target_group.trim() : '';
+  const device = typeof r.target_device === 'string' ? r.target_device.trim() : '';
+  if ((group === '') === (device === '')) throw new LanError('invalid_argument', 'a binding needs either target_group or target_device (exactly one)');
+  const endpoint = typeof r.target_endpoint === 'string' ? r.target_endpoint.trim() : '';
+  const target = group !== '' ? { group: groupRef(group) } : { ieee: device, ...(endpoint !== '' ? { endpoint } : {}) };
+  const clusters = Array.isArray(r.clusters) ? (r.clusters as string[]) : [];
+  return { kind: 'bind', ieee: r.device ?? '', ...(r.endpoint ? { endpoint: r.endpoint } : {}), target, ...(clusters.length > 0 ? { clusters } : {}), ...(unbind ? { unbind } : {}) } as Extract<BindingCommand, { kind: 'bind' }>;
+}
+
+/** DeviceBindings from a ListBindings answer or a command's result state (either list may be absent). */
+function encodeBindings(state: Partial<DeviceBindings> | Record<string, unknown>): Wire {
+  const { bindings = [], reporting = [] } = state as Partial<DeviceBindings>;
+  return {
+    bindings: bindings.map((b) => ({
+      endpoint: b.endpoint,
+      cluster: b.cluster,
+      ...('group' in b.target ? { target_group_id: b.target.group } : { target_ieee: b.target.ieee, target_endpoint: b.target.endpoint }),
+    })),
+    reporting: reporting.map((r) => ({
+      endpoint: r.endpoint,
+      cluster: r.cluster,
+      attribute: r.attribute,
+      minimum_interval: r.minimumInterval,
+      maximum_interval: r.maximumInterval,
+      reportable_change: r.reportableChange,
+    })),
+  };
+}
+
+/** Exactly one of group and device. */
+function sceneTarget(r: Wire): SceneTarget {
+  const group = typeof r.group === 'string' ? r.group.trim() : '';
+  const device = typeof r.device === 'string' ? r.device.trim() : '';
+  if ((group === '') === (device === '')) throw new LanError('invalid_argument', 'a scene needs either group or device (exactly one)');
+  if (group !== '') return { group: groupRef(group) };
+  const endpoint = typeof r.endpoint === 'string' ? r.endpoint.trim() : '';
+  return { ieee: device, ...(endpoint !== '' ? { endpoint } : {}) };
+}
+
+function encodeScene(scene: SceneRecord): Wire {
+  const target = 'groupId' in scene.target ? { group_id: scene.target.groupId } : { ieee: scene.target.ieee, endpoint: scene.target.endpoint };
+  return { ...target, scene_id: scene.sceneId, name: scene.name };
+}
+
+/** The executor's result state for a scene ({scene_id, name, group_id | ieee, endpoint}) as a Scene. */
+function sceneFromResult(state: Record<string, unknown>): Wire {
+  return { group_id: state['group_id'] ?? 0, ieee: state['ieee'] ?? '', endpoint: state['endpoint'] ?? 0, scene_id: state['scene_id'] ?? 0, name: state['name'] ?? '' };
+}
+
+/** A group (or a scene) is named by its id ("3") or its name. */
 function groupRef(value: unknown): number | string {
   const text = typeof value === 'string' ? value.trim() : '';
   return /^\d+$/.test(text) ? Number(text) : text;

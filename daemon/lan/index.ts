@@ -9,7 +9,7 @@ import type { Store } from '../store/index.js';
 import { AdminSocket } from './admin-socket.js';
 import { Authenticator } from './authenticator.js';
 import { loadOrCreateTlsIdentity } from './certificate.js';
-import type { ExposeLookup } from './device-view.js';
+import type { BindingLookup, ExposeLookup } from './device-view.js';
 import { LanEventFeed } from './event-feed.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { LanGrpcServer } from './grpc-server.js';
@@ -43,6 +43,8 @@ export interface LanApiOptions {
   store: Store;
   commands: CommandExecutor;
   exposes: ExposeLookup;
+  /** A device's bindings and reporting, for ListBindings. */
+  bindings?: BindingLookup;
   health: HealthBoard;
   hubInfo: HubInfoSources;
   log: LanLog;
@@ -72,6 +74,7 @@ export async function startLanApi(options: LanApiOptions): Promise<RunningLanApi
     store: options.store,
     commands: options.commands,
     exposes: options.exposes,
+    ...(options.bindings ? { bindings: options.bindings } : {}),
     health: options.health,
     feed,
     auth: new Authenticator(options.store.lanClients, limiter, now),

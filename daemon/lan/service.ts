@@ -4,11 +4,11 @@
 // the scope itself, so no transport can forget to.
 import crypto from 'node:crypto';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
-import type { DeviceState, GroupCommand, HubCommand } from '../domain/events.js';
+import type { BindingCommand, DeviceState, GroupCommand, HubCommand, SceneCommand } from '../domain/events.js';
 import type { ComponentHealth, HealthBoard, HealthStatus } from '../domain/health.js';
-import type { DeviceRecord, GroupRecord, LanClientRecord, Store } from '../store/index.js';
+import type { DeviceRecord, GroupRecord, LanClientRecord, SceneRecord, Store } from '../store/index.js';
 import type { Authenticator } from './authenticator.js';
-import { viewDevice, type ExposeLookup, type LanDevice } from './device-view.js';
+import { viewDevice, type BindingLookup, type DeviceBindings, type ExposeLookup, type LanDevice } from './device-view.js';
 import { LanError, type LanErrorCode } from './errors.js';
 import type { LanEventFeed } from './event-feed.js';
 import type { EventWatcher } from './event-watcher.js';
@@ -29,10 +29,12 @@ export interface LanLogger {
 }
 
 export interface LanServiceDeps {
-  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups'>;
+  store: Pick<Store, 'devices' | 'state' | 'lanClients' | 'backupNow' | 'groups' | 'groupState' | 'scenes'>;
   /** The hub's one command path (also the cloud's). */
   commands: CommandExecutor;
   exposes: ExposeLookup;
+  /** Absent: ListBindings is unavailable (a LAN API without a radio, in tests). */
+  bindings?: BindingLookup;
   health: Pick<HealthBoard, 'list' | 'overall'>;
   feed: LanEventFeed;
   auth: Authenticator;
@@ -83,18 +85,51 @@ export class LanService {
     return Promise.all(records.map((record) => this.view(record)));
   }
 
-  listGroups(ctx: RequestContext): GroupRecord[] {
+  /** Each group with its state as derived from its members. */
+  listGroups(ctx: RequestContext): Array<GroupRecord & { state: DeviceState }> {
     this.admit(ctx, 'read', 'ListGroups');
-    return this.deps.store.groups.list();
+    return this.deps.store.groups.list().map((g) => ({ ...g, state: this.deps.store.groupState.get(g.id) }));
   }
 
   /**
-   * A group command (create, delete, add/remove a member, set state), control scope; resolves
+   * A group command (create, delete, rename, add/remove a member, set state), control scope; resolves
    * with the command's result state. `command` carries no id yet: one is made here.
    */
   async groupCommand(ctx: RequestContext, method: string, command: DistributiveOmit<GroupCommand, 'id'>): Promise<DeviceState> {
     const caller = this.admit(ctx, 'control', method);
     const result = await this.run(caller, { ...command, id: commandId() } as GroupCommand);
+    return result.state ?? {};
+  }
+
+  listScenes(ctx: RequestContext): SceneRecord[] {
+    this.admit(ctx, 'read', 'ListScenes');
+    return this.deps.store.scenes.list();
+  }
+
+  /** The device's bindings and reporting configuration (what the hub told it). */
+  listBindings(ctx: RequestContext, request: { device: string }): DeviceBindings {
+    this.admit(ctx, 'read', 'ListBindings');
+    const device = this.resolve(request.device);
+    if (!this.deps.bindings) throw new LanError('unavailable', 'bindings cannot be listed: the hub has no radio here');
+    try {
+      return this.deps.bindings(device.ieee);
+    } catch (error) {
+      // herdsman does not know it (it left, or the coordinator is down): said so, not a crash.
+      throw new LanError('unavailable', `bindings of ${device.ieee} cannot be listed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** A binding or reporting command, control scope; resolves with the device's bindings or reporting afterwards. */
+  async bindingCommand(ctx: RequestContext, method: string, command: DistributiveOmit<BindingCommand, 'id'>): Promise<DeviceState> {
+    const caller = this.admit(ctx, 'control', method);
+    const result = await this.run(caller, { ...command, id: commandId() } as BindingCommand);
+    return result.state ?? {};
+  }
+
+  /** A scene command (store, recall, remove), control scope; resolves with the command's result state. */
+  async sceneCommand(ctx: RequestContext, method: string, command: DistributiveOmit<SceneCommand, 'id'>): Promise<DeviceState> {
+    const caller = this.admit(ctx, 'control', method);
+    const result = await this.run(caller, { ...command, id: commandId() } as SceneCommand);
     return result.state ?? {};
   }
 

@@ -39,10 +39,13 @@ export { StoreError, NameTakenError, UnknownDeviceError, type StoreErrorCode } f
 export { DEFAULT_OUTBOX_BOUNDS } from './outbox-bounds.js';
 export { defaultMigrationsDir } from './migrations.js';
 export type { GroupRecord } from './groups.js';
+export type { SceneRecord, SceneTargetRef } from './scenes.js';
 export type {
   BackupOptions,
   CommitStats,
   DeviceOptionsStore,
+  GroupStateStore,
+  SceneStore,
   GroupStore,
   DeviceRecord,
   DeviceStore,

@@ -6,6 +6,8 @@ import { isCorruption, moveAside, openChecked } from './connection.js';
 import { DeviceOptions } from './device-options.js';
 import { DeviceStates } from './device-state.js';
 import { Groups } from './groups.js';
+import { GroupStates } from './group-state.js';
+import { Scenes } from './scenes.js';
 import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
@@ -94,7 +96,9 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     deviceOptions.forget(ieee);
   });
   const settings = new Settings(db, batch, now);
-  const groups = new Groups(db, batch, now);
+  const groups = new Groups(db, batch, outbox, now);
+  const groupState = new GroupStates(db, batch, outbox, now);
+  const scenes = new Scenes(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
   const snapshots = new Snapshots(db, batch, outbox, devices, states);
@@ -166,6 +170,8 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     state: states,
     deviceOptions,
     groups,
+    groupState,
+    scenes,
     events: { append: (event) => outbox.append(event) },
     outbox,
     settings,

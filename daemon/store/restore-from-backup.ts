@@ -1,5 +1,5 @@
 // After a corrupt database was replaced by a fresh one: carry the user's own data (device names,
-// rooms, latest state, device options and groups, where the backup has them) over from the newest backup that opens and passes quick_check. herdsman
+// rooms, latest state, device options, groups and scenes, where the backup has them) over from the newest backup that opens and passes quick_check. herdsman
 // can rebuild which devices are paired, but names and rooms exist only in our database.
 // Deliberately not carried over: the outbox (its events may already be delivered; the fresh
 // database keeps its raised seq floor and new epoch), the cloud cursor, settings (the epoch
@@ -48,7 +48,8 @@ function copyFrom(db: Database.Database, path: string): RestoreResult {
     const states = backup.prepare(`SELECT ${STATE_COLUMNS} FROM device_state`).raw().all() as unknown[][];
     const insertDevice = db.prepare(`INSERT INTO devices (${DEVICE_COLUMNS}) VALUES (${DEVICE_COLUMNS.split(',').map(() => '?').join(', ')})`);
     const insertState = db.prepare(`INSERT INTO device_state (${STATE_COLUMNS}) VALUES (?, ?, ?, ?)`);
-    // Newer than 0001: copied when the backup has them (0006 device options, 0007 groups).
+    // Newer than 0001: copied when the backup has them (0006 device options, 0007 groups,
+    // 0008 group state and scenes).
     const options = hasColumn(backup, 'devices', 'options')
       ? (backup.prepare('SELECT options, ieee FROM devices WHERE options IS NOT NULL').raw().all() as unknown[][])
       : [];
@@ -56,6 +57,11 @@ function copyFrom(db: Database.Database, path: string): RestoreResult {
     const members = hasTable(backup, 'group_members')
       ? (backup.prepare('SELECT group_id, ieee, endpoint FROM group_members').raw().all() as unknown[][])
       : [];
+    const sceneColumns = 'group_id, ieee, endpoint, scene_id, name, state, created_at';
+    const groupState = hasTable(backup, 'group_state') ? (backup.prepare('SELECT group_id, key, value, updated_at FROM group_state').raw().all() as unknown[][]) : [];
+    const scenes = hasTable(backup, 'scenes') ? (backup.prepare(`SELECT ${sceneColumns} FROM scenes`).raw().all() as unknown[][]) : [];
+    const insertGroupState = db.prepare('INSERT INTO group_state (group_id, key, value, updated_at) VALUES (?, ?, ?, ?)');
+    const insertScene = db.prepare(`INSERT INTO scenes (${sceneColumns}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const setOptions = db.prepare('UPDATE devices SET options = ? WHERE ieee = ?');
     const insertGroup = db.prepare('INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)');
     const insertMember = db.prepare('INSERT INTO group_members (group_id, ieee, endpoint) VALUES (?, ?, ?)');
@@ -66,6 +72,8 @@ function copyFrom(db: Database.Database, path: string): RestoreResult {
       for (const row of options) setOptions.run(...row);
       for (const row of groups) insertGroup.run(...row);
       for (const row of members) insertMember.run(...row);
+      for (const row of groupState) insertGroupState.run(...row);
+      for (const row of scenes) insertScene.run(...row);
     })();
     return { from: path, devices: devices.length, states: states.length };
   } finally {

@@ -1,6 +1,7 @@
 // Public types of the store. Only domain types cross this line: nothing from better-sqlite3.
 import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
 import type { GroupRecord } from './groups.js';
+import type { SceneRecord, SceneTargetRef } from './scenes.js';
 
 /** Structured logger; the daemon's ops logger fits this shape. */
 export interface StoreLog {
@@ -270,10 +271,31 @@ export interface GroupStore {
   get(ref: number | string): GroupRecord | undefined;
   /** Throws StoreError name_taken for a name another group holds; a known id is left as it is. */
   create(id: number, name: string): void;
+  /** Throws StoreError name_taken for a name another group holds. */
+  rename(id: number, name: string): void;
   remove(id: number): void;
   addMember(id: number, ieee: Ieee, endpoint: number): void;
   removeMember(id: number, ieee: Ieee, endpoint: number): void;
   replaceMembers(id: number, members: Array<{ ieee: Ieee; endpoint: number }>, known: (ieee: Ieee) => boolean): void;
+  /** The groups an endpoint of this device belongs to. */
+  ofDevice(ieee: Ieee): Array<{ groupId: number; endpoint: number }>;
+}
+
+export interface SceneStore {
+  list(): SceneRecord[];
+  /** By scene id or name, on that target. */
+  get(target: SceneTargetRef, ref: number | string): SceneRecord | undefined;
+  /** Stores or replaces; StoreError name_taken when another scene of the target has the name. */
+  put(scene: SceneRecord): void;
+  remove(target: SceneTargetRef, sceneId: number): void;
+}
+
+/** A group's state as derived from its members (written by hub/group-state.ts only). */
+export interface GroupStateStore {
+  /** {} for a group without state. */
+  get(groupId: number): DeviceState;
+  /** Stores what differs, with a group_state_changed event; an unknown group is ignored. */
+  apply(groupId: number, partial: DeviceState): { changed: string[] };
 }
 
 export interface Store {
@@ -285,6 +307,9 @@ export interface Store {
   readonly deviceOptions: DeviceOptionsStore;
   /** Zigbee groups: names and member endpoints. */
   readonly groups: GroupStore;
+  readonly groupState: GroupStateStore;
+  /** Scenes on groups and device endpoints: names and the state stored with them. */
+  readonly scenes: SceneStore;
   readonly events: { append(event: HubEvent): void };
   readonly outbox: OutboxReader;
   readonly settings: SettingsStore;

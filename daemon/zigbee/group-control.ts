@@ -2,8 +2,12 @@
 // and group commands through the members' converters, as Zigbee2MQTT sends them: one
 // group-addressed frame per converter, which every member endpoint obeys at once. A key is
 // accepted when at least one member's definition exposes it as settable; values are checked
-// against that member's expose. Members report their new state themselves.
+// against that member's expose. Members report their new state themselves; meanwhile, as in
+// Zigbee2MQTT, each member is given the result optimistically (the group keys its definition
+// exposes, named for its endpoint), published like any state so the store and the group's
+// derived state follow.
 import type { DeviceState, Ieee } from '../domain/events.js';
+import { GROUP_STATE_KEYS } from '../domain/group-state-keys.js';
 import type { DefinitionCache } from './definition-cache.js';
 import { describeError, ZigbeeError } from './errors.js';
 import { endpointNamed } from './endpoint-keys.js';
@@ -11,9 +15,9 @@ import { exposedProperties, isSettable, valueProblem } from './expose-validation
 import type { ConverterDefinition, HerdsmanDevice, HerdsmanEndpoint, HerdsmanGroup } from './herdsman-types.js';
 import type { Controller } from 'zigbee-herdsman';
 
-/** Zigbee group ids a person may use (0 and 0xFFF8.. are reserved by the stack). */
-export const MIN_GROUP_ID = 1;
-export const MAX_GROUP_ID = 0xfff7;
+import { MAX_GROUP_ID, MIN_GROUP_ID } from '../domain/group-ids.js';
+
+export { MAX_GROUP_ID, MIN_GROUP_ID };
 
 export interface GroupMember {
   ieee: Ieee;
@@ -29,6 +33,14 @@ export interface GroupControlOptions {
   controller: () => Controller;
   device: (ieee: Ieee) => HerdsmanDevice;
   definitions: DefinitionCache;
+  /** Publishes a member's optimistic state (screened and emitted like a report). */
+  publish: (ieee: Ieee, state: DeviceState) => void;
+}
+
+/** Which member endpoint a device's state key speaks for: `state_left` -> state on endpoint 2. */
+export interface MemberKey {
+  baseKey: string;
+  endpoint: number;
 }
 
 export class GroupControl {
@@ -117,7 +129,28 @@ export class GroupControl {
         throw new ZigbeeError('device_error', `setting '${key}' on group ${id} failed: ${describeError(error)}`, { cause: error });
       }
     }
+    for (const member of members) {
+      const optimistic = memberState(member, result);
+      if (Object.keys(optimistic).length > 0) this.o.publish(member.device.ieeeAddr, optimistic);
+    }
     return result;
+  }
+
+  /**
+   * The member endpoint and plain key a device's state key speaks for, as Zigbee2MQTT reads it:
+   * a suffix naming one of the definition's endpoints, else the device's default endpoint.
+   * Undefined for a device herdsman or the definition cache does not know (yet).
+   */
+  memberKey(ieee: Ieee, key: string): MemberKey | undefined {
+    const device = this.o.controller().getDeviceByIeeeAddr(ieee);
+    const definition = this.o.definitions.get(ieee);
+    if (!device || !definition) return undefined;
+    const names = definition.endpoint?.(device) ?? {};
+    for (const [name, id] of Object.entries(names)) {
+      if (name !== 'default' && key.endsWith(`_${name}`)) return { baseKey: key.slice(0, -name.length - 1), endpoint: id };
+    }
+    const endpoint = names['default'] ?? device.endpoints[0]?.ID;
+    return endpoint === undefined ? undefined : { baseKey: key, endpoint };
   }
 
   private group(id: number): HerdsmanGroup {
@@ -126,7 +159,13 @@ export class GroupControl {
     return group;
   }
 
-  private async endpointOf(ieee: Ieee, endpointName: string | undefined): Promise<HerdsmanEndpoint> {
+  /** The id of the endpoint endpointOf picks. */
+  async endpointId(ieee: Ieee, endpointName: string | undefined): Promise<number> {
+    return (await this.endpointOf(ieee, endpointName)).ID;
+  }
+
+  /** A device's endpoint by name, id, or the definition's default (also for scenes and bindings). */
+  async endpointOf(ieee: Ieee, endpointName: string | undefined): Promise<HerdsmanEndpoint> {
     const device = this.o.device(ieee);
     const definition = await this.o.definitions.resolve(device);
     if (endpointName !== undefined) {
@@ -140,16 +179,36 @@ export class GroupControl {
     return endpoint;
   }
 
-  private async memberDefinitions(group: HerdsmanGroup): Promise<Array<{ device: HerdsmanDevice; definition: ConverterDefinition }>> {
-    const out: Array<{ device: HerdsmanDevice; definition: ConverterDefinition }> = [];
+  private async memberDefinitions(group: HerdsmanGroup): Promise<Member[]> {
+    const out: Member[] = [];
     for (const endpoint of group.members) {
       const device = endpoint.getDevice();
       if (!device) continue;
       const definition = await this.o.definitions.resolve(device);
-      if (definition) out.push({ device, definition });
+      if (definition) out.push({ device, definition, endpoint: endpoint.ID });
     }
     return out;
   }
+}
+
+interface Member {
+  device: HerdsmanDevice;
+  definition: ConverterDefinition;
+  endpoint: number;
+}
+
+/** The group keys of a group command's result this member exposes, named for its endpoint. */
+function memberState(member: Member, result: DeviceState): DeviceState {
+  const exposes = exposedProperties(member.definition, member.device);
+  const names = member.definition.endpoint?.(member.device) ?? {};
+  const name = Object.entries(names).find(([n, id]) => id === member.endpoint && n !== 'default')?.[0];
+  const state: DeviceState = {};
+  for (const key of GROUP_STATE_KEYS) {
+    if (!(key in result)) continue;
+    const named = name === undefined ? key : `${key}_${name}`;
+    if (exposes.has(named) || (key === 'state' && name === undefined)) state[named] = result[key];
+  }
+  return state;
 }
 
 function describe(group: HerdsmanGroup): GroupDescription {

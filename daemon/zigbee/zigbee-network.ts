@@ -20,6 +20,8 @@ import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { applyState } from './state-setter.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
+import { SceneControl } from './scene-control.js';
+import { BindingControl } from './binding-control.js';
 import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
@@ -64,6 +66,10 @@ export class ZigbeeNetwork {
   private readonly refresher: StateRefresh;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
+  /** Scenes (genScenes) on a group or one endpoint of a device. */
+  readonly scenes: SceneControl;
+  /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
+  readonly bindings: BindingControl;
   private readonly maxPermitJoinSeconds: number;
   private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
@@ -109,6 +115,16 @@ export class ZigbeeNetwork {
       controller: () => this.started(),
       device: (ieee) => this.device(ieee),
       definitions: this.definitions,
+      publish: (ieee, payload) => this.state.publish(ieee, payload),
+    });
+    this.scenes = new SceneControl({
+      controller: () => this.started(),
+      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
+      publish: (ieee, payload) => this.state.publish(ieee, payload),
+    });
+    this.bindings = new BindingControl({
+      controller: () => this.started(),
+      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
     });
     this.refresher = new StateRefresh({
       state: (ieee) => this.state.of(ieee),

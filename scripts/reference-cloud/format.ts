@@ -50,5 +50,9 @@ function describe(event: HubEvent): string {
       const { devices, outbox, coordinator } = event;
       return `${event.reason} ${event.firmwareVersion} node ${event.nodeVersion} ${coordinator.type || 'no coordinator'} ${devices.total} devices (${devices.unavailable} unavailable), outbox ${outbox.events}${event.lastError ? `, last error: ${event.lastError}` : ''}`;
     }
+    case 'group_state_changed':
+      return `group ${event.groupId} ${JSON.stringify(Object.fromEntries(event.changed.map((key) => [key, event.state[key]])))}`;
+    case 'group_changed':
+      return `group ${event.groupId} "${event.name}" ${event.deleted ? 'deleted' : `members: ${event.members.map((m) => `${m.ieee}/${m.endpoint}`).join(', ') || 'none'}`}`;
   }
 }

@@ -6,6 +6,7 @@ import { decodeCommand, encodeCommand } from '../../daemon/cloud/command-codec.j
 import { decodeEvent, encodeEvent } from '../../daemon/cloud/event-codec.js';
 import { hubLinkService } from '../../daemon/cloud/proto.js';
 import type { CloudMessage, HubMessage } from '../../daemon/cloud/wire.js';
+import { toStruct } from '../../daemon/cloud/struct-codec.js';
 
 const connect = hubLinkService.Connect!;
 const overHubWire = (message: HubMessage) => connect.requestDeserialize(connect.requestSerialize(message)) as HubMessage;
@@ -111,6 +112,9 @@ const EVENTS: HubEvent[] = [
     lastError: 'store: disk full',
     health: [{ component: 'store', status: 'ok' }, { component: 'coordinator', status: 'bad', reason: 'unplugged' }],
   },
+  { kind: 'group_state_changed', groupId: 3, state: { state: 'ON', brightness: 120, color: { x: 0.3, y: 0.4 } }, changed: ['state'] },
+  { kind: 'group_changed', groupId: 3, name: 'Hall', members: [{ ieee: IEEE, endpoint: 2 }], deleted: false },
+  { kind: 'group_changed', groupId: 4, name: 'Old', members: [], deleted: true },
 ];
 
 t.test('every hub event round-trips through protobuf', async (t) => {
@@ -137,6 +141,20 @@ t.test('every command round-trips through protobuf', async (t) => {
     { kind: 'set_options', id: 'd', ieee: IEEE, options: { temperature_calibration: -1.5, invert_cover: true, occupancy_timeout: null } },
     { kind: 'request_snapshot', id: 'd' },
     { kind: 'read_state', id: 'e', ieee: IEEE, keys: ['state', 'brightness'] },
+    { kind: 'create_group', id: 'f', name: 'Hall' },
+    { kind: 'create_group', id: 'g', name: 'Hall', groupId: 65527 },
+    { kind: 'delete_group', id: 'h', group: 3 },
+    { kind: 'rename_group', id: 'i', group: 3, name: 'Hallway' },
+    { kind: 'add_group_member', id: 'j', group: 3, ieee: IEEE, endpoint: 'left' },
+    { kind: 'remove_group_member', id: 'k', group: 3, ieee: IEEE },
+    { kind: 'set_group_state', id: 'l', group: 3, state: { state: 'ON', brightness: 10 } },
+    { kind: 'store_scene', id: 'm', target: { group: 3 }, sceneId: 0, name: 'Evening' },
+    { kind: 'store_scene', id: 'n', target: { ieee: IEEE, endpoint: 'left' }, sceneId: 255, name: 'Dim' },
+    { kind: 'recall_scene', id: 'o', target: { ieee: IEEE }, scene: 2 },
+    { kind: 'remove_scene', id: 'p', target: { group: 3 }, scene: 2 },
+    { kind: 'bind', id: 'q', ieee: IEEE, target: { group: 3 } },
+    { kind: 'bind', id: 'r', ieee: IEEE, endpoint: '1', target: { ieee: '0x00158d0001a2b3c4', endpoint: 'left' }, clusters: ['genOnOff', 'genLevelCtrl'], unbind: true },
+    { kind: 'configure_reporting', id: 's', ieee: IEEE, cluster: 'genLevelCtrl', attribute: 'currentLevel', minimumInterval: 1, maximumInterval: 300, reportableChange: 0.5 },
   ];
   for (const command of commands) {
     const wire = overCloudWire({ command: encodeCommand(command) });
@@ -161,6 +179,36 @@ t.test('permit_join via: an ieee (normalised) or nothing; anything else is refus
     id: 'x',
     error: `invalid: permit_join via must be a router's ieee as 0x + 16 hex digits, got "hall plug"`,
   });
+});
+
+t.test('group commands name a group by an id in range, and are checked like device commands', async (t) => {
+  t.match(decodeCommand({ id: 'x', delete_group: {} }), { ok: false, error: /invalid: delete_group needs group_id 1\.\.65527, got 0/ });
+  t.match(decodeCommand({ id: 'x', set_group_state: { group_id: 65528, state: toStruct({ state: 'ON' }) } }), { ok: false, error: /group_id 1\.\.65527, got 65528/ });
+  t.match(decodeCommand({ id: 'x', set_group_state: { group_id: 1 } }), { ok: false, error: /set_group_state needs a non-empty state/ });
+  t.match(decodeCommand({ id: 'x', create_group: { name: '' } }), { ok: false, error: /create_group name/ });
+  t.match(decodeCommand({ id: 'x', create_group: { name: 'Hall', group_id: 70000 } }), { ok: false, error: /or 0 for the lowest free id/ });
+  t.match(decodeCommand({ id: 'x', rename_group: { group_id: 2, name: 'a\nb' } }), { ok: false, error: /rename_group name/ });
+  t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: 'bulb' } }), { ok: false, error: /change_group_member needs ieee/ });
+  t.match(decodeCommand({ id: 'x', change_group_member: { group_id: 2, ieee: IEEE, endpoint: '../1' } }), { ok: false, error: /endpoint "\.\.\/1" must be an endpoint name or id/ });
+  t.throws(() => encodeCommand({ kind: 'delete_group', id: 'y', group: 'Hall' }), /names groups by id/);
+});
+
+t.test('scene commands name exactly one target and a scene id 0..255', async (t) => {
+  t.match(decodeCommand({ id: 'x', use_scene: { scene_id: 1 } }), { ok: false, error: /invalid: use_scene needs either group_id or ieee \(exactly one\)/ });
+  t.match(decodeCommand({ id: 'x', use_scene: { group_id: 1, ieee: IEEE } }), { ok: false, error: /exactly one/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, scene_id: 256, name: 'a' } }), { ok: false, error: /scene_id must be 0\.\.255, got 256/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, scene_id: 1 } }), { ok: false, error: /store_scene name/ });
+  t.match(decodeCommand({ id: 'x', store_scene: { group_id: 1, endpoint: 'left', scene_id: 1, name: 'a' } }), { ok: false, error: /endpoint is for a device target/ });
+  t.match(decodeCommand({ id: 'x', use_scene: { ieee: 'lamp', scene_id: 1 } }), { ok: false, error: /use_scene needs ieee/ });
+  t.throws(() => encodeCommand({ kind: 'recall_scene', id: 'y', target: { group: 1 }, scene: 'Evening' }), /names scenes by id/);
+});
+
+t.test('bind and configure_reporting: one target, names that are names', async (t) => {
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE } }), { ok: false, error: /bind needs either target_group_id or target_ieee \(exactly one\)/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_group_id: 70000 } }), { ok: false, error: /target_group_id 1\.\.65527, got 70000/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_ieee: 'bulb' } }), { ok: false, error: /target_ieee as 0x/ });
+  t.match(decodeCommand({ id: 'x', bind: { ieee: IEEE, target_group_id: 1, clusters: ['gen OnOff'] } }), { ok: false, error: /"gen OnOff" is not a cluster name/ });
+  t.match(decodeCommand({ id: 'x', configure_reporting: { ieee: IEEE, cluster: 'genOnOff' } }), { ok: false, error: /configure_reporting attribute "" is not a name/ });
 });
 
 t.test('command ieee is normalised to lower case', async (t) => {

@@ -163,6 +163,21 @@ t.test('beside the cloud: a change made from the LAN reaches the cloud stream', 
     (error: { code: number; details: string }) => error,
   );
   t.match(refused, { details: /cannot read 'read' \(readable: / }, 'a key that is not readable is refused, naming the readable ones');
+
+  // A group's state derived from its member, on the LAN and at the cloud.
+  await unaryCall(client, 'CreateGroup', { name: 'Hall' }, token);
+  await unaryCall(client, 'AddGroupMember', { group: 'Hall', device: bulb }, token);
+  await unaryCall(client, 'SetGroupState', { group: 'Hall', state: toStruct({ state: 'OFF' }) }, token);
+  await stack.waitForCloud((e) => e.event.kind === 'group_state_changed' && e.event.state['state'] === 'OFF');
+
+  // Bindings and reporting set over the LAN, then listed as herdsman recorded them.
+  await unaryCall(client, 'Bind', { device: bulb, target_group: 'Hall', clusters: ['genScenes'] }, token);
+  await unaryCall(client, 'ConfigureReporting', { device: bulb, cluster: 'genOnOff', attribute: 'onOff', minimum_interval: 0, maximum_interval: 900, reportable_change: 0 }, token);
+  const listed = (await unaryCall(client, 'ListBindings', { device: bulb }, token)) as { bindings: Array<Record<string, unknown>>; reporting: Array<Record<string, unknown>> };
+  t.ok(listed.bindings.some((b) => b['cluster'] === 'genScenes' && b['target_group_id'] === 1), `bindings listed (${JSON.stringify(listed.bindings)})`);
+  t.ok(listed.reporting.some((r) => r['cluster'] === 'genOnOff' && r['attribute'] === 'onOff' && r['maximum_interval'] === 900), 'reporting listed');
+  const groups = (await unaryCall(client, 'ListGroups', {}, token)) as { groups: Array<{ name: string; state: unknown }> };
+  t.match(groups.groups.map((g) => ({ name: g.name, state: fromStruct(g.state as never) })), [{ name: 'Hall', state: { state: 'OFF' } }]);
 });
 
 t.test('with a cloud configured but unreachable: local control still works', async (t) => {

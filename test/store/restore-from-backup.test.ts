@@ -28,6 +28,9 @@ async function withBackup(t: Test) {
   store.deviceOptions.set(device(1).ieee, { temperature_calibration: -1.5 });
   store.groups.create(4, 'Downstairs');
   store.groups.addMember(4, device(2).ieee, 1);
+  store.groupState.apply(4, { state: 'ON', brightness: 80 });
+  store.scenes.put({ target: { groupId: 4 }, sceneId: 1, name: 'Evening', state: { [device(2).ieee]: { state: 'ON' } } });
+  store.scenes.put({ target: { ieee: device(2).ieee, endpoint: 1 }, sceneId: 0, name: 'Dim', state: {} });
   const backup = await store.backupNow();
   const lastSeq = store.outbox.stats().lastSeq;
   const epoch = store.outbox.epoch();
@@ -56,6 +59,8 @@ t.test('corrupt at open: names, rooms and state come back from the newest backup
   t.same(store.state.get(device(1).ieee), { temperature: 21.5, humidity: 40 });
   t.same(store.deviceOptions.get(device(1).ieee), { temperature_calibration: -1.5 }, 'device options too');
   t.same(store.groups.list(), [{ id: 4, name: 'Downstairs', members: [{ ieee: device(2).ieee, endpoint: 1 }] }], 'and groups');
+  t.same(store.groupState.get(4), { state: 'ON', brightness: 80 }, 'with their state');
+  t.same(store.scenes.list().map((scene) => scene.name).sort(), ['Dim', 'Evening'], 'and scenes');
   t.ok(log.entries.some((e) => e.level === 'warn' && e.fields?.from === backup), 'the store logs the backup used');
 
   t.equal(store.outbox.stats().events, 0, 'the old outbox is not restored, and restoring queued no events');

@@ -4,6 +4,7 @@
 
 import { AttributeStore } from './attribute-store.js';
 import { commandHandlerFor, type EndpointState } from './commands/index.js';
+import type { SceneTable } from './commands/scenes.js';
 import type { DeviceDefinition, EndpointDefinition, ZclFrame, ZclValue } from './definition.js';
 import { handleFoundation } from './foundation-handler.js';
 import { applyPowerOnBehaviour } from './power-on.js';
@@ -52,6 +53,7 @@ export class SimulatedDevice {
   private readonly reporting: ReportingEngine;
   private readonly groups = new Map<number, Set<number>>();
   private readonly memories = new Map<number, Map<string, unknown>>();
+  private readonly scenes = new Map<number, SceneTable>();
   private readonly structOverrides = new Map<number, ZclValue>();
   private readonly onError: (error: unknown) => void;
   private tsn = 0;
@@ -68,7 +70,10 @@ export class SimulatedDevice {
       read: (ep, cluster, attr) => this.store.get(ep, cluster, attr),
       send: (ep, cluster, attrs) => this.report(ep, cluster, attrs),
     });
-    for (const endpoint of definition.endpoints) this.groups.set(endpoint.id, new Set());
+    for (const endpoint of definition.endpoints) {
+      this.groups.set(endpoint.id, new Set());
+      this.scenes.set(endpoint.id, new Map());
+    }
   }
 
   /** ZCL from the coordinator. Never throws: malformed input is answered or dropped like a real device. */
@@ -284,6 +289,7 @@ export class SimulatedDevice {
       endpoint,
       groups: this.groups.get(endpoint)!,
       memory: this.memoryOf(endpoint),
+      scenes: this.scenes.get(endpoint)!,
       get: (cluster: number, attrId: number) => pending.get(`${cluster}/${attrId}`)?.value ?? this.get(endpoint, cluster, attrId),
       typeOf: (cluster: number, attrId: number) => this.store.get(endpoint, cluster, attrId)?.type,
       attributeIds: (cluster: number) => this.store.ids(endpoint, cluster),

@@ -10,6 +10,7 @@ import { Subsystem } from '../transport/unpi.js';
 import { addAddressEntry, generateIeee, generateNwk, removeAddressEntry } from './addressing.js';
 import type { DeviceBehaviour, DeviceFactory } from './device-behaviour.js';
 import type { FaultBook } from './faults.js';
+import { routeBound } from './bound-routing.js';
 import { Scheduler } from './scheduler.js';
 import { type BindingEntry, ZdoCallback } from './zdo-frames.js';
 import { isZclResponse } from './zcl-peek.js';
@@ -95,6 +96,11 @@ export class SimulatedNetwork extends EventEmitter<NetworkEvents> {
     this.faults = options.faults;
     this.createDevice = options.createDevice;
     this.log = options.log;
+  }
+
+  /** The coordinator's own IEEE address (a binding to it means "to the host"). */
+  get coordinatorIeee(): string {
+    return this.fw.ieee;
   }
 
   nodes(): NetworkNode[] {
@@ -305,6 +311,7 @@ export class SimulatedNetwork extends EventEmitter<NetworkEvents> {
   /** A frame the device sends: becomes an AF incomingMsg from its address. */
   private fromDevice(node: NetworkNode, frame: ZclFrame): void {
     if (this.byIeeeMap.get(node.ieee) !== node) return;
+    routeBound(this, node, frame);
     if (!this.fw.isCoordinator) {
       this.droppedWhileDown++;
       return;

@@ -107,8 +107,9 @@ t.test('colour temperature: moveToColorTemp clamps to the physical range and set
 
 t.test('errors: unknown command, manufacturer-specific command, malformed payload changes nothing', async (t) => {
   const { dev, sent } = bulb();
-  dev.receive(command('genScenes', 'recall', { groupid: 1, sceneid: 2 }, { tsn: 30, disableDefaultResponse: true }));
-  t.match(sent(), [{ command: 'defaultRsp', tsn: 30, payload: { cmdId: 5, statusCode: 0x81 } }], 'UNSUP_CLUSTER_COMMAND even with DDR');
+  // genScenes enhancedView (0x41): scenes are simulated, their enhanced commands are not.
+  dev.receive(command('genScenes', 'enhancedView', { groupid: 1, sceneid: 2 }, { tsn: 30, disableDefaultResponse: true }));
+  t.match(sent(), [{ command: 'defaultRsp', tsn: 30, payload: { cmdId: 0x41, statusCode: 0x81 } }], 'UNSUP_CLUSTER_COMMAND even with DDR');
   dev.receive(raw(0x0006, '05 7c11 1f 01'));
   t.match(sent(), [{ command: 'defaultRsp', tsn: 0x1f, manufacturerCode: 0x117c, payload: { cmdId: 1, statusCode: 0x83 } }]);
   dev.receive(raw(0x0008, '01 20 04 64 05'));

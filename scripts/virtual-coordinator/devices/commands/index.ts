@@ -8,6 +8,7 @@ import { IAS_ZONE, IDENTIFY, iasZoneCommands, identifyCommands } from './identif
 import { LEVEL_CONTROL, levelControlCommands } from './level-control.js';
 import { ON_OFF, onOffCommands } from './on-off.js';
 import { TUYA, TUYA_COVER_QUIRK, tuyaCoverCommands } from './tuya-cover.js';
+import { SCENES, sceneCommands } from './scenes.js';
 import type { CommandHandler } from './types.js';
 import { WINDOW_COVERING, windowCoveringCommands } from './window-covering.js';
 
@@ -20,6 +21,7 @@ export const clusterCommandHandlers: ReadonlyMap<number, CommandHandler> = new M
   [IAS_ZONE, iasZoneCommands],
   [DOOR_LOCK, doorLockCommands],
   [WINDOW_COVERING, windowCoveringCommands],
+  [SCENES, sceneCommands],
 ]);
 
 /** Manufacturer-specific commands, keyed "manufacturer code/cluster id". */

@@ -2,6 +2,7 @@
 
 import type { ZclValue } from '../definition.js';
 import type { ByteReader } from '../zcl/byte-reader.js';
+import type { SceneTable } from './scenes.js';
 
 export interface EndpointState {
   readonly endpoint: number;
@@ -16,6 +17,8 @@ export interface EndpointState {
   readonly memory: Map<string, unknown>;
   /** Group memberships of this endpoint (genGroups). */
   readonly groups: Set<number>;
+  /** Scenes stored on this endpoint (genScenes). */
+  readonly scenes: SceneTable;
   /** Runs `change` after `ms` (cancelled by stop()); its set() calls are reported then. */
   later(ms: number, change: (state: EndpointState) => void): void;
   /**
