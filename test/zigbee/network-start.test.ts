@@ -15,7 +15,7 @@ t.test('blank stick: reset with our credentials, then resumed with the same dir 
   const dataDir = tempDir(t);
   const nvStateFile = path.join(dataDir, 'vc-state.json');
 
-  const first = await startFixture(t, { dataDir, coordinator: { nvStateFile }, debugLog: true });
+  const first = await startFixture(t, { dataDir, coordinator: { nvStateFile }, debugLog: true, blankStick: true });
   t.equal(first.result, 'reset');
   t.same(await first.network.networkParameters(), {
     panId: TEST_CREDENTIALS.panId,
