@@ -53,6 +53,8 @@ export interface HubConfig {
     format: LogFormat;
     /** Per namespace (and everything under it), overriding `level`: { "zigbee:herdsman": "warn" }. */
     levels: Record<string, LogLevel>;
+    /** Lines of one kind (level, namespace, message, device) written per minute; the rest counted. 0: no limit. */
+    maxRepeatsPerMinute: number;
   };
   availability: {
     /** Silence after which a mains-powered device (or router) is pinged; unavailable if it does not answer. */
@@ -139,6 +141,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
     level: logIn.oneOf('level', LOG_LEVELS, 'info'),
     format: logIn.oneOf('format', LOG_FORMATS, 'auto'),
     levels: readLogLevels(logIn.section('levels')),
+    maxRepeatsPerMinute: logIn.integer('max_repeats_per_minute', 10, { min: 0, max: 100_000 }),
   };
   logIn.rejectUnknownKeys();
 

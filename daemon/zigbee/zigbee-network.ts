@@ -201,7 +201,13 @@ export class ZigbeeNetwork {
       throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
     }
     this.controller = controller;
-    this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    // What the stick is and runs, once per start: the first thing to know about a field report.
+    const coordinator = await this.coordinatorInfo().catch(() => undefined);
+    this.log.info('zigbee network started', {
+      result,
+      channel: this.options.network.channel,
+      ...(coordinator ? { coordinator: coordinator.type, firmware: coordinator.firmware, coordinator_ieee: coordinator.ieee } : {}),
+    });
     this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
