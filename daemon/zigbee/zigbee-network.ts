@@ -5,6 +5,7 @@
 import { Controller, setLogger as setHerdsmanLogger } from 'zigbee-herdsman';
 import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
+import { resolveSerial } from './adapter-discovery.js';
 import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { describeDevice } from './device-description.js';
@@ -170,10 +171,11 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    const serial = await resolveSerial(this.options.serial, this.log);
     this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
-      controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
+      controllerOptions({ ...this.options, serial }, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
     this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({

@@ -142,7 +142,7 @@ t.test('ranges and choices are enforced', async (t) => {
   t.match(configError(t, () => parseConfig({ zigbee: { channel: 10 } }, '/c.json')).message, 'zigbee.channel');
   t.match(
     configError(t, () => parseConfig({ serial: { adapter: 'ezsp' } }, '/c.json')).message,
-    'serial.adapter: expected one of "zstack", "ember", "deconz", "zigate", "zboss", "zoh", got "ezsp"',
+    'serial.adapter: expected one of "zstack", "ember", "deconz", "zigate", "zboss", "zoh", "auto", got "ezsp"',
   );
   t.match(configError(t, () => parseConfig({ log: { level: 'trace' } }, '/c.json')).message, 'log.level: expected one of');
   t.match(configError(t, () => parseConfig({ serial: { path: 'ttyUSB0' } }, '/c.json')).message, 'serial.path: expected a device path');
