@@ -22,11 +22,14 @@ function node24HeadersBuild(t: Test): string {
   return file;
 }
 
-t.test('the build this process runs is accepted on every Node version, and the store opens', async (t) => {
+t.test('the build this process runs is accepted on this Node, and the store opens', async (t) => {
   const binding = betterSqliteBinding();
   t.ok(binding && fs.existsSync(binding), `found ${binding}`);
-  for (const version of [...AFFECTED, ...UNAFFECTED]) t.equal(nativeBindingProblem(version, binding), undefined, `${version}: built against ${process.version} headers`);
   t.equal(nativeBindingProblem(process.versions.node, binding), undefined);
+  if (!fs.readFileSync(binding!).includes('RemoveEnvironmentCleanupHook')) {
+    // Built against headers older than 24.19 (Node 20 or 22 here): safe on every Node.
+    for (const version of [...AFFECTED, ...UNAFFECTED]) t.equal(nativeBindingProblem(version, binding), undefined, `${version}: built against older headers`);
+  }
   const dir = t.testdir({});
   const store = openStore({ path: path.join(dir, 'hub.db'), log: { debug() {}, info() {}, warn() {}, error() {} } });
   await store.close();
