@@ -15,6 +15,8 @@
 #   NODE24_TESTS=all scripts/ci/node24.sh            (or a list: NODE24_TESTS="test/a.test.ts test/b.test.ts")
 #   NODE24_VERSION=24.22.3 scripts/ci/node24.sh
 #   scripts/ci/node24.sh --if-ci         # what npm test runs: only under CI (CI set), else says so
+#   NODE24_CACHE=DIR scripts/ci/node24.sh  (instead of ~/.cache/zigbee-hubd; not ZIGBEE_HUBD_*: the
+#                                         daemon reads those as config overrides)
 # Lines are prefixed "[node 24] ", so .ci/run's "# { total: ..." count stays the main suite's.
 set -euo pipefail
 
@@ -24,7 +26,7 @@ if [ "${1:-}" = --if-ci ] && [ -z "${CI:-}" ]; then
 fi
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CACHE="${ZIGBEE_HUBD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zigbee-hubd}"
+CACHE="${NODE24_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zigbee-hubd}"
 WANTED="${NODE24_VERSION:-24}"
 SUBSET=(
   test/store/native-binding.test.ts test/store/outbox.test.ts test/store/migrations.test.ts test/store/recovery.test.ts

@@ -58,11 +58,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await daemon.ready();
     return daemon;
   };
+  let first: DaemonProcess;
+  try {
+    first = await launch();
+  } catch (error) {
+    // Left running, the emulator and the cloud would keep the test process alive until tap's timeout.
+    await cloud.stop();
+    await coordinator.stop();
+    throw error;
+  }
   const stack: Stack = {
     dir,
     coordinator,
     cloud,
-    daemon: await launch(),
+    daemon: first,
     async restartDaemon() {
       stack.daemon = await launch();
       return stack.daemon;
