@@ -85,6 +85,7 @@ export async function runCli(argv: string[]): Promise<void> {
     out: process.stdout,
     level: config.log.level,
     levels: config.log.levels,
+    repeats: config.log.maxRepeatsPerMinute === 0 ? false : { burst: config.log.maxRepeatsPerMinute, windowMs: 60_000 },
     format: config.log.format,
     syslogPriorityPrefix: isJournalStream(1, process.env),
   });
@@ -113,7 +114,7 @@ export async function runCli(argv: string[]): Promise<void> {
       return {
         stop: () => {
           notifier.stopping();
-          return daemon.stop();
+          return daemon.stop().finally(() => log.flushRepeats());
         },
       };
     },

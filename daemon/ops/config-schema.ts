@@ -7,8 +7,8 @@ import { isLoopbackTarget } from '../domain/loopback.js';
 import type { ConfigSection } from './config-reader.js';
 import type { LogLevel } from './logger.js';
 
-/** The radio stacks zigbee-herdsman 10 has adapters for. */
-export const ADAPTERS = ['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'zoh'] as const;
+/** The radio stacks zigbee-herdsman 10 has adapters for, and `auto`: found by its discovery. */
+export const ADAPTERS = ['zstack', 'ember', 'deconz', 'zigate', 'zboss', 'zoh', 'auto'] as const;
 export type AdapterName = (typeof ADAPTERS)[number];
 
 export const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -23,7 +23,10 @@ export interface HubConfig {
   /** How long an orderly shutdown may take before the process exits anyway. */
   shutdownTimeoutSeconds: number;
   serial: {
-    /** A device path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://host:port. */
+    /**
+     * A device path (/dev/ttyUSB0, /dev/serial/by-id/...) or tcp://host:port. With adapter
+     * `auto`: a device path, mdns://<service type>, or '' (not set) to look on every serial port.
+     */
     path: string;
     adapter: AdapterName;
     baudRate: number;
@@ -53,6 +56,8 @@ export interface HubConfig {
     format: LogFormat;
     /** Per namespace (and everything under it), overriding `level`: { "zigbee:herdsman": "warn" }. */
     levels: Record<string, LogLevel>;
+    /** Lines of one kind (level, namespace, message, device) written per minute; the rest counted. 0: no limit. */
+    maxRepeatsPerMinute: number;
   };
   availability: {
     /** Silence after which a mains-powered device (or router) is pinged; unavailable if it does not answer. */
@@ -116,12 +121,19 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   const shutdownTimeoutSeconds = top.integer('shutdown_timeout_seconds', 30, { min: 1, max: 3600 });
 
   const serialIn = top.section('serial');
+  const adapter = serialIn.oneOf('adapter', ADAPTERS, 'zstack');
   const serial: HubConfig['serial'] = {
-    path: serialIn.string('path', '/dev/ttyUSB0', checkSerialPath),
-    adapter: serialIn.oneOf('adapter', ADAPTERS, 'zstack'),
+    path: adapter === 'auto' ? (serialIn.optionalString('path', checkDiscoveryPath) ?? '') : serialIn.string('path', '/dev/ttyUSB0', checkSerialPath),
+    adapter,
     baudRate: serialIn.integer('baud_rate', 115200, { min: 1200, max: 4_000_000 }),
     rtscts: serialIn.boolean('rtscts', false),
   };
+  if (adapter === 'auto' && serial.path.startsWith('tcp://')) {
+    serialIn.report(
+      'adapter',
+      `"auto" cannot tell which stack answers at ${serial.path} (zigbee-herdsman discovers USB sticks and mdns:// coordinators, not TCP addresses): set the stack, e.g. "zstack" for a TI CC2652 or the virtual coordinator`,
+    );
+  }
   serialIn.rejectUnknownKeys();
 
   const zigbeeIn = top.section('zigbee');
@@ -139,6 +151,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
     level: logIn.oneOf('level', LOG_LEVELS, 'info'),
     format: logIn.oneOf('format', LOG_FORMATS, 'auto'),
     levels: readLogLevels(logIn.section('levels')),
+    maxRepeatsPerMinute: logIn.integer('max_repeats_per_minute', 10, { min: 0, max: 100_000 }),
   };
   logIn.rejectUnknownKeys();
 
@@ -257,7 +270,14 @@ function checkLoopbackAddress(value: string): string | undefined {
   return `must be a loopback address (127.0.0.1, ::1 or localhost): the endpoint has no authentication; got ${JSON.stringify(value)}`;
 }
 
+/** With adapter auto: a path as usual, or mdns://<service type> (herdsman's mDNS discovery). */
+function checkDiscoveryPath(value: string): string | undefined {
+  if (value.startsWith('mdns://')) return value.length > 'mdns://'.length ? undefined : 'expected mdns://<service type>, e.g. mdns://slzb-06';
+  return checkSerialPath(value);
+}
+
 function checkSerialPath(value: string): string | undefined {
+  if (value.startsWith('mdns://')) return 'an mdns:// path needs serial.adapter: auto (the radio type comes from the discovery)';
   if (value.startsWith('tcp://')) {
     const parsed = parseHostPort(value.slice('tcp://'.length));
     return typeof parsed === 'string' ? `expected tcp://host:port: ${parsed}` : undefined;

@@ -65,13 +65,20 @@ export function loadOrCreateNetworkCredentials(dataDir: string, log: Logger, opt
 
   const credentials = generateCredentials(options.randomBytes ?? crypto.randomBytes);
   log.addSecret(credentials.networkKey);
-  writeFileAtomic(file, encodeCredentials(credentials), 0o600);
+  writeNetworkCredentials(dataDir, credentials);
   log.info('network credentials generated for a new network', {
     file,
     panId: hex16(credentials.panId),
     extendedPanId: credentials.extendedPanId.toString('hex'),
   });
   return { ...credentials, created: true, file };
+}
+
+/** Writes <dataDir>/network.json (0600, atomically); returns its path. */
+export function writeNetworkCredentials(dataDir: string, credentials: NetworkCredentials): string {
+  const file = path.join(dataDir, NETWORK_FILE_NAME);
+  writeFileAtomic(file, encodeCredentials(credentials), 0o600);
+  return file;
 }
 
 export function generateCredentials(randomBytes: (size: number) => Buffer): NetworkCredentials {

@@ -10,7 +10,8 @@ export type StoreErrorCode =
   | 'unknown_device'
   | 'closed'
   | 'commit_failed'
-  | 'open_failed';
+  | 'open_failed'
+  | 'unsafe_runtime';
 
 export class StoreError extends Error {
   constructor(

@@ -11,6 +11,7 @@ import { Scenes } from './scenes.js';
 import { Devices } from './devices.js';
 import { StoreError } from './errors.js';
 import { applyMigrations, defaultMigrationsDir, loadMigrations, type MigrationFile } from './migrations.js';
+import { betterSqliteBinding, nativeBindingProblem } from './native-binding-check.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { LanClients } from './lan-clients.js';
 import { Snapshots } from './snapshot.js';
@@ -36,6 +37,8 @@ export function openStore(options: StoreOptions): Store {
   const clock = options.clock ?? systemClock;
   const now = () => clock.now();
   const { log, path } = options;
+  const runtime = nativeBindingProblem(process.versions.node, betterSqliteBinding());
+  if (runtime !== undefined) throw new StoreError('unsafe_runtime', runtime);
   // Read before touching the database: a broken install must not look like a corrupt database.
   const migrations = loadMigrations(options.migrationsDir ?? defaultMigrationsDir());
   let opened: ReturnType<typeof openRecovering>;

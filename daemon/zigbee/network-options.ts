@@ -17,7 +17,7 @@ export function validateOptions(options: ZigbeeNetworkOptions): void {
     throw new ZigbeeError('invalid_options', message);
   };
   const { serial, network, dataDir } = options;
-  if (!serial || typeof serial.path !== 'string' || serial.path === '') fail('serial.path is required');
+  if (!serial || typeof serial.path !== 'string' || (serial.path === '' && serial.adapter !== 'auto')) fail('serial.path is required');
   if (!serial.adapter) fail('serial.adapter is required (e.g. "zstack")');
   if (!dataDir) fail('dataDir is required');
   validateCredentials(network, fail);
@@ -69,8 +69,11 @@ export function herdsmanPaths(dataDir: string): { database: string; databaseBack
   };
 }
 
+/** `options.serial` must be resolved (adapter-discovery.ts) first: herdsman gets a real stack. */
 export function controllerOptions(options: ZigbeeNetworkOptions, acceptJoin: (ieee: string) => Promise<boolean>) {
   const paths = herdsmanPaths(options.dataDir);
+  const { serial } = options;
+  if (serial.adapter === 'auto') throw new ZigbeeError('invalid_options', 'serial.adapter "auto" is resolved by discovery before the controller is made');
   return {
     network: {
       panID: options.network.panId,
@@ -79,10 +82,10 @@ export function controllerOptions(options: ZigbeeNetworkOptions, acceptJoin: (ie
       networkKey: [...options.network.networkKey],
     },
     serialPort: {
-      path: options.serial.path,
-      adapter: options.serial.adapter,
-      baudRate: options.serial.baudRate,
-      rtscts: options.serial.rtscts,
+      path: serial.path,
+      adapter: serial.adapter,
+      baudRate: serial.baudRate,
+      rtscts: serial.rtscts,
     },
     databasePath: paths.database,
     databaseBackupPath: paths.databaseBackup,

@@ -33,10 +33,15 @@ export interface InterviewRetryPolicy {
   delaysMs?: number[];
 }
 
-export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp' | 'zoh';
+/** A radio stack zigbee-herdsman has an adapter for, or `auto`: found by herdsman's discovery. */
+export type SerialAdapter = 'zstack' | 'ember' | 'deconz' | 'zigate' | 'zboss' | 'ezsp' | 'zoh' | 'auto';
 
 export interface SerialOptions {
-  /** A device path (/dev/ttyUSB0) or tcp://host:port for a networked/virtual coordinator. */
+  /**
+   * A device path (/dev/ttyUSB0) or tcp://host:port for a networked/virtual coordinator. With
+   * adapter `auto`: a device path (its stack is found), mdns://<service type>, or '' to look on
+   * every serial port.
+   */
   path: string;
   adapter: SerialAdapter;
   baudRate?: number;

@@ -5,6 +5,7 @@
 import { Controller, setLogger as setHerdsmanLogger } from 'zigbee-herdsman';
 import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
+import { resolveSerial } from './adapter-discovery.js';
 import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { describeDevice } from './device-description.js';
@@ -186,10 +187,11 @@ export class ZigbeeNetwork {
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
 
+    const serial = await resolveSerial(this.options.serial, this.log);
     this.guards.beforeStart();
     const acceptJoin = this.options.acceptJoin;
     const controller = new Controller(
-      controllerOptions(this.options, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
+      controllerOptions({ ...this.options, serial }, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
     );
     this.guards.created(controller);
     this.translator = new HerdsmanEventTranslator({
@@ -217,7 +219,13 @@ export class ZigbeeNetwork {
       throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
     }
     this.controller = controller;
-    this.log.info('zigbee network started', { result, channel: this.options.network.channel });
+    // What the stick is and runs, once per start: the first thing to know about a field report.
+    const coordinator = await this.coordinatorInfo().catch(() => undefined);
+    this.log.info('zigbee network started', {
+      result,
+      channel: this.options.network.channel,
+      ...(coordinator ? { coordinator: coordinator.type, firmware: coordinator.firmware, coordinator_ieee: coordinator.ieee } : {}),
+    });
     this.guards.started(controller);
     await this.translator.onStarted();
     this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));

@@ -246,7 +246,9 @@ function startDaemon(dir: string, coordinatorPort: number, platformPort: number,
       data_dir: './data',
       serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
       cloud: { enabled: true, target: `127.0.0.1:${platformPort}`, insecure: true, gateway_id: GATEWAY },
-      log: { level: 'info', format: 'json' },
+      // Every refusal must be logged naming its device (a check after each case), also when the
+      // fuzzer sends the same bad report many times a minute: no repeat limit.
+      log: { level: 'info', format: 'json', max_repeats_per_minute: 0 },
       // Not under test here, and its fixed port (8443) would clash between two fuzz runs at once.
       lan: { enabled: false },
     },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
 import { ProtoOnlyCloud, type ReceivedEvent } from '../cloud/helpers/proto-only-cloud.js';
 import { daemonConfig } from './stack.js';
@@ -14,7 +15,7 @@ import { daemonConfig } from './stack.js';
 t.test('the contract, end to end, decoded from the .proto alone', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-contract-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'data'))) });
   t.teardown(() => coordinator.stop());
   const cloud = await ProtoOnlyCloud.start();
   t.teardown(() => cloud.stop());

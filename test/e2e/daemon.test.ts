@@ -9,7 +9,7 @@ import { joinDevices, startStack, GATEWAY } from './stack.js';
 const BDB_START_COMMISSIONING = 0x05;
 
 t.test('devices join, report and obey the cloud; a restart resumes the same network', async (t) => {
-  const stack = await startStack();
+  const stack = await startStack({ blankStick: true });
   t.teardown(() => stack.stop());
   let commissionings = 0;
   stack.coordinator.on('frame', (direction, frame) => {

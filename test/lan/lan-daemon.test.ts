@@ -10,6 +10,7 @@ import { fromStruct, toStruct } from '../../daemon/cloud/index.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
 import { adminRequest } from '../../scripts/hubctl/admin-client.js';
 import { unaryCall, watchCall } from '../../scripts/hubctl/calls.js';
 import { fetchCertificate, pinnedClient } from '../../scripts/hubctl/pinned-client.js';
@@ -20,7 +21,7 @@ const LAN = { listen: '127.0.0.1', port: 0, mdns: false };
 
 t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a sensor report', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-lan-'));
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'data'))) });
   const daemon = DaemonProcess.start({
     dir,
     config: {
@@ -186,7 +187,7 @@ t.test('with a cloud configured but unreachable: local control still works', asy
   await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
   const deadPort = (closed.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'data'))) });
   const daemon = DaemonProcess.start({
     dir,
     config: {

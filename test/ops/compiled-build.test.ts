@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
 import { buildCompiledPackage, REPO_ROOT } from './helpers/compiled-package.js';
 
 t.test('the compiled daemon reaches ready on the virtual coordinator without tsx', async (t) => {
@@ -16,7 +17,7 @@ t.test('the compiled daemon reaches ready on the virtual coordinator without tsx
   t.notOk(fs.existsSync(path.join(pkg, 'node_modules/tsx')), 'no TypeScript loader to fall back on');
   t.ok(fs.existsSync(path.join(pkg, 'dist/daemon/cli.js')));
 
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(pkg, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(pkg, 'stick.json'), ...(await daemonOnFormedStick(path.join(pkg, 'run', 'data'))) });
   t.teardown(() => coordinator.stop());
   const daemon = DaemonProcess.start({
     dir: path.join(pkg, 'run'),

@@ -47,7 +47,7 @@ t.test('an empty object gives every default', async (t) => {
       keyFile: undefined,
       tokenFile: undefined,
     },
-    log: { level: 'info', format: 'auto', levels: {} },
+    log: { level: 'info', format: 'auto', levels: {}, maxRepeatsPerMinute: 10 },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
     store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
     lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 120, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
@@ -81,7 +81,7 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.equal(config.cloud.caFile, path.join(dir, 'etc', 'ca.pem'));
   t.equal(config.cloud.tokenFile, '/etc/hubd/token');
   t.equal(config.cloud.gatewayId, 'gw-1');
-  t.same(config.log, { level: 'debug', format: 'json', levels: {} });
+  t.same(config.log, { level: 'debug', format: 'json', levels: {}, maxRepeatsPerMinute: 10 });
   t.same(config.store, { commitIntervalMs: 0, backupKeep: 3, outboxMaxEvents: 20_000, outboxMaxMegabytes: 5, outboxMaxAgeHours: 48 });
   t.throws(() => parseConfig({ store: { outbox_max_events: 10 } }, '/c.json'), /store\.outbox_max_events: must be between 1000 and/);
   t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
@@ -142,7 +142,7 @@ t.test('ranges and choices are enforced', async (t) => {
   t.match(configError(t, () => parseConfig({ zigbee: { channel: 10 } }, '/c.json')).message, 'zigbee.channel');
   t.match(
     configError(t, () => parseConfig({ serial: { adapter: 'ezsp' } }, '/c.json')).message,
-    'serial.adapter: expected one of "zstack", "ember", "deconz", "zigate", "zboss", "zoh", got "ezsp"',
+    'serial.adapter: expected one of "zstack", "ember", "deconz", "zigate", "zboss", "zoh", "auto", got "ezsp"',
   );
   t.match(configError(t, () => parseConfig({ log: { level: 'trace' } }, '/c.json')).message, 'log.level: expected one of');
   t.match(configError(t, () => parseConfig({ serial: { path: 'ttyUSB0' } }, '/c.json')).message, 'serial.path: expected a device path');

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
 import { REPO_ROOT } from './helpers/compiled-package.js';
 
 t.test('the packaged tarball runs the daemon without dev dependencies or tsx', async (t) => {
@@ -27,7 +28,7 @@ t.test('the packaged tarball runs the daemon without dev dependencies or tsx', a
   t.notOk(fs.existsSync(path.join(app, 'daemon/cli.ts')), 'no TypeScript sources');
   t.ok(fs.existsSync(path.join(app, 'scripts/install.sh')) && fs.existsSync(path.join(app, 'systemd/zigbee-hubd.service')));
 
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'run', 'data'))) });
   t.teardown(() => coordinator.stop());
   const daemon = DaemonProcess.start({
     dir: path.join(dir, 'run'),

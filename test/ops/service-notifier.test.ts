@@ -10,6 +10,7 @@ import { createServiceNotifier, watchdogIntervalMs } from '../../daemon/ops/serv
 import { createLogger } from '../../daemon/ops/logger.js';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
+import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
 import { NotifySocket, type Notification } from './helpers/notify-socket.js';
 
 const STALLER = fileURLToPath(new URL('./fixtures/event-loop-staller.mjs', import.meta.url));
@@ -20,7 +21,7 @@ t.test('a real daemon under a NOTIFY_SOCKET: READY after the coordinator, watchd
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const socket = await NotifySocket.start(dir);
   t.teardown(() => socket.stop());
-  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json') });
+  const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'data'))) });
   t.teardown(() => coordinator.stop());
 
   const daemon = DaemonProcess.start({

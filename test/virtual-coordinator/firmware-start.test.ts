@@ -10,7 +10,7 @@ t.test('first start forms the network, second start resumes it from the state fi
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const nvStateFile = path.join(dir, 'vc-state.json');
 
-  const first = await startHarness({ dir, coordinator: { nvStateFile } });
+  const first = await startHarness({ dir, coordinator: { nvStateFile }, blankStick: true });
   t.teardown(() => first.stop());
   t.equal(first.startResult, 'reset', 'a blank stick is commissioned');
   const params = await first.controller.getNetworkParameters();
@@ -46,7 +46,7 @@ t.test('first start forms the network, second start resumes it from the state fi
 t.test('a fresh state file (and no herdsman backup) starts over with "reset"', async (t) => {
   const dir = makeTempDir();
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const h = await startHarness({ dir, coordinator: { nvStateFile: path.join(dir, 'fresh.json') } });
+  const h = await startHarness({ dir, coordinator: { nvStateFile: path.join(dir, 'fresh.json') }, blankStick: true });
   t.teardown(() => h.stop());
   t.equal(h.startResult, 'reset');
   await h.stop();

@@ -10,6 +10,7 @@ import {
   type VirtualCoordinator,
   type VirtualCoordinatorOptions,
 } from '../../scripts/virtual-coordinator/coordinator.js';
+import { formedStickNv } from '../zigbee/formed-stick.js';
 
 export const TEST_NETWORK = {
   panID: 0x1a62,
@@ -73,6 +74,11 @@ export interface HarnessOptions {
   dir?: string;
   coordinator?: VirtualCoordinatorOptions;
   network?: HerdsmanNetwork;
+  /**
+   * Start from a factory-fresh stick, so herdsman forms the network ('reset', 3 s slower). By
+   * default (and unless `coordinator.ieee` names a blank stick) the stick already holds it.
+   */
+  blankStick?: boolean;
 }
 
 export function makeTempDir(prefix = 'vc-test-'): string {
@@ -83,8 +89,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? makeTempDir();
   const removeOwnDir = () => ownDir && fs.rmSync(dir, { recursive: true, force: true });
-  const coordinator = await startVirtualCoordinator(options.coordinator ?? {});
-  const controller = createController(coordinator.port, dir, options.network);
+  const network = options.network ?? TEST_NETWORK;
+  const blank = options.blankStick === true || options.coordinator?.ieee !== undefined;
+  const formed = blank
+    ? {}
+    : { initialNv: await formedStickNv({ panId: network.panID, extendedPanId: network.extendedPanID, networkKey: network.networkKey, channel: network.channelList[0]! }) };
+  const coordinator = await startVirtualCoordinator({ ...formed, ...options.coordinator });
+  const controller = createController(coordinator.port, dir, network);
   let startResult: string;
   try {
     startResult = await controller.start();

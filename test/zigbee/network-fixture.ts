@@ -12,13 +12,9 @@ import {
   type VirtualCoordinatorOptions,
 } from '../../scripts/virtual-coordinator/coordinator.js';
 import type { DeviceDefinition } from '../../scripts/virtual-coordinator/devices/definition.js';
+import { formedStickNv, TEST_CREDENTIALS } from './formed-stick.js';
 
-export const TEST_CREDENTIALS = {
-  panId: 0x1a62,
-  extendedPanId: [0xdd, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77],
-  networkKey: [0x01, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x0d, 0x0f, 0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0e],
-  channel: 11,
-};
+export { TEST_CREDENTIALS };
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -89,15 +85,25 @@ export interface FixtureOptions {
   coordinator?: VirtualCoordinatorOptions;
   debugLog?: boolean;
   network?: Partial<ZigbeeNetworkOptions>;
+  /**
+   * Start from a factory-fresh stick, so herdsman forms the network (its 'reset' path, 3 s
+   * slower). By default the stick already holds the test network and herdsman resumes it.
+   */
+  blankStick?: boolean;
 }
 
 /** Starts emulator + network; stopped at the end of the test `t` unless stopped before. */
 export async function startFixture(t: TestLike, options: FixtureOptions): Promise<Fixture> {
-  const coordinator = await startVirtualCoordinator(options.coordinator ?? {});
+  const credentials = options.network?.network ?? { ...TEST_CREDENTIALS };
+  const blank = options.blankStick === true || options.coordinator?.ieee !== undefined;
+  const coordinator = await startVirtualCoordinator({
+    ...(blank ? {} : { initialNv: await formedStickNv(credentials) }),
+    ...options.coordinator,
+  });
   const log = recordingLogger(options.debugLog ?? false);
   const network = new ZigbeeNetwork({
     serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
-    network: { ...TEST_CREDENTIALS },
+    network: credentials,
     dataDir: options.dataDir,
     log,
     ...options.network,

@@ -15,8 +15,14 @@ t.test('blank stick: reset with our credentials, then resumed with the same dir 
   const dataDir = tempDir(t);
   const nvStateFile = path.join(dataDir, 'vc-state.json');
 
-  const first = await startFixture(t, { dataDir, coordinator: { nvStateFile }, debugLog: true });
+  const first = await startFixture(t, { dataDir, coordinator: { nvStateFile }, debugLog: true, blankStick: true });
   t.equal(first.result, 'reset');
+  t.match(first.log.lines.find((l) => l.msg === 'zigbee network started')?.fields, {
+    result: 'reset',
+    coordinator: 'ZStack3x0',
+    firmware: /^\d{8}$/,
+    coordinator_ieee: first.coordinator.ieee,
+  }, 'the start line names the coordinator type, its firmware revision and address');
   t.same(await first.network.networkParameters(), {
     panId: TEST_CREDENTIALS.panId,
     extendedPanId: `0x${hex(TEST_CREDENTIALS.extendedPanId)}`,
