@@ -1,14 +1,14 @@
 // The reference cloud: a small, complete implementation of the platform side of
 // proto/zigbee_hubd/cloud/v1/cloud.proto. The demo and the daemon's tests talk to it, and a
 // platform team can read it to learn the protocol. Start it with startReferenceCloud().
+// It speaks the protocol from the .proto alone: no daemon code encodes or decodes for it.
 import { waitForEvent } from '../lib/wait-for-event.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { HubCommand, HubEvent } from '../../daemon/domain/events.js';
-import { encodeCommand, resultIdFor } from '../../daemon/cloud/command-codec.js';
-import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
-import type { WireCommand } from '../../daemon/cloud/wire.js';
+import { hubLinkDefinition, type HubLinkServerStream, type Plain } from '../lib/cloud-proto.js';
+import { encodeCommand, resultIdFor } from './command-encoder.js';
 import { CloudEventStore, type StoredEvent } from './event-store.js';
 import type { CloudFaults } from './faults.js';
 import { formatEvent } from './format.js';
@@ -23,8 +23,8 @@ export interface ReferenceCloudOptions {
   token?: string;
   /** Serve TLS; with ca, also require client certificates signed by it (mTLS). */
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
-  /** JSON-lines file the events are appended to and reloaded from. */
-  eventsFile?: string;
+  /** SQLite file for events and per-gateway cursors, kept across restarts; in memory without one. */
+  database?: string;
   /** Share stored events with an earlier instance (a "restart" in tests). */
   store?: CloudEventStore;
   /** Where readable lines (connections, events, results) go; silent by default. */
@@ -53,7 +53,7 @@ export class ReferenceCloud {
   readonly store: CloudEventStore;
   private readonly sessions = new Map<string, HubSession>();
   /** Commands sent but not answered, per gateway; re-sent after a reconnect. */
-  private readonly outstanding = new Map<string, Map<string, WireCommand>>();
+  private readonly outstanding = new Map<string, Map<string, Plain>>();
   private readonly notifications = new EventEmitter();
   private acking = true;
   private faults: CloudFaults;
@@ -76,10 +76,10 @@ export class ReferenceCloud {
     if (options.maxConnectionAgeMs) serverOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
     if (options.maxConnectionAgeGraceMs) serverOptions['grpc.max_connection_age_grace_ms'] = options.maxConnectionAgeGraceMs;
     const server = new grpc.Server(serverOptions);
-    const store = options.store ?? new CloudEventStore(options.eventsFile);
+    const store = options.store ?? new CloudEventStore(options.database);
     let cloud: ReferenceCloud | undefined;
-    server.addService(hubLinkService, {
-      Connect: (call: HubLinkServerCall) => cloud!.accept(call),
+    server.addService(hubLinkDefinition, {
+      Connect: (call: HubLinkServerStream) => cloud!.accept(call),
     });
     const credentials = options.tls
       ? grpc.ServerCredentials.createSsl(
@@ -135,16 +135,14 @@ export class ReferenceCloud {
   }
 
   /** Sends a command exactly as given (also malformed ones) and resolves with its result. */
-  sendRawCommand(gatewayId: string, command: WireCommand, timeoutMs = 10_000): Promise<CommandResultEvent> {
+  sendRawCommand(gatewayId: string, command: Plain, timeoutMs = 10_000): Promise<CommandResultEvent> {
     // What the result's command_id will be (an id over 128 characters comes back as its sha256).
-    const id = resultIdFor(command.id ?? '');
+    const id = resultIdFor(typeof command.id === 'string' ? command.id : '');
     const result = this.waitForEvent(
       (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
       timeoutMs,
     ).then((stored) => stored.event as CommandResultEvent);
-    const answered = this.store
-      .events(gatewayId)
-      .some((stored) => stored.event.kind === 'command_result' && stored.event.commandId === id);
+    const answered = this.store.commandResult(gatewayId, id) !== undefined;
     if (answered) {
       // Sent again on purpose (a test of the gateway's de-duplication): do not keep re-sending.
       this.sessions.get(gatewayId)?.sendCommand(command);
@@ -197,9 +195,12 @@ export class ReferenceCloud {
   async stop(): Promise<void> {
     this.server.forceShutdown();
     this.sessions.clear();
+    // A file this instance opened is closed (a restart opens it again); a store handed in is
+    // its owner's, and an in-memory one stays readable for the caller after the stop.
+    if (!this.options.store && this.options.database) this.store.close();
   }
 
-  private accept(call: HubLinkServerCall): void {
+  private accept(call: HubLinkServerStream): void {
     if (this.options.token !== undefined && !bearerMatches(call.metadata, this.options.token)) {
       this.log(`rejected a connection from ${call.getPeer()}: missing or wrong token`);
       call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' });
