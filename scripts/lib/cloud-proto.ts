@@ -19,7 +19,7 @@ const CloudMessageType = root.lookupType('zigbee_hubd.cloud.v1.CloudMessage');
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, oneofs: true, defaults: true };
 
 /** A message as a plain object (see the top of this file). */
-export type Plain = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Plain = Record<string, any>;
 
 export type HubLinkServerStream = grpc.ServerDuplexStream<Plain, Plain>;
 export type HubLinkClientStream = grpc.ClientDuplexStream<Plain, Plain>;

@@ -161,8 +161,14 @@ export class CloudEventStore {
   query({ gatewayId, afterSeq = 0, epoch, kind, limit }: EventQuery): StoredEvent[] {
     const where = ['gateway_id = ?', 'body IS NOT NULL', 'seq > ?'];
     const params: Array<string | number> = [gatewayId, afterSeq];
-    if (epoch !== undefined) (where.push('epoch = ?'), params.push(epoch));
-    if (kind !== undefined) (where.push('kind = ?'), params.push(kind));
+    if (epoch !== undefined) {
+      where.push('epoch = ?');
+      params.push(epoch);
+    }
+    if (kind !== undefined) {
+      where.push('kind = ?');
+      params.push(kind);
+    }
     const sql = `SELECT gateway_id, epoch, seq, at_ms, received_ms, body FROM events WHERE ${where.join(' AND ')} ORDER BY id${limit ? ` LIMIT ${Math.floor(limit)}` : ''}`;
     return this.db.prepare<Array<string | number>, EventRow>(sql).all(...params).map(toStored);
   }

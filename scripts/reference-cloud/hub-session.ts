@@ -16,6 +16,8 @@ export interface HubSessionOptions {
   /** The fault modes in force (read at each batch, so changes apply to open streams). */
   faults: () => CloudFaults;
   log: (line: string) => void;
+  /** Routine lines (a gateway connected); the reference cloud silences them when quiet. */
+  trace: (line: string) => void;
   onHello: (session: HubSession) => void;
   onEvent: (event: StoredEvent) => void;
   onEnd: (session: HubSession) => void;
@@ -110,7 +112,7 @@ export class HubSession {
     this.gatewayId = this.hello.gateway_id;
     const lastSeqSeen = this.options.store.lastSeq(this.gatewayId, this.hello.outbox_epoch);
     this.receivedUpTo = this.ackedUpTo = lastSeqSeen;
-    this.options.log(
+    this.options.trace(
       `[${this.gatewayId}] connected from ${this.peer} (firmware ${this.hello.firmware_version}, ` +
         `gateway acked ${this.hello.last_acked_seq}, we have ${lastSeqSeen})`,
     );

@@ -29,6 +29,8 @@ export interface ReferenceCloudOptions {
   store?: CloudEventStore;
   /** Where readable lines (connections, events, results) go; silent by default. */
   log?: (line: string) => void;
+  /** Log only problems and faults: no line per event or per connection (many gateways at once). */
+  quiet?: boolean;
   /** Fault modes in force from the start (see faults.ts); setFaults() changes them. */
   faults?: CloudFaults;
   /** Send GOAWAY after a connection is this old (routine on real platforms). */
@@ -58,6 +60,8 @@ export class ReferenceCloud {
   private acking = true;
   private faults: CloudFaults;
   private readonly log: (line: string) => void;
+  /** The line-per-event and per-connection log (off when quiet). */
+  private readonly trace: (line: string) => void;
 
   private constructor(
     private readonly server: grpc.Server,
@@ -67,6 +71,7 @@ export class ReferenceCloud {
   ) {
     this.store = store;
     this.log = options.log ?? (() => {});
+    this.trace = options.quiet ? () => {} : this.log;
     this.faults = { ...options.faults };
     this.notifications.setMaxListeners(0);
   }
@@ -112,10 +117,10 @@ export class ReferenceCloud {
   }
 
   /** Resolves with the first stored event (already stored or arriving) that matches. */
-  waitForEvent(predicate: (event: StoredEvent) => boolean, timeoutMs = 10_000): Promise<StoredEvent> {
+  waitForEvent(predicate: (event: StoredEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<StoredEvent> {
     const existing = this.store.all().find(predicate);
     if (existing) return Promise.resolve(existing);
-    return this.waitFor<StoredEvent>('event', predicate, timeoutMs, 'event');
+    return this.waitFor<StoredEvent>('event', predicate, timeoutMs, what);
   }
 
   /** Resolves when the gateway is connected (immediately if it already is). */
@@ -141,6 +146,7 @@ export class ReferenceCloud {
     const result = this.waitForEvent(
       (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
       timeoutMs,
+      `the result of command ${id} from ${gatewayId} (${this.sessions.has(gatewayId) ? 'connected' : 'not connected'}; the command stays queued and is re-sent when it reconnects)`,
     ).then((stored) => stored.event as CommandResultEvent);
     const answered = this.store.commandResult(gatewayId, id) !== undefined;
     if (answered) {
@@ -217,16 +223,17 @@ export class ReferenceCloud {
       acking: () => this.acking,
       faults: () => this.faults,
       log: this.log,
+      trace: this.trace,
       onHello: (hello) => this.onHello(hello),
       onEvent: (event) => {
-        this.log(formatEvent(event));
+        this.trace(formatEvent(event));
         if (event.event.kind === 'command_result') this.outstanding.get(event.gatewayId)?.delete(event.event.commandId);
         this.notifications.emit('event', event);
       },
       onEnd: (ended) => {
         if (this.sessions.get(ended.gatewayId) === ended) {
           this.sessions.delete(ended.gatewayId);
-          this.log(`[${ended.gatewayId}] disconnected`);
+          this.trace(`[${ended.gatewayId}] disconnected`);
         }
       },
     });
