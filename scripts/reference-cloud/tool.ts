@@ -66,15 +66,16 @@ async function dispatch(argv: string[], io: ToolIo): Promise<number> {
   });
   switch (command) {
     case 'events': {
+      const query = {
+        gatewayId: required(values.gateway, '--gateway'),
+        afterSeq: count(values.since, '--since') ?? 0,
+        ...(values.epoch !== undefined ? { epoch: values.epoch } : {}),
+        ...(values.kind !== undefined ? { kind: values.kind } : {}),
+        ...(values.limit !== undefined ? { limit: count(values.limit, '--limit')! } : {}),
+      };
       const store = openDatabase(values.db);
       try {
-        const events = store.query({
-          gatewayId: required(values.gateway, '--gateway'),
-          afterSeq: count(values.since, '--since') ?? 0,
-          ...(values.epoch !== undefined ? { epoch: values.epoch } : {}),
-          ...(values.kind !== undefined ? { kind: values.kind } : {}),
-          ...(values.limit !== undefined ? { limit: count(values.limit, '--limit')! } : {}),
-        });
+        const events = store.query(query);
         for (const event of events) io.stdout(values.json ? JSON.stringify(event) : formatEvent(event));
         return 0;
       } finally {
