@@ -2,13 +2,11 @@
 // cursors in its own SQLite file, many gateways at once, de-duplication by (gateway, epoch,
 // seq), a restart (a crash) that keeps both, and `events`/`cursors` querying the file.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import t, { type Test } from 'tap';
 import { encodeEvent } from '../../daemon/cloud/event-codec.js';
-import { CloudProcess, runTool } from './helpers/cloud-process.js';
+import { CloudProcess, runTool } from '../../scripts/lib/reference-cloud-process.js';
 import { createLink, nextLinkEvent, stateEvent } from './helpers/link-fixture.js';
 import { RawHub } from './helpers/raw-hub.js';
 
@@ -44,18 +42,6 @@ async function queryCursors(t: Test, db: string): Promise<Array<{ gatewayId: str
   const run = await runTool(['cursors', '--db', db, '--json']);
   t.equal(run.code, 0, `cursors exits 0 ${run.stderr}`);
   return run.stdout.map((line) => JSON.parse(line) as { gatewayId: string; epoch: string; lastSeq: number; events: number; duplicates: number });
-}
-
-/** One request on the control port; resolves with the reply. */
-async function control(port: number, request: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const socket = connect(port, '127.0.0.1');
-  try {
-    const reply = new Promise<string>((resolve) => createInterface({ input: socket }).once('line', resolve));
-    socket.write(JSON.stringify(request) + '\n');
-    return JSON.parse(await reply) as Record<string, unknown>;
-  } finally {
-    socket.destroy();
-  }
 }
 
 t.test('two gateways at once, each under its own cursor; a query returns what was stored', async (t) => {
@@ -100,7 +86,7 @@ t.test('a duplicate re-sent after a dropped ack is stored once', async (t) => {
     seqs.map((seq) => encodeEvent({ seq, at: 1_763_000_000_000 + seq, event: { kind: 'availability_changed', ieee: IEEE, available: seq % 2 === 0 } }));
   const hello = { hello: { gateway_id: 'gw-d', firmware_version: '1.0', last_acked_seq: 0, outbox_epoch: 'e1' } };
 
-  t.match(await control(cloud.controlPort!, { op: 'acking', enabled: false }), { ok: true });
+  t.match(await cloud.control({ op: 'acking', enabled: false }), { ok: true });
   const first = new RawHub(cloud.port);
   t.teardown(() => first.close());
   first.send(hello);
@@ -108,11 +94,11 @@ t.test('a duplicate re-sent after a dropped ack is stored once', async (t) => {
   first.send({ events: { events: wire(1, 2, 3) } });
   await cloud.nextLine(/^\[gw-d #3 /);
   t.notOk(first.received.some((m) => m.ack), 'no ack reached the gateway');
-  t.match(await control(cloud.controlPort!, { op: 'drop' }), { ok: true });
+  t.match(await cloud.control({ op: 'drop' }), { ok: true });
   await first.closed;
 
   // The gateway never saw an ack for 1..3, so it sends them again, then 4 and 5.
-  t.match(await control(cloud.controlPort!, { op: 'acking', enabled: true }), { ok: true });
+  t.match(await cloud.control({ op: 'acking', enabled: true }), { ok: true });
   const second = new RawHub(cloud.port);
   t.teardown(() => second.close());
   second.send(hello);

@@ -8,7 +8,7 @@ import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
-import { CloudProcess, runTool } from '../cloud/helpers/cloud-process.js';
+import { CloudProcess, runTool } from '../../scripts/lib/reference-cloud-process.js';
 import { daemonConfig, GATEWAY } from './stack.js';
 
 const ON_OFF = 0x0006;

@@ -1,10 +1,12 @@
-// The reference cloud as a real child process (`scripts/reference-cloud/cli.ts`), and its
-// command-line tool run the way a person runs it: for tests about the tool itself.
+// The reference cloud as a real child process (`scripts/reference-cloud/cli.ts`), its control
+// port, and its command-line tool run the way a person runs it: for fleet-sim and the tests.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../scripts/reference-cloud/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../reference-cloud/cli.ts', import.meta.url));
 
 export interface Listening {
   port: number;
@@ -13,6 +15,7 @@ export interface Listening {
 
 export class CloudProcess {
   readonly lines: string[] = [];
+  controlPort: number | null = null;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly waiters = new Set<{ match: RegExp; resolve: (line: string) => void }>();
 
@@ -31,6 +34,7 @@ export class CloudProcess {
 
   /** Starts `cli.ts serve ARGS` and resolves once it printed where it listens. */
   static async start(args: string[]): Promise<CloudProcess & Listening> {
+    // stdin stays open: the server reads control lines from it and would stop reading at its end.
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
     const cloud = new CloudProcess(child);
     const line = await Promise.race([
@@ -38,7 +42,8 @@ export class CloudProcess {
       cloud.exited.then(({ code }) => Promise.reject(new Error(`reference cloud exited (${code}) before listening`))),
     ]);
     const { listening } = JSON.parse(line) as { listening: Listening };
-    return Object.assign(cloud, { port: listening.port, controlPort: listening.controlPort });
+    cloud.controlPort = listening.controlPort;
+    return Object.assign(cloud, { port: listening.port });
   }
 
   /** The first line (already printed or coming) that matches. */
@@ -53,6 +58,32 @@ export class CloudProcess {
       }, timeoutMs);
       this.waiters.add(waiter);
     });
+  }
+
+  /** One request on the control port (see scripts/reference-cloud/control.ts); resolves with the reply. */
+  async control(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.controlPort === null) throw new Error('the reference cloud was started without --control-port');
+    const socket = connect(this.controlPort, '127.0.0.1');
+    try {
+      const reply = new Promise<string>((resolve, reject) => {
+        socket.once('error', reject);
+        createInterface({ input: socket }).once('line', resolve);
+      });
+      socket.write(JSON.stringify(request) + '\n');
+      return JSON.parse(await reply) as Record<string, unknown>;
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  /** Resident memory and CPU time used so far (Linux /proc), for measurements. */
+  usage(): { rssBytes: number; cpuMs: number } {
+    const pid = this.child.pid!;
+    const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+    // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rssBytes: rssKiB * 1024, cpuMs: ticks * 10 };
   }
 
   /** SIGTERM (an orderly stop) or SIGKILL (a crash); resolves when the process is gone. */
