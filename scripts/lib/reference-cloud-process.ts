@@ -79,6 +79,7 @@ export class CloudProcess {
   /** Resident memory and CPU time used so far (Linux /proc), for measurements. */
   usage(): { rssBytes: number; cpuMs: number } {
     const pid = this.child.pid!;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return { rssBytes: NaN, cpuMs: NaN };
     const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
     // utime and stime, fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');

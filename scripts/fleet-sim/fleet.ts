@@ -1,0 +1,178 @@
+// One fleet-sim run: the reference cloud as its own process (SQLite file, quiet), N simulated
+// gateways in this process, each on its own connection, generating reports at a steady rate
+// with random uplink drops and periodic reconnect storms; then the fleet drains and the cloud's
+// SQLite file is asked whether every event arrived exactly once.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudProcess } from '../lib/reference-cloud-process.js';
+import { sensorReport, SimulatedGateway } from './gateway.js';
+import type { FleetOptions } from './options.js';
+import { seededRandom } from './options.js';
+import { tallyDeliveries, type DeliveryTally } from './verify.js';
+
+const TICK_MS = 100;
+
+export interface FleetReport {
+  options: FleetOptions;
+  cores: number;
+  /** Events committed by the fleet and stored by the cloud per second of generation. */
+  offeredPerSecond: number;
+  storedPerSecond: number;
+  /** Seconds from the end of generation until every event was acked. */
+  drainS: number;
+  cloud: { baselineRssMiB: number; connectedRssMiB: number; peakRssMiB: number; rssPerStreamKiB: number; cpuPercent: number; cpuUsPerEvent: number };
+  /** First connect of the whole fleet at once, then every storm: seconds until every gateway was back. */
+  storms: { count: number; recoveryS: number[] };
+  drops: number;
+  reconnects: number;
+  resent: number;
+  tally: DeliveryTally;
+  exactlyOnce: boolean;
+}
+
+export async function runFleet(options: FleetOptions, progress: (line: string) => void): Promise<FleetReport> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fleet-sim-'));
+  const database = join(dir, 'cloud.db');
+  const random = seededRandom(options.seed);
+  const cloud = await CloudProcess.start([
+    ...['--port', '0', '--db', database, '--control-port', '0', '--quiet'],
+    ...(options.ackDelayMs ? ['--ack-delay-ms', String(options.ackDelayMs)] : []),
+  ]);
+  const timers: NodeJS.Timeout[] = [];
+  const gateways: SimulatedGateway[] = [];
+  try {
+    const baseline = cloud.usage();
+    let peakRss = baseline.rssBytes;
+    timers.push(
+      setInterval(() => {
+        const { rssBytes } = cloud.usage();
+        if (Number.isFinite(rssBytes)) peakRss = Math.max(peakRss, rssBytes);
+      }, 500),
+    );
+    for (let i = 0; i < options.gateways; i++) {
+      const id = `sim-${String(i).padStart(6, '0')}`;
+      gateways.push(new SimulatedGateway({ id, target: `127.0.0.1:${cloud.port}`, ignoreWelcome: random() < options.resendFraction, random }));
+    }
+
+    // The whole fleet connects at once (a cloud coming back after an outage): the first storm.
+    const storms: number[] = [];
+    const connectAll = Date.now();
+    for (const gateway of gateways) gateway.connect();
+    storms.push(await allBackAfter(gateways, connectAll, gateways.map(() => 0)));
+    const connected = cloud.usage();
+    progress(`all ${gateways.length} gateways connected in ${storms[0]!.toFixed(1)} s; cloud RSS ${mib(connected.rssBytes)} MiB (${mib(baseline.rssBytes)} before)`);
+
+    const ieees = gateways.map((_, i) => `0x00124b00${i.toString(16).padStart(8, '0')}`);
+    const generationStart = Date.now();
+    const cpuStart = cloud.usage().cpuMs;
+    let drops = 0;
+    const perTick = (options.rate * TICK_MS) / 1000;
+    const dropChance = options.dropEveryS > 0 ? TICK_MS / 1000 / options.dropEveryS : 0;
+    timers.push(
+      setInterval(() => {
+        gateways.forEach((gateway, i) => {
+          const count = Math.floor(perTick) + (random() < perTick % 1 ? 1 : 0);
+          for (let n = 0; n < count; n++) gateway.commit((seq) => sensorReport(ieees[i]!, seq, random));
+          if (gateway.connected && random() < dropChance) {
+            gateway.drop();
+            drops++;
+          }
+        });
+      }, TICK_MS),
+    );
+    const stormRuns: Array<Promise<void>> = [];
+    if (options.stormEveryS > 0) {
+      timers.push(
+        setInterval(() => {
+          const before = gateways.map((g) => g.connects);
+          const at = Date.now();
+          stormRuns.push(
+            cloud
+              .control({ op: 'drop' })
+              .then(() => allBackAfter(gateways, at, before))
+              .then((seconds) => {
+                storms.push(seconds);
+                progress(`storm: the cloud ended every stream; all ${gateways.length} back in ${seconds.toFixed(1)} s`);
+              }),
+          );
+        }, options.stormEveryS * 1000),
+      );
+    }
+    timers.push(
+      setInterval(() => {
+        const acked = gateways.reduce((sum, g) => sum + g.lastAcked, 0);
+        const committed = gateways.reduce((sum, g) => sum + g.lastSeq, 0);
+        progress(`${Math.round((Date.now() - generationStart) / 1000)} s: ${committed} committed, ${acked} acked, ${gateways.filter((g) => g.connected).length} connected, cloud RSS ${mib(cloud.usage().rssBytes)} MiB`);
+      }, 5000),
+    );
+
+    await sleep(options.durationS * 1000);
+    for (const timer of timers.splice(1)) clearInterval(timer);
+    const generationEnd = Date.now();
+    await Promise.all(stormRuns);
+    await waitUntil(() => gateways.every((g) => g.drained()), options.drainTimeoutS * 1000);
+    const drainEnd = Date.now();
+    const cpuMs = cloud.usage().cpuMs - cpuStart;
+
+    for (const timer of timers.splice(0)) clearInterval(timer);
+    const expected = gateways.map((g) => ({ id: g.id, epoch: g.epoch, lastSeq: g.lastSeq }));
+    for (const gateway of gateways) gateway.stop();
+    await cloud.stop('SIGTERM');
+    const tally = tallyDeliveries(database, expected);
+    const committed = tally.expected;
+    const generationS = (generationEnd - generationStart) / 1000;
+    return {
+      options,
+      cores: cpus().length,
+      offeredPerSecond: round(committed / generationS),
+      storedPerSecond: round(tally.stored / ((drainEnd - generationStart) / 1000)),
+      drainS: round((drainEnd - generationEnd) / 1000),
+      cloud: {
+        baselineRssMiB: mib(baseline.rssBytes),
+        connectedRssMiB: mib(connected.rssBytes),
+        peakRssMiB: mib(peakRss),
+        rssPerStreamKiB: round((connected.rssBytes - baseline.rssBytes) / 1024 / gateways.length),
+        cpuPercent: round((100 * cpuMs) / (drainEnd - generationStart)),
+        cpuUsPerEvent: round((1000 * cpuMs) / Math.max(1, tally.stored)),
+      },
+      storms: { count: storms.length, recoveryS: storms.map(round) },
+      drops,
+      reconnects: gateways.reduce((sum, g) => sum + g.connects, 0) - gateways.length,
+      resent: gateways.reduce((sum, g) => sum + g.sent, 0) - committed,
+      tally,
+      exactlyOnce: tally.problems.length === 0 && tally.stored === committed,
+    };
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    for (const gateway of gateways) gateway.stop();
+    await cloud.stop('SIGKILL');
+    if (!options.dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seconds from `since` until every gateway connected more often than `before` says. */
+async function allBackAfter(gateways: SimulatedGateway[], since: number, before: number[]): Promise<number> {
+  await waitUntil(() => gateways.every((g, i) => g.connects > before[i]!), 120_000);
+  return (Date.now() - since) / 1000;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`fleet-sim: condition not met within ${timeoutMs / 1000} s`);
+    await sleep(50);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function mib(bytes: number): number {
+  return round(bytes / 1024 / 1024);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
