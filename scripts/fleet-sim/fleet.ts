@@ -4,6 +4,7 @@
 // SQLite file is asked whether every event arrived exactly once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { CloudProcess } from '../lib/reference-cloud-process.js';
 import { sensorReport, SimulatedGateway } from './gateway.js';
@@ -23,7 +24,9 @@ export interface FleetReport {
   drainS: number;
   cloud: { baselineRssMiB: number; connectedRssMiB: number; peakRssMiB: number; rssPerStreamKiB: number; cpuPercent: number; cpuUsPerEvent: number };
   /** First connect of the whole fleet at once, then every storm: seconds until every gateway was back. */
-  storms: { count: number; recoveryS: number[] };
+  storms: { count: number; recovery: StormRecovery[] };
+  /** This process (the simulated gateways): CPU and how late its event loop ran, to tell whether the simulator was the limit. */
+  simulator: { cpuPercent: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
   drops: number;
   reconnects: number;
   resent: number;
@@ -56,16 +59,19 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
     }
 
     // The whole fleet connects at once (a cloud coming back after an outage): the first storm.
-    const storms: number[] = [];
+    const storms: StormRecovery[] = [];
     const connectAll = Date.now();
     for (const gateway of gateways) gateway.connect();
     storms.push(await allBackAfter(gateways, connectAll, gateways.map(() => 0)));
     const connected = cloud.usage();
-    progress(`all ${gateways.length} gateways connected in ${storms[0]!.toFixed(1)} s; cloud RSS ${mib(connected.rssBytes)} MiB (${mib(baseline.rssBytes)} before)`);
+    progress(`all ${gateways.length} gateways connected in ${storms[0]!.all} s; cloud RSS ${mib(connected.rssBytes)} MiB (${mib(baseline.rssBytes)} before)`);
 
     const ieees = gateways.map((_, i) => `0x00124b00${i.toString(16).padStart(8, '0')}`);
     const generationStart = Date.now();
     const cpuStart = cloud.usage().cpuMs;
+    const simCpuStart = process.cpuUsage();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     let drops = 0;
     const perTick = (options.rate * TICK_MS) / 1000;
     const dropChance = options.dropEveryS > 0 ? TICK_MS / 1000 / options.dropEveryS : 0;
@@ -91,9 +97,9 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
             cloud
               .control({ op: 'drop' })
               .then(() => allBackAfter(gateways, at, before))
-              .then((seconds) => {
-                storms.push(seconds);
-                progress(`storm: the cloud ended every stream; all ${gateways.length} back in ${seconds.toFixed(1)} s`);
+              .then((recovery) => {
+                storms.push(recovery);
+                progress(`storm: the cloud ended every stream; half back in ${recovery.p50} s, 99 % in ${recovery.p99} s, all ${gateways.length} in ${recovery.all} s`);
               }),
           );
         }, options.stormEveryS * 1000),
@@ -114,6 +120,8 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
     await waitUntil(() => gateways.every((g) => g.drained()), options.drainTimeoutS * 1000);
     const drainEnd = Date.now();
     const cpuMs = cloud.usage().cpuMs - cpuStart;
+    const simCpu = process.cpuUsage(simCpuStart);
+    loopDelay.disable();
 
     for (const timer of timers.splice(0)) clearInterval(timer);
     const expected = gateways.map((g) => ({ id: g.id, epoch: g.epoch, lastSeq: g.lastSeq }));
@@ -136,7 +144,12 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
         cpuPercent: round((100 * cpuMs) / (drainEnd - generationStart)),
         cpuUsPerEvent: round((1000 * cpuMs) / Math.max(1, tally.stored)),
       },
-      storms: { count: storms.length, recoveryS: storms.map(round) },
+      storms: { count: storms.length, recovery: storms },
+      simulator: {
+        cpuPercent: round((100 * (simCpu.user + simCpu.system)) / 1000 / (drainEnd - generationStart)),
+        loopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
+        loopDelayMaxMs: round(loopDelay.max / 1e6),
+      },
       drops,
       reconnects: gateways.reduce((sum, g) => sum + g.connects, 0) - gateways.length,
       resent: gateways.reduce((sum, g) => sum + g.sent, 0) - committed,
@@ -151,10 +164,28 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
   }
 }
 
-/** Seconds from `since` until every gateway connected more often than `before` says. */
-async function allBackAfter(gateways: SimulatedGateway[], since: number, before: number[]): Promise<number> {
-  await waitUntil(() => gateways.every((g, i) => g.connects > before[i]!), 120_000);
-  return (Date.now() - since) / 1000;
+export interface StormRecovery {
+  /** Seconds from the storm until half, 99 % and every one of the gateways had reconnected. */
+  p50: number;
+  p99: number;
+  all: number;
+}
+
+/** How long after `since` the gateways connected again (more often than `before` says). */
+async function allBackAfter(gateways: SimulatedGateway[], since: number, before: number[]): Promise<StormRecovery> {
+  const back: number[] = [];
+  const waiting = new Set(gateways.keys());
+  await waitUntil(() => {
+    for (const i of waiting) {
+      if (gateways[i]!.connects > before[i]!) {
+        waiting.delete(i);
+        back.push((Date.now() - since) / 1000);
+      }
+    }
+    return waiting.size === 0;
+  }, 180_000);
+  const at = (q: number) => round(back[Math.min(back.length - 1, Math.floor(q * back.length))]!);
+  return { p50: at(0.5), p99: at(0.99), all: at(1) };
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -12,7 +12,8 @@ function summary(report: FleetReport): string[] {
     `fleet-sim: ${o.gateways} gateways, ${o.durationS} s at ${o.rate} events/s each, drop every ~${o.dropEveryS} s per gateway, storm every ${o.stormEveryS} s, ${o.resendFraction * 100}% resend from their own ack, acks ${o.ackDelayMs} ms late, seed ${o.seed}; ${report.cores} cores`,
     `events: ${tally.expected} committed (${report.offeredPerSecond}/s offered), ${tally.stored} stored (${report.storedPerSecond}/s until drained, ${report.drainS} s after the last report)`,
     `cloud: RSS ${cloud.baselineRssMiB} MiB idle, ${cloud.connectedRssMiB} MiB with every stream open (${cloud.rssPerStreamKiB} KiB per stream), peak ${cloud.peakRssMiB} MiB; CPU ${cloud.cpuPercent}% of a core, ${cloud.cpuUsPerEvent} µs per stored event`,
-    `reconnect storms absorbed: ${storms.count} (every gateway back after ${storms.recoveryS.join(', ')} s); uplink drops: ${report.drops}; reconnects: ${report.reconnects}`,
+    `reconnect storms absorbed: ${storms.count} (seconds until half / 99 % / all were back: ${storms.recovery.map((r) => `${r.p50}/${r.p99}/${r.all}`).join(', ')}); uplink drops: ${report.drops}; reconnects: ${report.reconnects}`,
+    `simulator (this process): CPU ${report.simulator.cpuPercent}% of a core, event loop late by ${report.simulator.loopDelayP99Ms} ms (p99), ${report.simulator.loopDelayMaxMs} ms (max)`,
     `re-sent events: ${report.resent}; duplicates the cloud dropped: ${tally.duplicatesDropped}`,
     report.exactlyOnce ? 'exactly once: yes, every committed event is stored once with its content' : `exactly once: NO\n  ${tally.problems.slice(0, 20).join('\n  ')}`,
   ];
