@@ -31,6 +31,8 @@ export interface FleetReport {
   reconnects: number;
   resent: number;
   tally: DeliveryTally;
+  /** Gateways with events still unacknowledged when the drain timed out (empty = all drained). */
+  undrained: string[];
   exactlyOnce: boolean;
 }
 
@@ -117,7 +119,8 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
     for (const timer of timers.splice(1)) clearInterval(timer);
     const generationEnd = Date.now();
     await Promise.all(stormRuns);
-    await waitUntil(() => gateways.every((g) => g.drained()), options.drainTimeoutS * 1000);
+    const drained = await waitUntil(() => gateways.every((g) => g.drained()), options.drainTimeoutS * 1000, false);
+    const undrained = drained ? [] : gateways.filter((g) => !g.drained()).map((g) => g.describe());
     const drainEnd = Date.now();
     const cpuMs = cloud.usage().cpuMs - cpuStart;
     const simCpu = process.cpuUsage(simCpuStart);
@@ -154,7 +157,8 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
       reconnects: gateways.reduce((sum, g) => sum + g.connects, 0) - gateways.length,
       resent: gateways.reduce((sum, g) => sum + g.sent, 0) - committed,
       tally,
-      exactlyOnce: tally.problems.length === 0 && tally.stored === committed,
+      undrained,
+      exactlyOnce: undrained.length === 0 && tally.problems.length === 0 && tally.stored === committed,
     };
   } finally {
     for (const timer of timers) clearInterval(timer);
@@ -188,12 +192,17 @@ async function allBackAfter(gateways: SimulatedGateway[], since: number, before:
   return { p50: at(0.5), p99: at(0.99), all: at(1) };
 }
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+/** Resolves true once the condition holds; after the timeout throws, or resolves false when told not to throw. */
+async function waitUntil(condition: () => boolean, timeoutMs: number, throwOnTimeout = true): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`fleet-sim: condition not met within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline) {
+      if (throwOnTimeout) throw new Error(`fleet-sim: condition not met within ${timeoutMs / 1000} s`);
+      return false;
+    }
     await sleep(50);
   }
+  return true;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -72,6 +72,12 @@ export class SimulatedGateway {
     return this.lastAcked >= this.lastSeq;
   }
 
+  /** Where this gateway's delivery stands, for a report of one that did not drain. */
+  describe(): string {
+    const stream = this.call ? (this.welcomed ? 'streaming' : 'waiting for Welcome') : this.retry ? 'waiting to reconnect' : 'no stream, no retry';
+    return `${this.id}: committed ${this.lastSeq}, acked ${this.lastAcked}, sent up to ${this.sentUpTo}, ${stream}, ${this.connects} connects`;
+  }
+
   connect(): void {
     if (this.stopped || this.call) return;
     this.retry = undefined;

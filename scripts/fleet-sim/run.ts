@@ -15,7 +15,9 @@ function summary(report: FleetReport): string[] {
     `reconnect storms absorbed: ${storms.count} (seconds until half / 99 % / all were back: ${storms.recovery.map((r) => `${r.p50}/${r.p99}/${r.all}`).join(', ')}); uplink drops: ${report.drops}; reconnects: ${report.reconnects}`,
     `simulator (this process): CPU ${report.simulator.cpuPercent}% of a core, event loop late by ${report.simulator.loopDelayP99Ms} ms (p99), ${report.simulator.loopDelayMaxMs} ms (max)`,
     `re-sent events: ${report.resent}; duplicates the cloud dropped: ${tally.duplicatesDropped}`,
-    report.exactlyOnce ? 'exactly once: yes, every committed event is stored once with its content' : `exactly once: NO\n  ${tally.problems.slice(0, 20).join('\n  ')}`,
+    report.exactlyOnce
+      ? 'exactly once: yes, every committed event is stored once with its content'
+      : `exactly once: NO\n  ${[...report.undrained.map((g) => `not drained: ${g}`), ...tally.problems].slice(0, 20).join('\n  ')}`,
   ];
 }
 

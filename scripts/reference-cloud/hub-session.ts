@@ -36,6 +36,7 @@ export class HubSession {
   hello: GatewayHello | undefined;
   /** Highest seq received on this stream (or known from before): what an Ack may cover. */
   private receivedUpTo = 0;
+  /** Highest seq acked on this stream. */
   private ackedUpTo = 0;
   private blackholed = false;
   private ended = false;
@@ -111,7 +112,11 @@ export class HubSession {
     this.hello = hello;
     this.gatewayId = this.hello.gateway_id;
     const lastSeqSeen = this.options.store.lastSeq(this.gatewayId, this.hello.outbox_epoch);
-    this.receivedUpTo = this.ackedUpTo = lastSeqSeen;
+    this.receivedUpTo = lastSeqSeen;
+    // Nothing is acked on this stream yet. The Welcome tells a gateway what is stored, but one
+    // that resumes from its own last ack re-sends those events and needs an Ack for them, also
+    // when nothing new follows (else it keeps them, and re-sends them, forever).
+    this.ackedUpTo = 0;
     this.options.trace(
       `[${this.gatewayId}] connected from ${this.peer} (firmware ${this.hello.firmware_version}, ` +
         `gateway acked ${this.hello.last_acked_seq}, we have ${lastSeqSeen})`,
