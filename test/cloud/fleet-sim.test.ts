@@ -27,6 +27,7 @@ t.test('20 gateways through drops and storms: every event exactly once', async (
   const run = await fleetSim([...args, '--resend-fraction', '0.3', '--ack-delay-ms', '300', '--seed', '7', '--json']);
   t.equal(run.code, 0, `fleet-sim exits 0 ${run.stderr}`);
   const report = JSON.parse(run.stdout) as FleetReport;
+  t.same(report.undrained, [], 'every gateway got every event acked');
   t.same(report.tally.problems, [], 'no gateway with a missing, doubled or altered event');
   t.ok(report.tally.expected > 100, `events were generated (${report.tally.expected})`);
   t.equal(report.tally.stored, report.tally.expected, 'stored = committed');
