@@ -1,7 +1,7 @@
 // The reference cloud's server as a process, for the demo and for people:
 //
 //   npx tsx scripts/reference-cloud/cli.ts [serve] [--port 50051] [--host 127.0.0.1]
-//       [--db cloud.db] [--control-port 0]
+//       [--db cloud.db] [--control-port 0] [--quiet]
 //       [--tls-cert cert.pem --tls-key key.pem [--tls-ca clients-ca.pem]]
 //       [--max-connection-age-ms N]
 //       fault modes: [--drop-after-events N] [--stall-after-events N] [--goaway-every-seconds K]
@@ -9,7 +9,8 @@
 //
 // A required gateway token is read from the REFERENCE_CLOUD_TOKEN environment variable (not
 // a flag, so it does not show in `ps`). Received events are printed one readable line each
-// (--quiet: connections and faults only, for many gateways at once) and stored in the --db
+// (--quiet: only problems and faults, no line per event or connection, for many gateways)
+// and stored in the --db
 // SQLite file (in memory without one).
 // Control (see control.ts): JSON lines on stdin, and on --control-port if given. The first
 // line printed is {"listening":{"host":...,"port":...,"controlPort":...}} for scripts.
