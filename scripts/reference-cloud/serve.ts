@@ -10,8 +10,7 @@
 // A required gateway token is read from the REFERENCE_CLOUD_TOKEN environment variable (not
 // a flag, so it does not show in `ps`). Received events are printed one readable line each
 // (--quiet: only problems and faults, no line per event or connection, for many gateways)
-// and stored in the --db
-// SQLite file (in memory without one).
+// and stored in the --db SQLite file (in memory without one).
 // Control (see control.ts): JSON lines on stdin, and on --control-port if given. The first
 // line printed is {"listening":{"host":...,"port":...,"controlPort":...}} for scripts.
 import { readFileSync } from 'node:fs';
