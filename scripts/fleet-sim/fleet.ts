@@ -7,12 +7,13 @@ import { cpus, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { CloudProcess } from '../lib/reference-cloud-process.js';
-import { sensorReport, SimulatedGateway } from './gateway.js';
+import { SimulatedGateway } from './gateway.js';
 import type { FleetOptions } from './options.js';
 import { seededRandom } from './options.js';
+import { recoveryAfter, startStorms, type StormRecovery } from './storms.js';
+import { startTraffic } from './traffic.js';
 import { tallyDeliveries, type DeliveryTally } from './verify.js';
-
-const TICK_MS = 100;
+import { mib, round, sleep, waitUntil } from './wait.js';
 
 export interface FleetReport {
   options: FleetOptions;
@@ -46,6 +47,8 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
   ]);
   const timers: NodeJS.Timeout[] = [];
   const gateways: SimulatedGateway[] = [];
+  let traffic: ReturnType<typeof startTraffic> | undefined;
+  let storms: ReturnType<typeof startStorms> | undefined;
   try {
     const baseline = cloud.usage();
     let peakRss = baseline.rssBytes;
@@ -61,52 +64,19 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
     }
 
     // The whole fleet connects at once (a cloud coming back after an outage): the first storm.
-    const storms: StormRecovery[] = [];
     const connectAll = Date.now();
     for (const gateway of gateways) gateway.connect();
-    storms.push(await allBackAfter(gateways, connectAll, gateways.map(() => 0)));
+    const firstConnect = await recoveryAfter(gateways, connectAll, gateways.map(() => 0));
     const connected = cloud.usage();
-    progress(`all ${gateways.length} gateways connected in ${storms[0]!.all} s; cloud RSS ${mib(connected.rssBytes)} MiB (${mib(baseline.rssBytes)} before)`);
+    progress(`all ${gateways.length} gateways connected in ${firstConnect.all} s; cloud RSS ${mib(connected.rssBytes)} MiB (${mib(baseline.rssBytes)} before)`);
 
-    const ieees = gateways.map((_, i) => `0x00124b00${i.toString(16).padStart(8, '0')}`);
     const generationStart = Date.now();
     const cpuStart = cloud.usage().cpuMs;
     const simCpuStart = process.cpuUsage();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
-    let drops = 0;
-    const perTick = (options.rate * TICK_MS) / 1000;
-    const dropChance = options.dropEveryS > 0 ? TICK_MS / 1000 / options.dropEveryS : 0;
-    timers.push(
-      setInterval(() => {
-        gateways.forEach((gateway, i) => {
-          const count = Math.floor(perTick) + (random() < perTick % 1 ? 1 : 0);
-          for (let n = 0; n < count; n++) gateway.commit((seq) => sensorReport(ieees[i]!, seq, random));
-          if (gateway.connected && random() < dropChance) {
-            gateway.drop();
-            drops++;
-          }
-        });
-      }, TICK_MS),
-    );
-    const stormRuns: Array<Promise<void>> = [];
-    if (options.stormEveryS > 0) {
-      timers.push(
-        setInterval(() => {
-          const before = gateways.map((g) => g.connects);
-          const at = Date.now();
-          stormRuns.push(
-            cloud
-              .control({ op: 'drop' })
-              .then(() => allBackAfter(gateways, at, before))
-              .then((recovery) => {
-                storms.push(recovery);
-                progress(`storm: the cloud ended every stream; half back in ${recovery.p50} s, 99 % in ${recovery.p99} s, all ${gateways.length} in ${recovery.all} s`);
-              }),
-          );
-        }, options.stormEveryS * 1000),
-      );
-    }
+    traffic = startTraffic(gateways, options, random);
+    storms = startStorms(cloud, gateways, options.stormEveryS, progress);
     timers.push(
       setInterval(() => {
         const acked = gateways.reduce((sum, g) => sum + g.lastAcked, 0);
@@ -116,9 +86,9 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
     );
 
     await sleep(options.durationS * 1000);
-    for (const timer of timers.splice(1)) clearInterval(timer);
+    traffic.stop();
     const generationEnd = Date.now();
-    await Promise.all(stormRuns);
+    const recoveries = [firstConnect, ...(await storms.stop())];
     const drained = await waitUntil(() => gateways.every((g) => g.drained()), options.drainTimeoutS * 1000, false);
     const undrained = drained ? [] : gateways.filter((g) => !g.drained()).map((g) => g.describe());
     const drainEnd = Date.now();
@@ -147,13 +117,13 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
         cpuPercent: round((100 * cpuMs) / (drainEnd - generationStart)),
         cpuUsPerEvent: round((1000 * cpuMs) / Math.max(1, tally.stored)),
       },
-      storms: { count: storms.length, recovery: storms },
+      storms: { count: recoveries.length, recovery: recoveries },
       simulator: {
         cpuPercent: round((100 * (simCpu.user + simCpu.system)) / 1000 / (drainEnd - generationStart)),
         loopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
         loopDelayMaxMs: round(loopDelay.max / 1e6),
       },
-      drops,
+      drops: traffic.counts.drops,
       reconnects: gateways.reduce((sum, g) => sum + g.connects, 0) - gateways.length,
       resent: gateways.reduce((sum, g) => sum + g.sent, 0) - committed,
       tally,
@@ -161,58 +131,12 @@ export async function runFleet(options: FleetOptions, progress: (line: string) =
       exactlyOnce: undrained.length === 0 && tally.problems.length === 0 && tally.stored === committed,
     };
   } finally {
+    traffic?.stop();
+    // Storms still recovering when the run failed: their outcome no longer matters.
+    storms?.stop().catch(() => undefined);
     for (const timer of timers) clearInterval(timer);
     for (const gateway of gateways) gateway.stop();
     await cloud.stop('SIGKILL');
     if (!options.dir) rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export interface StormRecovery {
-  /** Seconds from the storm until half, 99 % and every one of the gateways had reconnected. */
-  p50: number;
-  p99: number;
-  all: number;
-}
-
-/** How long after `since` the gateways connected again (more often than `before` says). */
-async function allBackAfter(gateways: SimulatedGateway[], since: number, before: number[]): Promise<StormRecovery> {
-  const back: number[] = [];
-  const waiting = new Set(gateways.keys());
-  await waitUntil(() => {
-    for (const i of waiting) {
-      if (gateways[i]!.connects > before[i]!) {
-        waiting.delete(i);
-        back.push((Date.now() - since) / 1000);
-      }
-    }
-    return waiting.size === 0;
-  }, 180_000);
-  const at = (q: number) => round(back[Math.min(back.length - 1, Math.floor(q * back.length))]!);
-  return { p50: at(0.5), p99: at(0.99), all: at(1) };
-}
-
-/** Resolves true once the condition holds; after the timeout throws, or resolves false when told not to throw. */
-async function waitUntil(condition: () => boolean, timeoutMs: number, throwOnTimeout = true): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      if (throwOnTimeout) throw new Error(`fleet-sim: condition not met within ${timeoutMs / 1000} s`);
-      return false;
-    }
-    await sleep(50);
-  }
-  return true;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function mib(bytes: number): number {
-  return round(bytes / 1024 / 1024);
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
 }
