@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { encodeEvent } from '../../daemon/cloud/event-codec.js';
-import { CloudProcess, runTool } from '../../scripts/lib/reference-cloud-process.js';
+import { CloudProcess, runTool, type ToolRun } from '../../scripts/lib/reference-cloud-process.js';
+import { runCloudTool } from '../../scripts/reference-cloud/tool.js';
 import { createLink, nextLinkEvent, stateEvent } from './helpers/link-fixture.js';
 import { RawHub } from './helpers/raw-hub.js';
 
@@ -32,14 +33,22 @@ async function startCloud(t: Test, args: string[]) {
   return cloud;
 }
 
+/** The query tool in this process (the same code as `npm run cloud -- ...`, without a process start per query). */
+async function tool(args: string[]): Promise<ToolRun> {
+  const stdout: string[] = [];
+  let stderr = '';
+  const code = await runCloudTool(args, { stdout: (line) => stdout.push(line), stderr: (line) => (stderr += line + '\n') });
+  return { code, stdout, stderr };
+}
+
 async function queryEvents(t: Test, db: string, gateway: string, ...extra: string[]): Promise<QueriedEvent[]> {
-  const run = await runTool(['events', '--db', db, '--gateway', gateway, '--json', ...extra]);
+  const run = await tool(['events', '--db', db, '--gateway', gateway, '--json', ...extra]);
   t.equal(run.code, 0, `events --gateway ${gateway} exits 0 ${run.stderr}`);
   return run.stdout.map((line) => JSON.parse(line) as QueriedEvent);
 }
 
 async function queryCursors(t: Test, db: string): Promise<Array<{ gatewayId: string; epoch: string; lastSeq: number; events: number; duplicates: number }>> {
-  const run = await runTool(['cursors', '--db', db, '--json']);
+  const run = await tool(['cursors', '--db', db, '--json']);
   t.equal(run.code, 0, `cursors exits 0 ${run.stderr}`);
   return run.stdout.map((line) => JSON.parse(line) as { gatewayId: string; epoch: string; lastSeq: number; events: number; duplicates: number });
 }
@@ -75,7 +84,9 @@ t.test('two gateways at once, each under its own cursor; a query returns what wa
       { gatewayId: 'gw-b', lastSeq: 40, events: 40, duplicates: 0 },
     ],
   );
+  // Once as a person runs it: a process of its own, readable lines without --json.
   const readable = await runTool(['events', '--db', db, '--gateway', 'gw-a', '--since', '39']);
+  t.equal(readable.code, 0, readable.stderr);
   t.match(readable.stdout, [/^\[gw-a #40 [\d:.]+\] state_changed 0x00124b0001abcd01 \{"temperature":1040\}/], 'readable lines without --json');
 });
 
@@ -136,13 +147,13 @@ t.test('a crashed and restarted cloud keeps its events and cursors', async (t) =
 
 t.test('the query tool names what is wrong', async (t) => {
   const db = tempDatabase(t);
-  const missing = await runTool(['events', '--db', db, '--gateway', 'gw-a']);
+  const missing = await tool(['events', '--db', db, '--gateway', 'gw-a']);
   t.equal(missing.code, 3);
   t.match(missing.stderr, /no reference cloud database at .*cloud\.db/);
-  const noGateway = await runTool(['events', '--db', db]);
+  const noGateway = await tool(['events', '--db', db]);
   t.equal(noGateway.code, 2);
   t.match(noGateway.stderr, /--gateway is required/);
-  const badSince = await runTool(['events', '--db', db, '--gateway', 'g', '--since', 'ten']);
+  const badSince = await tool(['events', '--db', db, '--gateway', 'g', '--since', 'ten']);
   t.equal(badSince.code, 2);
   t.match(badSince.stderr, /--since must be a whole number >= 0, got "ten"/);
 });
