@@ -1,32 +1,42 @@
 // The platform's side of one gateway stream: wait for Hello, answer Welcome with what is
 // stored, store and ack incoming events (cumulatively, once per received batch), answer pings,
-// and carry commands down. Read this to learn what a platform must do.
+// and carry commands down. Read this to learn what a platform must do. Messages are decoded
+// from the .proto alone (../lib/cloud-proto.ts, ./event-decoder.ts).
 import * as grpc from '@grpc/grpc-js';
-import type { SequencedEvent } from '../../daemon/domain/events.js';
-import { decodeEvent } from '../../daemon/cloud/event-codec.js';
-import type { HubLinkServerCall } from '../../daemon/cloud/proto.js';
-import type { HubMessage, WireCommand, WireEvent, WireHello } from '../../daemon/cloud/wire.js';
+import type { HubLinkServerStream, Plain } from '../lib/cloud-proto.js';
+import { decodeEvent } from './event-decoder.js';
 import type { CloudEventStore, StoredEvent } from './event-store.js';
 import type { CloudFaults } from './faults.js';
 
 export interface HubSessionOptions {
-  call: HubLinkServerCall;
+  call: HubLinkServerStream;
   store: CloudEventStore;
   /** Whether acks are being sent (tests can hold them back). */
   acking: () => boolean;
   /** The fault modes in force (read at each batch, so changes apply to open streams). */
   faults: () => CloudFaults;
   log: (line: string) => void;
+  /** Routine lines (a gateway connected); the reference cloud silences them when quiet. */
+  trace: (line: string) => void;
   onHello: (session: HubSession) => void;
   onEvent: (event: StoredEvent) => void;
   onEnd: (session: HubSession) => void;
 }
 
+/** Hello as received (every field present: absent ones decode as '' or 0). */
+export interface GatewayHello {
+  gateway_id: string;
+  firmware_version: string;
+  last_acked_seq: number;
+  outbox_epoch: string;
+}
+
 export class HubSession {
   gatewayId = '';
-  hello: Required<WireHello> | undefined;
+  hello: GatewayHello | undefined;
   /** Highest seq received on this stream (or known from before): what an Ack may cover. */
   private receivedUpTo = 0;
+  /** Highest seq acked on this stream. */
   private ackedUpTo = 0;
   private blackholed = false;
   private ended = false;
@@ -37,7 +47,7 @@ export class HubSession {
 
   start(): void {
     const { call } = this.options;
-    call.on('data', (message: HubMessage) => this.onMessage(message));
+    call.on('data', (message: Plain) => this.onMessage(message));
     // The gateway half-closed: finish the RPC with OK.
     call.on('end', () => {
       this.end();
@@ -51,7 +61,7 @@ export class HubSession {
     return this.options.call.getPeer();
   }
 
-  sendCommand(command: WireCommand): void {
+  sendCommand(command: Plain): void {
     this.send({ command });
   }
 
@@ -84,31 +94,30 @@ export class HubSession {
     this.blackholed = true;
   }
 
-  private onMessage(message: HubMessage): void {
+  private onMessage(message: Plain): void {
     if (this.blackholed || this.ended) return;
     if (!this.hello) {
-      if (!message.hello || !message.hello.gateway_id) {
+      if (!message.hello?.gateway_id) {
         this.close(grpc.status.INVALID_ARGUMENT, 'the first message must be Hello with a gateway_id');
         return;
       }
-      this.onHello(message.hello);
+      this.onHello(message.hello as GatewayHello);
       return;
     }
-    if (message.events) this.onEvents(message.events.events ?? []);
-    else if (message.ping) this.send({ pong: { sent_at_ms: message.ping.sent_at_ms ?? 0 } });
+    if (message.events) this.onEvents(message.events.events as Plain[]);
+    else if (message.ping) this.send({ pong: { sent_at_ms: message.ping.sent_at_ms as number } });
   }
 
-  private onHello(hello: WireHello): void {
-    this.hello = {
-      gateway_id: hello.gateway_id ?? '',
-      firmware_version: hello.firmware_version ?? '',
-      last_acked_seq: hello.last_acked_seq ?? 0,
-      outbox_epoch: hello.outbox_epoch ?? '',
-    };
+  private onHello(hello: GatewayHello): void {
+    this.hello = hello;
     this.gatewayId = this.hello.gateway_id;
     const lastSeqSeen = this.options.store.lastSeq(this.gatewayId, this.hello.outbox_epoch);
-    this.receivedUpTo = this.ackedUpTo = lastSeqSeen;
-    this.options.log(
+    this.receivedUpTo = lastSeqSeen;
+    // Nothing is acked on this stream yet. The Welcome tells a gateway what is stored, but one
+    // that resumes from its own last ack re-sends those events and needs an Ack for them, also
+    // when nothing new follows (else it keeps them, and re-sends them, forever).
+    this.ackedUpTo = 0;
+    this.options.trace(
       `[${this.gatewayId}] connected from ${this.peer} (firmware ${this.hello.firmware_version}, ` +
         `gateway acked ${this.hello.last_acked_seq}, we have ${lastSeqSeen})`,
     );
@@ -116,22 +125,21 @@ export class HubSession {
     this.options.onHello(this);
   }
 
-  private onEvents(events: WireEvent[]): void {
+  private onEvents(events: Plain[]): void {
     const epoch = this.hello!.outbox_epoch;
     const receivedAt = Date.now();
-    for (const wire of events) {
-      const decoded: SequencedEvent | undefined = decodeEvent(wire);
-      const seq = wire.seq ?? 0;
-      if (seq <= this.receivedUpTo) {
-        // At-least-once delivery: a re-sent event we already have. Count it, do not store it.
-        this.options.store.accept({ gatewayId: this.gatewayId, epoch, seq, at: 0, receivedAt, event: undefined });
-        continue;
-      }
-      this.receivedUpTo = seq;
-      if (!decoded) this.options.log(`[${this.gatewayId} #${seq}] event with an unknown payload (newer gateway?)`);
-      const entry = { gatewayId: this.gatewayId, epoch, seq, at: wire.at_ms ?? 0, receivedAt, event: decoded?.event };
-      if (this.options.store.accept(entry) && decoded) this.options.onEvent({ ...entry, event: decoded.event });
+    let fresh: StoredEvent[];
+    try {
+      // The whole batch is committed before the Ack below is written.
+      fresh = this.options.store.transaction(() => this.storeBatch(epoch, receivedAt, events));
+    } catch (error) {
+      // Nothing of the batch is stored, so nothing is acked: the gateway re-sends it on its next stream.
+      this.options.log(`[${this.gatewayId}] could not store a batch of ${events.length}: ${error instanceof Error ? error.message : String(error)}`);
+      this.close(grpc.status.UNAVAILABLE, 'reference cloud: could not store events');
+      return;
     }
+    this.receivedUpTo = Math.max(this.receivedUpTo, ...events.map((wire) => Number(wire.seq)));
+    for (const entry of fresh) this.options.onEvent(entry);
     // One cumulative ack per batch: cheap for both sides, and it covers duplicates too.
     this.ackNow();
     this.eventsOnStream += events.length;
@@ -147,7 +155,27 @@ export class HubSession {
     }
   }
 
-  private send(message: Parameters<HubLinkServerCall['write']>[0]): void {
+  /** Stores a batch's new events (in the caller's transaction); returns the readable ones stored. */
+  private storeBatch(epoch: string, receivedAt: number, events: Plain[]): StoredEvent[] {
+    const fresh: StoredEvent[] = [];
+    let upTo = this.receivedUpTo;
+    for (const wire of events) {
+      const seq = Number(wire.seq);
+      const entry = { gatewayId: this.gatewayId, epoch, seq, at: Number(wire.at_ms), receivedAt };
+      if (seq <= upTo) {
+        // At-least-once delivery: a re-sent event we already have. Counted, not stored.
+        this.options.store.accept({ ...entry, at: 0, event: undefined });
+        continue;
+      }
+      upTo = seq;
+      const event = decodeEvent(wire);
+      if (!event) this.options.log(`[${this.gatewayId} #${seq}] event with an unknown payload (newer gateway?)`);
+      if (this.options.store.accept({ ...entry, event }) && event) fresh.push({ ...entry, event });
+    }
+    return fresh;
+  }
+
+  private send(message: Plain): void {
     if (this.ended || this.blackholed) return;
     this.options.call.write(message);
   }

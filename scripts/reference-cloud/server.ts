@@ -1,14 +1,14 @@
 // The reference cloud: a small, complete implementation of the platform side of
 // proto/zigbee_hubd/cloud/v1/cloud.proto. The demo and the daemon's tests talk to it, and a
 // platform team can read it to learn the protocol. Start it with startReferenceCloud().
+// It speaks the protocol from the .proto alone: no daemon code encodes or decodes for it.
 import { waitForEvent } from '../lib/wait-for-event.js';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { HubCommand, HubEvent } from '../../daemon/domain/events.js';
-import { encodeCommand, resultIdFor } from '../../daemon/cloud/command-codec.js';
-import { hubLinkService, type HubLinkServerCall } from '../../daemon/cloud/proto.js';
-import type { WireCommand } from '../../daemon/cloud/wire.js';
+import { hubLinkDefinition, type HubLinkServerStream, type Plain } from '../lib/cloud-proto.js';
+import { encodeCommand, resultIdFor } from './command-encoder.js';
 import { CloudEventStore, type StoredEvent } from './event-store.js';
 import type { CloudFaults } from './faults.js';
 import { formatEvent } from './format.js';
@@ -23,12 +23,14 @@ export interface ReferenceCloudOptions {
   token?: string;
   /** Serve TLS; with ca, also require client certificates signed by it (mTLS). */
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
-  /** JSON-lines file the events are appended to and reloaded from. */
-  eventsFile?: string;
+  /** SQLite file for events and per-gateway cursors, kept across restarts; in memory without one. */
+  database?: string;
   /** Share stored events with an earlier instance (a "restart" in tests). */
   store?: CloudEventStore;
   /** Where readable lines (connections, events, results) go; silent by default. */
   log?: (line: string) => void;
+  /** Log only problems and faults: no line per event or per connection (many gateways at once). */
+  quiet?: boolean;
   /** Fault modes in force from the start (see faults.ts); setFaults() changes them. */
   faults?: CloudFaults;
   /** Send GOAWAY after a connection is this old (routine on real platforms). */
@@ -53,11 +55,13 @@ export class ReferenceCloud {
   readonly store: CloudEventStore;
   private readonly sessions = new Map<string, HubSession>();
   /** Commands sent but not answered, per gateway; re-sent after a reconnect. */
-  private readonly outstanding = new Map<string, Map<string, WireCommand>>();
+  private readonly outstanding = new Map<string, Map<string, Plain>>();
   private readonly notifications = new EventEmitter();
   private acking = true;
   private faults: CloudFaults;
   private readonly log: (line: string) => void;
+  /** The line-per-event and per-connection log (off when quiet). */
+  private readonly trace: (line: string) => void;
 
   private constructor(
     private readonly server: grpc.Server,
@@ -67,6 +71,7 @@ export class ReferenceCloud {
   ) {
     this.store = store;
     this.log = options.log ?? (() => {});
+    this.trace = options.quiet ? () => {} : this.log;
     this.faults = { ...options.faults };
     this.notifications.setMaxListeners(0);
   }
@@ -76,10 +81,10 @@ export class ReferenceCloud {
     if (options.maxConnectionAgeMs) serverOptions['grpc.max_connection_age_ms'] = options.maxConnectionAgeMs;
     if (options.maxConnectionAgeGraceMs) serverOptions['grpc.max_connection_age_grace_ms'] = options.maxConnectionAgeGraceMs;
     const server = new grpc.Server(serverOptions);
-    const store = options.store ?? new CloudEventStore(options.eventsFile);
+    const store = options.store ?? new CloudEventStore(options.database);
     let cloud: ReferenceCloud | undefined;
-    server.addService(hubLinkService, {
-      Connect: (call: HubLinkServerCall) => cloud!.accept(call),
+    server.addService(hubLinkDefinition, {
+      Connect: (call: HubLinkServerStream) => cloud!.accept(call),
     });
     const credentials = options.tls
       ? grpc.ServerCredentials.createSsl(
@@ -112,10 +117,10 @@ export class ReferenceCloud {
   }
 
   /** Resolves with the first stored event (already stored or arriving) that matches. */
-  waitForEvent(predicate: (event: StoredEvent) => boolean, timeoutMs = 10_000): Promise<StoredEvent> {
+  waitForEvent(predicate: (event: StoredEvent) => boolean, timeoutMs = 10_000, what = 'event'): Promise<StoredEvent> {
     const existing = this.store.all().find(predicate);
     if (existing) return Promise.resolve(existing);
-    return this.waitFor<StoredEvent>('event', predicate, timeoutMs, 'event');
+    return this.waitFor<StoredEvent>('event', predicate, timeoutMs, what);
   }
 
   /** Resolves when the gateway is connected (immediately if it already is). */
@@ -135,16 +140,15 @@ export class ReferenceCloud {
   }
 
   /** Sends a command exactly as given (also malformed ones) and resolves with its result. */
-  sendRawCommand(gatewayId: string, command: WireCommand, timeoutMs = 10_000): Promise<CommandResultEvent> {
+  sendRawCommand(gatewayId: string, command: Plain, timeoutMs = 10_000): Promise<CommandResultEvent> {
     // What the result's command_id will be (an id over 128 characters comes back as its sha256).
-    const id = resultIdFor(command.id ?? '');
+    const id = resultIdFor(typeof command.id === 'string' ? command.id : '');
     const result = this.waitForEvent(
       (stored) => stored.gatewayId === gatewayId && stored.event.kind === 'command_result' && stored.event.commandId === id,
       timeoutMs,
+      `the result of command ${id} from ${gatewayId} (${this.sessions.has(gatewayId) ? 'connected' : 'not connected'}; the command stays queued and is re-sent when it reconnects)`,
     ).then((stored) => stored.event as CommandResultEvent);
-    const answered = this.store
-      .events(gatewayId)
-      .some((stored) => stored.event.kind === 'command_result' && stored.event.commandId === id);
+    const answered = this.store.commandResult(gatewayId, id) !== undefined;
     if (answered) {
       // Sent again on purpose (a test of the gateway's de-duplication): do not keep re-sending.
       this.sessions.get(gatewayId)?.sendCommand(command);
@@ -197,9 +201,12 @@ export class ReferenceCloud {
   async stop(): Promise<void> {
     this.server.forceShutdown();
     this.sessions.clear();
+    // A file this instance opened is closed (a restart opens it again); a store handed in is
+    // its owner's, and an in-memory one stays readable for the caller after the stop.
+    if (!this.options.store && this.options.database) this.store.close();
   }
 
-  private accept(call: HubLinkServerCall): void {
+  private accept(call: HubLinkServerStream): void {
     if (this.options.token !== undefined && !bearerMatches(call.metadata, this.options.token)) {
       this.log(`rejected a connection from ${call.getPeer()}: missing or wrong token`);
       call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'missing or invalid token' });
@@ -216,16 +223,17 @@ export class ReferenceCloud {
       acking: () => this.acking,
       faults: () => this.faults,
       log: this.log,
+      trace: this.trace,
       onHello: (hello) => this.onHello(hello),
       onEvent: (event) => {
-        this.log(formatEvent(event));
+        this.trace(formatEvent(event));
         if (event.event.kind === 'command_result') this.outstanding.get(event.gatewayId)?.delete(event.event.commandId);
         this.notifications.emit('event', event);
       },
       onEnd: (ended) => {
         if (this.sessions.get(ended.gatewayId) === ended) {
           this.sessions.delete(ended.gatewayId);
-          this.log(`[${ended.gatewayId}] disconnected`);
+          this.trace(`[${ended.gatewayId}] disconnected`);
         }
       },
     });

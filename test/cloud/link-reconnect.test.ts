@@ -10,10 +10,10 @@ import { createLink, nextLinkEvent, stateEvent } from './helpers/link-fixture.js
 const IEEE = '0x00124b0001abcd01';
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-function tempEventsFile(t: { teardown(fn: () => unknown): void }): string {
+function tempDatabase(t: { teardown(fn: () => unknown): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'reference-cloud-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return join(dir, 'events.jsonl');
+  return join(dir, 'cloud.db');
 }
 
 t.test('a dropped stream resumes from Welcome: no gap, nothing sent twice', async (t) => {
@@ -45,8 +45,8 @@ t.test('a dropped stream resumes from Welcome: no gap, nothing sent twice', asyn
 });
 
 t.test('a platform restart mid-stream loses nothing', async (t) => {
-  const eventsFile = tempEventsFile(t);
-  const first = await startReferenceCloud({ eventsFile });
+  const database = tempDatabase(t);
+  const first = await startReferenceCloud({ database });
   const { port } = first;
   const { link, outbox } = createLink(port);
   t.teardown(() => link.stop());
@@ -62,7 +62,7 @@ t.test('a platform restart mid-stream loses nothing', async (t) => {
   for (const i of range(101, 150)) outbox.append(stateEvent(IEEE, i));
   t.equal(outbox.pending().length, 150, 'nothing deleted without an ack');
 
-  const second = await startReferenceCloud({ port, eventsFile });
+  const second = await startReferenceCloud({ port, database });
   t.teardown(() => second.stop());
   t.same(await nextLinkEvent(link, 'connected'), { lastSeqSeen: 100 }, 'the restarted cloud remembers what it stored');
   for (const i of range(151, 200)) outbox.append(stateEvent(IEEE, i));

@@ -98,3 +98,22 @@ t.test('commands wait for an offline gateway and are re-sent until answered', as
   await third.next((m) => !!m.pong);
   t.notOk(third.received.some((m) => m.command), 'answered commands are not re-sent');
 });
+
+t.test('events re-sent after a lost ack are acked again, even with nothing new after them (found by fleet-sim)', async (t) => {
+  const { cloud, open } = await started(t);
+  const first = open();
+  first.send({ hello: { gateway_id: 'gw-e', last_acked_seq: 0, outbox_epoch: 'e1' } });
+  first.send({ events: { events: wireEvents(1, 2, 3) } });
+  await first.next((m) => m.ack?.up_to_seq === 3);
+  first.close();
+
+  // This gateway never saw that ack (the stream went first) and resumes from its own last ack,
+  // ignoring the Welcome: at-least-once allows it. Without an ack it would keep 1..3 forever.
+  const second = open();
+  second.send({ hello: { gateway_id: 'gw-e', last_acked_seq: 0, outbox_epoch: 'e1' } });
+  t.same((await second.next((m) => !!m.welcome)).welcome, { last_seq_seen: 3 });
+  second.send({ events: { events: wireEvents(1, 2, 3) } });
+  t.same((await second.next((m) => !!m.ack, 10_000)).ack, { up_to_seq: 3 }, 'acked on this stream');
+  t.same(cloud.events('gw-e').map((e) => e.seq), [1, 2, 3], 'stored once');
+  t.equal(cloud.store.duplicates('gw-e'), 3);
+});

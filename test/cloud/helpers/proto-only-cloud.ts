@@ -1,22 +1,14 @@
 // A platform written from proto/zigbee_hubd/cloud/v1/cloud.proto alone: protobufjs loads the
-// .proto file and decodes every message; nothing from daemon/ is imported. Tests use it to prove
+// .proto file and decodes every message (scripts/lib/cloud-proto.ts, shared with the reference
+// cloud and fleet-sim); nothing from daemon/ is imported. Tests use it to prove
 // that what the gateway sends means what the .proto says (full state, snapshots, reads, status),
 // and to misbehave the way a rolling deploy does (drop every stream after a few events).
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import { hubLinkDefinition, toStruct, type Plain } from '../../../scripts/lib/cloud-proto.js';
 
-const PROTO_FILE = fileURLToPath(new URL('../../../proto/zigbee_hubd/cloud/v1/cloud.proto', import.meta.url));
-const root = new protobuf.Root().loadSync(PROTO_FILE, { keepCase: true });
-const HubMessage = root.lookupType('zigbee_hubd.cloud.v1.HubMessage');
-const CloudMessage = root.lookupType('zigbee_hubd.cloud.v1.CloudMessage');
-const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, oneofs: true };
-
-// Plain JSON-like objects decoded from the wire; Structs already turned into plain objects.
- 
-export type Plain = Record<string, any>;
+export type { Plain };
 
 /** An event as this platform stores it: the Event message, `payload` names the oneof member. */
 export interface ReceivedEvent extends Plain {
@@ -51,19 +43,8 @@ export class ProtoOnlyCloud {
 
   static async start(options: ProtoOnlyCloudOptions = {}): Promise<ProtoOnlyCloud> {
     const server = new grpc.Server();
-    const definition: grpc.ServiceDefinition = {
-      Connect: {
-        path: '/zigbee_hubd.cloud.v1.HubLink/Connect',
-        requestStream: true,
-        responseStream: true,
-        requestSerialize: (value: Plain) => Buffer.from(HubMessage.encode(HubMessage.fromObject(value)).finish()),
-        requestDeserialize: (bytes: Buffer) => plainMessage(HubMessage, HubMessage.decode(bytes)),
-        responseSerialize: (value: Plain) => Buffer.from(CloudMessage.encode(CloudMessage.fromObject(value)).finish()),
-        responseDeserialize: (bytes: Buffer) => plainMessage(CloudMessage, CloudMessage.decode(bytes)),
-      },
-    };
     let cloud: ProtoOnlyCloud | undefined;
-    server.addService(definition, { Connect: (call: grpc.ServerDuplexStream<Plain, Plain>) => cloud!.accept(call) });
+    server.addService(hubLinkDefinition, { Connect: (call: grpc.ServerDuplexStream<Plain, Plain>) => cloud!.accept(call) });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
     );
@@ -162,59 +143,13 @@ export class ProtoOnlyCloud {
   }
 }
 
-/** toObject, with every google.protobuf.Struct turned into the plain object it stands for. */
-function plainMessage(type: protobuf.Type, message: protobuf.Message): Plain {
-  return withPlainStructs(type, type.toObject(message, TO_OBJECT));
-}
-
-function withPlainStructs(type: protobuf.Type, object: Plain): Plain {
-  for (const field of type.fieldsArray) {
-    const value = object[field.name];
-    if (value === undefined || value === null) continue;
-    const resolved = field.resolvedType;
-    if (!(resolved instanceof protobuf.Type)) continue;
-    const convert = (item: Plain) =>
-      resolved.fullName === '.google.protobuf.Struct' ? structToPlain(item) : withPlainStructs(resolved, item);
-    object[field.name] = field.repeated ? (value as Plain[]).map(convert) : convert(value);
-  }
-  return object;
-}
-
-function structToPlain(struct: Plain): Plain {
-  const out: Plain = {};
-  for (const [key, value] of Object.entries((struct['fields'] ?? {}) as Record<string, Plain>)) out[key] = valueToPlain(value);
-  return out;
-}
-
-function valueToPlain(value: Plain): unknown {
-  if ('structValue' in value) return structToPlain(value['structValue']);
-  if ('listValue' in value) return ((value['listValue'].values ?? []) as Plain[]).map(valueToPlain);
-  if ('numberValue' in value) return value['numberValue'];
-  if ('stringValue' in value) return value['stringValue'];
-  if ('boolValue' in value) return value['boolValue'];
-  return null;
-}
-
 /** Keys named `state` holding plain objects become Structs, as the .proto declares them. */
 function encodeStructs(value: Plain): Plain {
   const out: Plain = {};
   for (const [key, item] of Object.entries(value)) {
-    if (key === 'state' && item && typeof item === 'object') out[key] = plainToStruct(item as Plain);
+    if (key === 'state' && item && typeof item === 'object') out[key] = toStruct(item as Plain);
     else if (item && typeof item === 'object' && !Array.isArray(item)) out[key] = encodeStructs(item as Plain);
     else out[key] = item;
   }
   return out;
-}
-
-function plainToStruct(object: Plain): Plain {
-  return { fields: Object.fromEntries(Object.entries(object).map(([key, value]) => [key, plainToValue(value)])) };
-}
-
-function plainToValue(value: unknown): Plain {
-  if (value === null || value === undefined) return { nullValue: 0 };
-  if (typeof value === 'number') return { numberValue: value };
-  if (typeof value === 'string') return { stringValue: value };
-  if (typeof value === 'boolean') return { boolValue: value };
-  if (Array.isArray(value)) return { listValue: { values: value.map(plainToValue) } };
-  return { structValue: plainToStruct(value as Plain) };
 }
