@@ -85,7 +85,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     writeMark: (): number => outbox.uncommittedMark(),
     writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
   };
-  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
+  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000);
   const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
   const deviceOptions = new DeviceOptions(db, batch);

@@ -134,7 +134,9 @@ export class Outbox implements OutboxReader {
       // Inside the write: if this write's own commit (a full group) fails, reload() restores
       // the cursor from the database after this closure ran, and nothing overwrites it again.
       this.acked = upto;
-    });
+      // Lazy: an ack lost to a power cut only makes the cloud see those events again (it
+      // de-duplicates by seq); it is not worth an fsync of its own.
+    }, 'lazy');
   }
 
   lastAcked(): number {

@@ -53,8 +53,13 @@ export interface StoreOptions {
   migrationsDir?: string;
   clock?: StoreClock;
   log: StoreLog;
-  /** Longest time a write waits before its group is committed (one fsync); default 25 ms. */
+  /**
+   * Least time between the starts of two commits (each one fsync), so at most 1000 / this many
+   * fsyncs a second; default 20 ms (50/s). A write commits at once when the last commit is older.
+   */
   commitIntervalMs?: number;
+  /** Longest a lazy write (a cloud ack) waits when nothing else asks for a commit; default 1000 ms. */
+  lazyCommitMs?: number;
   /** Commit early when this many writes are pending; default 2000. */
   maxPendingWrites?: number;
   outboxBounds?: Partial<OutboxBounds>;

@@ -9,7 +9,10 @@
 // peak, start to ready. Repeated --runs times; the summary gives medians with their ranges.
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
-//     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}'] [--json]
+//     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
+//     [--bin DIR/bin/zigbee-hubd.js] [--json]
+// --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
+// is of that build even while the sources change; default: this checkout's bin.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,12 +38,14 @@ const { values: args } = parseArgs({
     reports: { type: 'string', default: '20000' },
     window: { type: 'string', default: '2000' },
     store: { type: 'string' },
+    bin: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
 const progress = (line: string) => void process.stderr.write(`${line}\n`);
 const RATES = args.rates.split(',').map(Number);
 const SECONDS = Number(args.seconds);
+const runtime = args.bin ? { bin: path.resolve(args.bin), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } : {};
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
 
 const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
@@ -108,7 +113,7 @@ try {
 async function startDaemon(coordinatorPort: number, cloudPort: number): Promise<{ daemon: DaemonProcess; startToReadyMs: number }> {
   const connected = cloud.next('connected', 180_000);
   const started = performance.now();
-  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort) });
+  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort), ...runtime });
   await daemon.ready(180_000);
   const startToReadyMs = performance.now() - started;
   await connected;
