@@ -10,9 +10,11 @@
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
-//     [--bin DIR/bin/zigbee-hubd.js] [--json]
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[,LABEL=...]] [--json]
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
-// is of that build even while the sources change; default: this checkout's bin.
+// is of that build even while the sources change; default: this checkout's bin. With several,
+// every phase runs on each in turn (interleaved, so a change in the machine's load touches all
+// of them alike) and is labelled with its LABEL.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,7 +47,17 @@ const { values: args } = parseArgs({
 const progress = (line: string) => void process.stderr.write(`${line}\n`);
 const RATES = args.rates.split(',').map(Number);
 const SECONDS = Number(args.seconds);
-const runtime = args.bin ? { bin: path.resolve(args.bin), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } : {};
+interface Build {
+  label: string;
+  runtime: { bin?: string; env?: NodeJS.ProcessEnv };
+}
+const builds: Build[] = args.bin
+  ? args.bin.split(',').map((spec, i) => {
+      const [label, file] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [`build${i + 1}`, spec];
+      return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } };
+    })
+  : [{ label: '', runtime: {} }];
+const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
 
 const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
@@ -88,14 +100,18 @@ try {
   const [{ port: coordinatorPort }, { port: cloudPort }] = await Promise.all([coordinator.next('listening'), cloud.next('listening')]);
   coordinator.send({ kind: 'devices', devices });
   // The first start imports the seeded clones into the store; not measured.
-  await startDaemon(coordinatorPort, cloudPort).then(({ daemon }) => daemon.stop());
+  await startDaemon(builds[0]!, coordinatorPort, cloudPort).then(({ daemon }) => daemon.stop());
 
   const phases: PhaseFigures[] = [];
   for (let run = 1; run <= Number(args.runs); run++) {
     for (const rate of RATES) {
-      phases.push(await phase(`paced ${rate}/s`, coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
+      for (const build of builds) {
+        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
+      }
     }
-    phases.push(await phase('unpaced', coordinatorPort, cloudPort, () => unpaced(2000), () => unpaced(Number(args.reports))));
+    for (const build of builds) {
+      phases.push(await phase(build, labelled(build, 'unpaced'), coordinatorPort, cloudPort, () => unpaced(2000), () => unpaced(Number(args.reports))));
+    }
   }
   const summary = summarise(phases);
   if (args.json) console.log(JSON.stringify({ bench: 'end-to-end-processes', devices: devices.length, machine: machine(), phases, summary }));
@@ -110,19 +126,19 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-async function startDaemon(coordinatorPort: number, cloudPort: number): Promise<{ daemon: DaemonProcess; startToReadyMs: number }> {
+async function startDaemon(build: Build, coordinatorPort: number, cloudPort: number): Promise<{ daemon: DaemonProcess; startToReadyMs: number }> {
   const connected = cloud.next('connected', 180_000);
   const started = performance.now();
-  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort), ...runtime });
+  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort), ...build.runtime });
   await daemon.ready(180_000);
   const startToReadyMs = performance.now() - started;
   await connected;
   return { daemon, startToReadyMs };
 }
 
-async function phase(name: string, coordinatorPort: number, cloudPort: number, warmUp: () => Promise<LoopResult>, measure: () => Promise<LoopResult>): Promise<PhaseFigures> {
+async function phase(build: Build, name: string, coordinatorPort: number, cloudPort: number, warmUp: () => Promise<LoopResult>, measure: () => Promise<LoopResult>): Promise<PhaseFigures> {
   progress(`phase ${name}`);
-  const { daemon, startToReadyMs } = await startDaemon(coordinatorPort, cloudPort);
+  const { daemon, startToReadyMs } = await startDaemon(build, coordinatorPort, cloudPort);
   const pid = daemon.child.pid!;
   const rssReadyMiB = sampleProcess(pid)?.rssMiB ?? NaN;
   await new Promise((resolve) => setTimeout(resolve, 5000));
