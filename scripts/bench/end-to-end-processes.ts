@@ -10,7 +10,7 @@
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
-//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[,LABEL=...]] [--json]
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--json]
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
 // is of that build even while the sources change; default: this checkout's bin. With several,
 // every phase runs on each in turn (interleaved, so a change in the machine's load touches all
@@ -49,12 +49,13 @@ const RATES = args.rates.split(',').map(Number);
 const SECONDS = Number(args.seconds);
 interface Build {
   label: string;
-  runtime: { bin?: string; env?: NodeJS.ProcessEnv };
+  runtime: { bin?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] };
 }
 const builds: Build[] = args.bin
   ? args.bin.split(',').map((spec, i) => {
-      const [label, file] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [`build${i + 1}`, spec];
-      return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } };
+      const [label, rest] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [`build${i + 1}`, spec];
+      const [file, flags] = rest.split('@', 2) as [string, string | undefined];
+      return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' }, nodeArgs: flags?.split(' ').filter(Boolean) ?? [] } };
     })
   : [{ label: '', runtime: {} }];
 const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
