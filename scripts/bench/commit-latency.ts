@@ -117,5 +117,6 @@ const rows = [...results].map(([phase, runs]) => ({
     }),
   ),
 }));
-if (args.json) console.log(JSON.stringify({ bench: 'commit-latency', runs: Number(args.runs), rows }));
+const summary = rows.flatMap(({ phase, ...figures }) => Object.entries(figures).map(([metric, value]) => ({ metric: `${phase} ${metric}`, value })));
+if (args.json) console.log(JSON.stringify({ bench: 'commit-latency', runs: Number(args.runs), rows, summary }));
 else console.table(rows);
