@@ -53,8 +53,11 @@ interface Build {
 }
 const builds: Build[] = args.bin
   ? args.bin.split(',').map((spec, i) => {
-      const [label, rest] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [`build${i + 1}`, spec];
-      const [file, flags] = rest.split('@', 2) as [string, string | undefined];
+      const eq = spec.indexOf('=');
+      const at = spec.indexOf('@', eq);
+      const label = eq > 0 && (at < 0 || eq < at) ? spec.slice(0, eq) : `build${i + 1}`;
+      const file = spec.slice(label === `build${i + 1}` ? 0 : eq + 1, at < 0 ? undefined : at);
+      const flags = at < 0 ? undefined : spec.slice(at + 1);
       return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' }, nodeArgs: flags?.split(' ').filter(Boolean) ?? [] } };
     })
   : [{ label: '', runtime: {} }];
@@ -83,6 +86,10 @@ interface PhaseFigures {
   rss5sMiB: number;
   peakRssMiB: number;
   lost: number;
+  daemonPid: number;
+  /** The measured window on CLOCK_MONOTONIC in µs, the clock of V8 CPU profiles: with
+   * `@--cpu-prof --cpu-prof-dir=DIR` on a build, cpu-profile-summary.ts --from/--to cuts to it. */
+  windowUs: [number, number];
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubd-e2e-processes-'));
@@ -152,7 +159,9 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
   const arrivedBefore = matcher.arrived;
   const commitsBefore = await commits(metricsPort);
   const cpuBefore = sampleProcess(pid)!;
+  const windowStart = monotonicUs();
   const result = await measure();
+  const windowEnd = monotonicUs();
   const cpuAfter = sampleProcess(pid)!;
   const commitsAfter = await commits(metricsPort);
   await daemon.stop();
@@ -169,9 +178,15 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
     rss5sMiB,
     peakRssMiB: cpuAfter.peakRssMiB,
     lost: result.lost,
+    daemonPid: pid,
+    windowUs: [windowStart, windowEnd],
   };
   progress(`  ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v, 2) : v])))}`);
   return figures;
+}
+
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
 }
 
 async function paced(rate: number, seconds: number): Promise<LoopResult> {
