@@ -132,7 +132,8 @@ export class Outbox implements OutboxReader {
   }
 
   readAfter(afterSeq: number, limit: number): SequencedEvent[] {
-    if (!(limit > 0)) return [];
+    // A reader that has everything (the cloud link's last read of every pump): no query.
+    if (!(limit > 0) || afterSeq >= this.durableSeq) return [];
     const first = this.recent[0];
     if (first && afterSeq >= first.seq - 1) return this.readRecent(afterSeq, Math.floor(limit));
     return this.readStmt.all(afterSeq, this.durableSeq, Math.floor(limit)).map((row) => ({
