@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { isIeee, labelProblem, MAX_LABEL_LENGTH } from '../domain/device-names.js';
 import type { DeviceDescription, Ieee } from '../domain/events.js';
+import type { DevicePresence } from './device-presence.js';
 import { NameTakenError, StoreError, UnknownDeviceError } from './errors.js';
 import type { Outbox } from './outbox.js';
 import type { DeviceRecord, DeviceStore, UpsertResult } from './types.js';
@@ -48,15 +49,14 @@ export class Devices implements DeviceStore {
     private readonly now: () => number,
     /** Called when a device row is deleted, so caches can forget it. */
     private readonly onRemoved: (ieee: Ieee) => void,
+    /** Existence, availability and last-seen in memory: what every frame touches. */
+    private readonly presence: DevicePresence,
   ) {
     const descCols = `nwk = @nwk, type = @type, manufacturer_code = @manufacturer_code, manufacturer_name = @manufacturer_name,
       model_id = @model_id, model = @model, vendor = @vendor, description = @description, supported = @supported,
       power_source = @power_source, endpoints = @endpoints, interview = @interview`;
     this.stmts = {
       get: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE ieee = ?'),
-      // has() and setAvailability run for every frame a device sends: no whole row for them.
-      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM devices WHERE ieee = ?'),
-      available: db.prepare<[string], { available: number }>('SELECT available FROM devices WHERE ieee = ?'),
       getByName: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE name = ?'),
       list: db.prepare<[], DeviceRow>('SELECT * FROM devices ORDER BY name'),
       insert: db.prepare(
@@ -74,9 +74,6 @@ export class Devices implements DeviceStore {
       setRoom: db.prepare<[string | null, string]>('UPDATE devices SET room = ? WHERE ieee = ?'),
       markLeft: db.prepare<[number, string]>('UPDATE devices SET left_at = ?, available = 0 WHERE ieee = ?'),
       remove: db.prepare<[string]>('DELETE FROM devices WHERE ieee = ?'),
-      markSeen: db.prepare<[number, number | null, string]>(
-        'UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?), linkquality = coalesce(?, linkquality) WHERE ieee = ?',
-      ),
       setAvailable: db.prepare<[number, string]>('UPDATE devices SET available = ? WHERE ieee = ?'),
       quarantine: db.prepare<[string, string, number, string]>(
         'UPDATE devices SET quarantine_reason = ?, quarantine_stage = ?, quarantined_at = ? WHERE ieee = ?',
@@ -109,6 +106,7 @@ export class Devices implements DeviceStore {
       if (existing) this.stmts.update.run(params);
       else this.stmts.insert.run({ ...params, now: this.now() });
       const joined = !existing || existing.left_at !== null;
+      this.presence.setRow(desc.ieee, joined || existing.available === 1);
       const interviewChanged = existing?.interview !== desc.interview && !(joined && desc.interview === 'pending');
       if (joined) this.outbox.insert({ kind: 'device_joined', ieee: desc.ieee, nwk: desc.nwk });
       if (interviewChanged) {
@@ -120,20 +118,20 @@ export class Devices implements DeviceStore {
 
   get(ieee: Ieee): DeviceRecord | undefined {
     const row = this.stmts.get.get(ieee);
-    return row && toRecord(row);
+    return row && this.record(row);
   }
 
   has(ieee: Ieee): boolean {
-    return this.stmts.exists.get(ieee) !== undefined;
+    return this.presence.has(ieee);
   }
 
   getByName(name: string): DeviceRecord | undefined {
     const row = this.stmts.getByName.get(name);
-    return row && toRecord(row);
+    return row && this.record(row);
   }
 
   list(): DeviceRecord[] {
-    return this.stmts.list.all().map(toRecord);
+    return this.stmts.list.all().map((row) => this.record(row));
   }
 
   rename(ieee: Ieee, name: string): void {
@@ -167,6 +165,7 @@ export class Devices implements DeviceStore {
       const row = this.stmts.get.get(ieee);
       if (!row || row.left_at !== null) return false;
       this.stmts.markLeft.run(this.now(), ieee);
+      this.presence.setRow(ieee, false);
       this.outbox.insert({ kind: 'device_left', ieee });
       return true;
     });
@@ -178,20 +177,32 @@ export class Devices implements DeviceStore {
       this.outbox.insert({ kind: 'device_removed', ieee });
       return true;
     });
-    if (removed) this.onRemoved(ieee);
+    if (removed) {
+      this.presence.removed(ieee);
+      this.onRemoved(ieee);
+    }
     return removed;
   }
 
   markSeen(ieee: Ieee, seen: { at?: number; linkquality?: number } = {}): void {
-    this.batch.run(() => this.stmts.markSeen.run(seen.at ?? this.now(), seen.linkquality ?? null, ieee));
+    this.presence.markSeen(ieee, seen.at ?? this.now(), seen.linkquality);
+  }
+
+  /** Stores the last-seen times heard since the last call (see device-presence.ts). */
+  flushSeen(): void {
+    if (!this.presence.hasDirty()) return;
+    // Lazy: it rides with the next commit; nobody waits for it.
+    this.batch.run(() => this.presence.writeDirty(), 'lazy');
   }
 
   setAvailability(ieee: Ieee, available: boolean): boolean {
+    const current = this.presence.isAvailable(ieee);
+    if (current === undefined) throw new UnknownDeviceError(ieee);
+    // Every frame says "available": no write, no query, when it already is.
+    if (current === available) return false;
     return this.batch.run(() => {
-      const row = this.stmts.available.get(ieee);
-      if (!row) throw new UnknownDeviceError(ieee);
-      if ((row.available === 1) === available) return false;
       this.stmts.setAvailable.run(available ? 1 : 0, ieee);
+      this.presence.setRow(ieee, available);
       this.outbox.insert({ kind: 'availability_changed', ieee, available });
       return true;
     });
@@ -210,6 +221,10 @@ export class Devices implements DeviceStore {
   releaseQuarantine(ieee: Ieee): boolean {
     // No event of its own: what releases it (a successful interview, a removal) has one.
     return this.batch.run(() => this.stmts.release.run(ieee).changes > 0);
+  }
+
+  private record(row: DeviceRow): DeviceRecord {
+    return this.presence.overlay(row.ieee, toRecord(row));
   }
 
   private requireRow(ieee: Ieee): DeviceRow {

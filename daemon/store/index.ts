@@ -11,8 +11,10 @@
 //
 // Semantics worth knowing:
 // - Writes are synchronous and visible to reads at once; they become durable at the next group
-//   commit (<= commitIntervalMs, default 25 ms, or maxPendingWrites). flush() resolves when all
-//   writes queued so far are durable. A write and the events it causes commit together.
+//   commit: at the end of the event-loop turn when the last commit started at least
+//   commitIntervalMs (default 20 ms) ago, else when it has; at once at maxPendingWrites. Cloud
+//   acks are lazy (lazyCommitMs, 1 s, unless another write commits first). flush() resolves when
+//   all writes queued so far are durable. A write and the events it causes commit together.
 //   One exception: seenCommands.add commits at once (with whatever is queued), because the
 //   command goes to the radio next; it throws when that commit fails.
 // - The outbox only ever hands out durable events; seqs are never reused (also not after a

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Backups, DAY_MS } from './backups.js';
 import { isCorruption, moveAside, openChecked } from './connection.js';
 import { DeviceOptions } from './device-options.js';
+import { DevicePresence } from './device-presence.js';
 import { DeviceStates } from './device-state.js';
 import { Groups } from './groups.js';
 import { GroupStates } from './group-state.js';
@@ -82,6 +83,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     },
     afterRollback: (error: Error, writes: number) => {
       states.reset();
+      presence.reload();
       deviceOptions.forget();
       const lost = outbox.takeUncommitted();
       outbox.reload();
@@ -90,14 +92,26 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     writeMark: (): number => outbox.uncommittedMark(),
     writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
   };
-  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 25, options.maxPendingWrites ?? 2000);
+  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000);
   const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
+  const presence = new DevicePresence(db);
   const deviceOptions = new DeviceOptions(db, batch);
   const devices = new Devices(db, batch, outbox, now, (ieee) => {
     states.forget(ieee);
     deviceOptions.forget(ieee);
-  });
+  }, presence);
+  // Last-seen times reach the disk in batches (device-presence.ts): a plain timer, not the
+  // store clock, like the group commit's own.
+  const seenFlushMs = options.seenFlushMs ?? 30_000;
+  const seenTimer = setInterval(() => {
+    try {
+      devices.flushSeen();
+    } catch (err) {
+      // The write failed (storage trouble handles and logs that): tried again next time.
+      log.debug('store: last-seen flush failed', { err: String(err) });
+    }
+  }, seenFlushMs).unref();
   const settings = new Settings(db, batch, now);
   const groups = new Groups(db, batch, outbox, now);
   const groupState = new GroupStates(db, batch, outbox, now);
@@ -141,6 +155,12 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     backups?.stop();
+    clearInterval(seenTimer);
+    try {
+      devices.flushSeen();
+    } catch (err) {
+      log.debug('store: last-seen flush at close failed', { err: String(err) });
+    }
     batch.close();
     const lost = trouble.close();
     try {

@@ -10,6 +10,17 @@ import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 const CLOUD_STREAM = 'cloud';
+/**
+ * The newest committed events kept in memory, so readers that keep up (the cloud link, LAN
+ * watchers) are served without reading back what was just written; older ones come from disk.
+ */
+const RECENT_MAX = 4096;
+
+interface StoredRow {
+  seq: number;
+  at: number;
+  payload: string;
+}
 /** Settings key of the outbox epoch; the public settings API refuses the `store.` prefix. */
 export const EPOCH_KEY = 'store.outbox_epoch';
 
@@ -52,6 +63,12 @@ export class Outbox implements OutboxReader {
   private overBoundsLogged = false;
   /** Events inserted into the open group transaction: what a failed commit takes with it. */
   private uncommitted: HubEvent[] = [];
+  /** The rows of `uncommitted` (one per event); once committed, the tail of `recent`. */
+  private uncommittedRows: StoredRow[] = [];
+  /** The newest committed rows in seq order: every row the table holds from recent[0] on. */
+  private recent: StoredRow[] = [];
+  /** Rows of the open transaction were shed: its rows do not go to `recent`. */
+  private rowsShed = false;
   private readonly listeners = new Set<(lastSeq: number) => void>();
   private readonly insertStmt: Database.Statement<[number, string, string, string, number]>;
   private readonly readStmt: Database.Statement<[number, number, number], { seq: number; at: number; payload: string }>;
@@ -100,8 +117,10 @@ export class Outbox implements OutboxReader {
     if (event.kind === 'gap' || event.kind === 'resync_requested') this.markSnapshotOwed.run(SNAPSHOT_OWED_KEY, `${event.kind}: ${event.reason}`, this.now());
     const payload = encodeEvent(event);
     const bytes = Buffer.byteLength(payload);
-    const seq = Number(this.insertStmt.run(this.now(), event.kind, eventClass(event), payload, bytes).lastInsertRowid);
+    const at = this.now();
+    const seq = Number(this.insertStmt.run(at, event.kind, eventClass(event), payload, bytes).lastInsertRowid);
     this.lastSeq = seq;
+    this.uncommittedRows.push({ seq, at, payload });
     this.events++;
     this.bytes += bytes;
     this.uncommitted.push(event);
@@ -113,12 +132,32 @@ export class Outbox implements OutboxReader {
   }
 
   readAfter(afterSeq: number, limit: number): SequencedEvent[] {
-    if (!(limit > 0)) return [];
+    // A reader that has everything (the cloud link's last read of every pump): no query.
+    if (!(limit > 0) || afterSeq >= this.durableSeq) return [];
+    const first = this.recent[0];
+    if (first && afterSeq >= first.seq - 1) return this.readRecent(afterSeq, Math.floor(limit));
     return this.readStmt.all(afterSeq, this.durableSeq, Math.floor(limit)).map((row) => ({
       seq: row.seq,
       at: row.at,
       event: decodeEvent(row.payload),
     }));
+  }
+
+  /** What the SELECT would return, from memory: decoded from the stored payload. */
+  private readRecent(afterSeq: number, limit: number): SequencedEvent[] {
+    let lo = 0;
+    let hi = this.recent.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.recent[mid]!.seq <= afterSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: SequencedEvent[] = [];
+    for (let i = lo; i < this.recent.length && out.length < limit; i++) {
+      const row = this.recent[i]!;
+      out.push({ seq: row.seq, at: row.at, event: decodeEvent(row.payload) });
+    }
+    return out;
   }
 
   ack(uptoSeq: number): void {
@@ -131,10 +170,13 @@ export class Outbox implements OutboxReader {
       this.saveCursor.run(CLOUD_STREAM, upto, this.now());
       this.events -= size.n;
       this.bytes -= size.bytes;
+      this.forgetRecentUpTo(upto);
       // Inside the write: if this write's own commit (a full group) fails, reload() restores
       // the cursor from the database after this closure ran, and nothing overwrites it again.
       this.acked = upto;
-    });
+      // Lazy: an ack lost to a power cut only makes the cloud see those events again (it
+      // de-duplicates by seq); it is not worth an fsync of its own.
+    }, 'lazy');
   }
 
   lastAcked(): number {
@@ -195,6 +237,10 @@ export class Outbox implements OutboxReader {
     }
     this.events -= shed.dropped;
     this.bytes -= shed.bytes;
+    // Rows were deleted, some perhaps of this very transaction: the table decides again what
+    // readers get, until the next commit starts a new run of rows in memory.
+    this.recent = [];
+    this.rowsShed = true;
     this.droppedSinceOpen += shed.dropped;
     this.insert({ kind: 'gap', fromSeq: shed.fromSeq, toSeq: shed.toSeq, dropped: shed.dropped, reason: shed.reason });
     this.log.warn('store: outbox over its bounds, dropped oldest telemetry', {
@@ -212,18 +258,26 @@ export class Outbox implements OutboxReader {
 
   forgetUncommittedAfter(mark: number): void {
     this.uncommitted.length = Math.min(mark, this.uncommitted.length);
+    // One row per event: the undone write's rows are gone from the table too.
+    this.uncommittedRows.length = this.uncommitted.length;
   }
 
   /** The events the failed group transaction held (called once it was rolled back). */
   takeUncommitted(): HubEvent[] {
     const events = this.uncommitted;
     this.uncommitted = [];
+    this.uncommittedRows = [];
+    this.rowsShed = false;
     return events;
   }
 
   /** After COMMIT: what was assigned is durable now; wake readers. */
   committed(): void {
     this.uncommitted = [];
+    if (!this.rowsShed) for (const row of this.uncommittedRows) this.recent.push(row);
+    this.uncommittedRows = [];
+    this.rowsShed = false;
+    if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     if (this.lastSeq <= this.durableSeq) return;
     this.durableSeq = this.lastSeq;
     const lastSeq = this.durableSeq;
@@ -240,8 +294,15 @@ export class Outbox implements OutboxReader {
     });
   }
 
+  private forgetRecentUpTo(seq: number): void {
+    let n = 0;
+    while (n < this.recent.length && this.recent[n]!.seq <= seq) n++;
+    if (n > 0) this.recent.splice(0, n);
+  }
+
   /** Re-reads counters from the database (at open, and after a lost transaction). */
   reload(): void {
+    this.recent = [];
     this.lastSeq = this.loadSeq.get()?.seq ?? 0;
     this.acked = this.loadCursor.get(CLOUD_STREAM)?.acked_seq ?? 0;
     this.epochId = this.loadEpoch.get(EPOCH_KEY)?.value ?? this.epochId;

@@ -54,8 +54,18 @@ export interface StoreOptions {
   migrationsDir?: string;
   clock?: StoreClock;
   log: StoreLog;
-  /** Longest time a write waits before its group is committed (one fsync); default 25 ms. */
+  /**
+   * Least time between the starts of two commits (each one fsync), so at most 1000 / this many
+   * fsyncs a second; default 20 ms (50/s). A write commits at once when the last commit is older.
+   */
   commitIntervalMs?: number;
+  /** Longest a lazy write (a cloud ack) waits when nothing else asks for a commit; default 1000 ms. */
+  lazyCommitMs?: number;
+  /**
+   * How often last-seen times and link quality, kept in memory, are written; default 30 s. A
+   * power cut loses at most this much (plus lazyCommitMs) of them; close() writes them.
+   */
+  seenFlushMs?: number;
   /** Commit early when this many writes are pending; default 2000. */
   maxPendingWrites?: number;
   outboxBounds?: Partial<OutboxBounds>;
@@ -127,7 +137,7 @@ export interface DeviceStore {
   markLeft(ieee: Ieee): boolean;
   /** A user removed the device: row and state deleted; queues device_removed. */
   remove(ieee: Ieee): boolean;
-  /** Cheap, no event: last frame time and link quality. */
+  /** No event, no write: last frame time and link quality, in memory, stored every seenFlushMs. */
   markSeen(ieee: Ieee, seen?: { at?: number; linkquality?: number }): void;
   /** Queues availability_changed when the value changes; returns whether it did. */
   setAvailability(ieee: Ieee, available: boolean): boolean;

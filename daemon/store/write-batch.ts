@@ -1,8 +1,16 @@
 // Group commit. Every write runs at once inside one long transaction (each in its own savepoint,
-// so a failing write undoes only itself); the transaction is committed - one WAL fsync - when
-// the first write in it is `intervalMs` old or `maxPending` writes are waiting. Reads on the
-// connection see queued writes immediately, so "compare with the stored value" stays correct.
-// Nothing written here is reported durable (flush, afterCommit) before its COMMIT returned.
+// so a failing write undoes only itself). Reads on the connection see queued writes immediately,
+// so "compare with the stored value" stays correct. Nothing written here is reported durable
+// (flush, afterCommit) before its COMMIT returned.
+//
+// When to commit (one WAL fsync each): as soon as possible, but never sooner than `minSpacingMs`
+// after the previous COMMIT started. At low load a change therefore waits for one fsync, not for
+// a window: the commit runs in the same event-loop turn's check phase (setImmediate), after the
+// I/O callbacks of that turn queued what they had. At high load, the writes that arrive while a
+// commit blocks the loop or while the spacing runs share the next commit, so an SD card sees at
+// most 1000 / minSpacingMs fsyncs a second whatever the load. `maxPending` writes commit at once.
+// A lazy write (a cloud ack: losing it costs a re-send, never data) does not ask for a commit
+// of its own: it rides with the next one, or commits after `lazyCommitMs`.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import type { CommitStats, StoreLog } from './types.js';
@@ -22,6 +30,9 @@ export interface WriteBatchHooks {
   writeUndone?(mark: number): void;
 }
 
+/** How soon a write needs its commit. */
+export type WriteUrgency = 'soon' | 'lazy';
+
 interface Waiter {
   resolve(): void;
   reject(err: Error): void;
@@ -29,6 +40,11 @@ interface Waiter {
 
 export class WriteBatch {
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** What the scheduled commit was scheduled for: a lazy one is brought forward by a 'soon' write. */
+  private scheduled: WriteUrgency | undefined;
+  /** performance.now() when the last COMMIT started; spacing is measured from there. */
+  private lastCommitStartedAt = -Infinity;
   private pending = 0;
   private waiters: Waiter[] = [];
   private closed = false;
@@ -44,8 +60,9 @@ export class WriteBatch {
     private readonly db: Database.Database,
     private readonly hooks: WriteBatchHooks,
     private readonly log: StoreLog,
-    private readonly intervalMs: number,
+    private readonly minSpacingMs: number,
     private readonly maxPending: number,
+    private readonly lazyCommitMs = 1000,
   ) {
     // IMMEDIATE takes the write lock up front, so a commit cannot fail with SQLITE_BUSY later.
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -57,12 +74,9 @@ export class WriteBatch {
   }
 
   /** Runs `write` inside the open group transaction (opening one if needed). */
-  run<T>(write: () => T): T {
+  run<T>(write: () => T, urgency: WriteUrgency = 'soon'): T {
     if (this.closed) throw new StoreError('closed', 'store is closed');
-    if (!this.db.inTransaction) {
-      this.begin.run();
-      this.timer = setTimeout(() => this.commit(), this.intervalMs);
-    }
+    if (!this.db.inTransaction) this.begin.run();
     this.savepoint.run();
     const mark = this.hooks.writeMark?.() ?? 0;
     let result: T;
@@ -75,13 +89,36 @@ export class WriteBatch {
     this.release.run();
     this.pending++;
     if (this.pending >= this.maxPending) this.commit();
+    else this.schedule(urgency);
     return result;
   }
 
   /** Resolves once everything queued so far is committed; rejects if that commit fails. */
   flush(): Promise<void> {
     if (!this.db.inTransaction) return Promise.resolve();
+    // Someone waits for it: lazy writes alone must not hold them for lazyCommitMs.
+    this.schedule('soon');
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private schedule(urgency: WriteUrgency): void {
+    if (this.scheduled === 'soon' || this.scheduled === urgency) return;
+    this.cancelScheduled();
+    this.scheduled = urgency;
+    const commit = () => {
+      this.timer = this.immediate = this.scheduled = undefined;
+      this.commit();
+    };
+    const spacingLeft = this.lastCommitStartedAt + this.minSpacingMs - performance.now();
+    if (urgency === 'lazy') this.timer = setTimeout(commit, Math.max(this.lazyCommitMs, spacingLeft));
+    else if (spacingLeft > 0) this.timer = setTimeout(commit, spacingLeft);
+    else this.immediate = setImmediate(commit);
+  }
+
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = this.immediate = this.scheduled = undefined;
   }
 
   /** Commits now (shutdown, before a backup). False when the commit failed and its writes are lost. */
@@ -99,8 +136,7 @@ export class WriteBatch {
   }
 
   private commitQueued(): StoreError | undefined {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     if (!this.db.inTransaction) return this.settle();
     try {
       this.hooks.beforeCommit();
@@ -108,6 +144,7 @@ export class WriteBatch {
       this.log.error('store: pre-commit step failed; committing the writes anyway', { err: String(err) });
     }
     const started = performance.now();
+    this.lastCommitStartedAt = started;
     try {
       this.commitStmt.run();
     } catch (err) {
@@ -149,8 +186,7 @@ export class WriteBatch {
       return;
     }
     // SQLite rolled back the whole group (e.g. disk full, I/O error): earlier writes are gone too.
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelScheduled();
     this.stats.failedCommits++;
     const writes = this.pending + 1;
     this.pending = 0;

@@ -28,6 +28,14 @@ const BENCHES: BenchSpec[] = [
   { name: 'virtual-coordinator', file: 'virtual-coordinator.ts', args: ['--seconds', '3'], timeoutMs: 60_000 },
   { name: 'store-ingest', file: 'store-ingest.ts', args: ['--seconds', '5', '--json'], timeoutMs: 90_000 },
   { name: 'end-to-end', file: 'end-to-end.ts', args: ['--json'], timeoutMs: 240_000 },
+  // Every part its own process, 200 devices: the figures of docs/BENCHMARKS.md (there with --runs 3).
+  {
+    name: 'end-to-end-processes',
+    file: 'end-to-end-processes.ts',
+    args: ['--runs', '1', '--seconds', '5', '--reports', '10000', '--json'],
+    timeoutMs: 600_000,
+  },
+  { name: 'commit-latency', file: 'commit-latency.ts', args: ['--runs', '3', '--seconds', '3', '--json'], timeoutMs: 180_000 },
   { name: 'lan-watchers', file: 'lan-watchers.ts', args: ['--json'], timeoutMs: 240_000 },
 ];
 

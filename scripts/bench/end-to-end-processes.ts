@@ -1,0 +1,239 @@
+// Benchmark: the product end to end with every part in its own process, as on a gateway: the
+// virtual coordinator (coordinator-host.ts), the daemon (bin/zigbee-hubd.js, as systemd runs
+// it) and the reference cloud (cloud-host.ts); this process only asks for reports and matches
+// the emulator's send stamps to the cloud's arrival stamps. 200 devices (weather sensors and
+// plugs, seeded by cloning two paired ones). Phases, each on a fresh daemon process:
+// paced at each --rates (latency of the pipeline itself), then unpaced (at most --window
+// reports in flight). Per phase: latency p50/p99 (radio frame -> delivered), daemon CPU µs per
+// report, commits/s (each one WAL fsync, from the daemon's metrics), RSS at ready, 5 s later and
+// peak, start to ready. Repeated --runs times; the summary gives medians with their ranges.
+//
+//   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
+//     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--json]
+// --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
+// is of that build even while the sources change; default: this checkout's bin. With several,
+// every phase runs on each in turn (interleaved, so a change in the machine's load touches all
+// of them alike) and is labelled with its LABEL.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DaemonProcess } from '../lib/daemon-process.js';
+import { sampleProcess } from './e2e/process-sampler.js';
+import { sendUnpaced, type LoopResult, type Pipeline } from './e2e/send-loops.js';
+import { median, quantile, round } from './e2e/stats.js';
+import { ArrivalMatcher } from './processes/arrival-matcher.js';
+import { HelperProcess } from './processes/helper-process.js';
+import type { FromCloud, FromCoordinator, ToCloud, ToCoordinator } from './processes/messages.js';
+import { seedDevices } from './processes/seed-devices.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const GATEWAY = 'bench-gateway';
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '200' },
+    runs: { type: 'string', default: '3' },
+    rates: { type: 'string', default: '100,300' },
+    seconds: { type: 'string', default: '8' },
+    reports: { type: 'string', default: '20000' },
+    window: { type: 'string', default: '2000' },
+    store: { type: 'string' },
+    bin: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const progress = (line: string) => void process.stderr.write(`${line}\n`);
+const RATES = args.rates.split(',').map(Number);
+const SECONDS = Number(args.seconds);
+interface Build {
+  label: string;
+  runtime: { bin?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] };
+}
+const builds: Build[] = args.bin
+  ? args.bin.split(',').map((spec, i) => {
+      const eq = spec.indexOf('=');
+      const at = spec.indexOf('@', eq);
+      const label = eq > 0 && (at < 0 || eq < at) ? spec.slice(0, eq) : `build${i + 1}`;
+      const file = spec.slice(label === `build${i + 1}` ? 0 : eq + 1, at < 0 ? undefined : at);
+      const flags = at < 0 ? undefined : spec.slice(at + 1);
+      return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' }, nodeArgs: flags?.split(' ').filter(Boolean) ?? [] } };
+    })
+  : [{ label: '', runtime: {} }];
+const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
+const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
+
+const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
+  data_dir: './data',
+  serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
+  cloud: { enabled: true, target: `127.0.0.1:${cloudPort}`, insecure: true, gateway_id: GATEWAY },
+  log: { level: 'info', format: 'json' },
+  lan: { enabled: false },
+  metrics: { enabled: true, port: 0 },
+  ...(storeConfig ? { store: storeConfig } : {}),
+});
+
+interface PhaseFigures {
+  phase: string;
+  reportsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  cpuUsPerReport: number;
+  commitsPerSec: number;
+  startToReadyMs: number;
+  rssReadyMiB: number;
+  rss5sMiB: number;
+  peakRssMiB: number;
+  lost: number;
+  daemonPid: number;
+  /** The measured window on CLOCK_MONOTONIC in µs, the clock of V8 CPU profiles: with
+   * `@--cpu-prof --cpu-prof-dir=DIR` on a build, cpu-profile-summary.ts --from/--to cuts to it. */
+  windowUs: [number, number];
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubd-e2e-processes-'));
+const stateFile = path.join(dir, 'stick.json');
+progress(`seeding ${args.devices} devices in ${dir}`);
+const devices = await seedDevices({ dir, stateFile, gatewayId: GATEWAY, daemonConfig, devices: Number(args.devices), plugShare: 0.2 });
+const coordinator = HelperProcess.start<ToCoordinator, FromCoordinator>(path.join(HERE, 'processes/coordinator-host.ts'), [stateFile]);
+const cloud = HelperProcess.start<ToCloud, FromCloud>(path.join(HERE, 'processes/cloud-host.ts'), [GATEWAY]);
+const matcher = new ArrivalMatcher(devices);
+coordinator.on((m) => m.kind === 'sent' && matcher.onSent(m.records));
+cloud.on((m) => m.kind === 'arrived' && matcher.onArrived(m.events));
+// Waits for what is in flight to arrive (the sends themselves go to the emulator in chunks).
+const drainOnly: Pipeline = { send: () => undefined, inFlight: () => matcher.inFlight(), progress: matcher.progress };
+
+try {
+  const [{ port: coordinatorPort }, { port: cloudPort }] = await Promise.all([coordinator.next('listening'), cloud.next('listening')]);
+  coordinator.send({ kind: 'devices', devices });
+  // The first start imports the seeded clones into the store; not measured.
+  await startDaemon(builds[0]!, coordinatorPort, cloudPort).then(({ daemon }) => daemon.stop());
+
+  const phases: PhaseFigures[] = [];
+  for (let run = 1; run <= Number(args.runs); run++) {
+    for (const rate of RATES) {
+      for (const build of builds) {
+        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
+      }
+    }
+    for (const build of builds) {
+      phases.push(await phase(build, labelled(build, 'unpaced'), coordinatorPort, cloudPort, () => unpaced(2000), () => unpaced(Number(args.reports))));
+    }
+  }
+  const summary = summarise(phases);
+  // `summary` in the shape `npm run bench` prints (scripts/bench/run.ts); `medians` as measured.
+  const rows = summary.map((r) => ({ metric: `${r.phase} ${r.metric}`, value: `${r.median} (${r.range})` }));
+  if (args.json) console.log(JSON.stringify({ bench: 'end-to-end-processes', devices: devices.length, machine: machine(), phases, medians: summary, summary: rows }));
+  else {
+    console.log(`end-to-end, separate processes, ${devices.length} devices; ${machine()}`);
+    console.table(phases.map((p) => Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? round(v, v >= 100 ? 0 : 2) : v]))));
+    console.table(summary);
+  }
+} finally {
+  await coordinator.stop({ kind: 'stop' });
+  await cloud.stop({ kind: 'stop' });
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function startDaemon(build: Build, coordinatorPort: number, cloudPort: number): Promise<{ daemon: DaemonProcess; startToReadyMs: number }> {
+  const connected = cloud.next('connected', 180_000);
+  const started = performance.now();
+  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort), ...build.runtime });
+  await daemon.ready(180_000);
+  const startToReadyMs = performance.now() - started;
+  await connected;
+  return { daemon, startToReadyMs };
+}
+
+async function phase(build: Build, name: string, coordinatorPort: number, cloudPort: number, warmUp: () => Promise<LoopResult>, measure: () => Promise<LoopResult>): Promise<PhaseFigures> {
+  progress(`phase ${name}`);
+  const { daemon, startToReadyMs } = await startDaemon(build, coordinatorPort, cloudPort);
+  const pid = daemon.child.pid!;
+  const rssReadyMiB = sampleProcess(pid)?.rssMiB ?? NaN;
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const rss5sMiB = sampleProcess(pid)?.rssMiB ?? NaN;
+  const metricsPort = Number((await daemon.waitForLog((l) => l.msg === 'metrics listening')).port);
+  await warmUp();
+  matcher.resetLatencies();
+  const arrivedBefore = matcher.arrived;
+  const commitsBefore = await commits(metricsPort);
+  const cpuBefore = sampleProcess(pid)!;
+  const windowStart = monotonicUs();
+  const result = await measure();
+  const windowEnd = monotonicUs();
+  const cpuAfter = sampleProcess(pid)!;
+  const commitsAfter = await commits(metricsPort);
+  await daemon.stop();
+  const arrived = matcher.arrived - arrivedBefore;
+  const figures: PhaseFigures = {
+    phase: name,
+    reportsPerSec: arrived / result.seconds,
+    latencyP50Ms: quantile(matcher.latencies, 0.5),
+    latencyP99Ms: quantile(matcher.latencies, 0.99),
+    cpuUsPerReport: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / Math.max(arrived, 1),
+    commitsPerSec: (commitsAfter - commitsBefore) / result.seconds,
+    startToReadyMs,
+    rssReadyMiB,
+    rss5sMiB,
+    peakRssMiB: cpuAfter.peakRssMiB,
+    lost: result.lost,
+    daemonPid: pid,
+    windowUs: [windowStart, windowEnd],
+  };
+  progress(`  ${JSON.stringify(Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v, 2) : v])))}`);
+  return figures;
+}
+
+function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+async function paced(rate: number, seconds: number): Promise<LoopResult> {
+  const done = coordinator.next('paced', (seconds + 60) * 1000);
+  matcher.requested += Math.round(rate * seconds);
+  coordinator.send({ kind: 'pace', rate, seconds });
+  const t0 = performance.now();
+  await done;
+  const drained = await sendUnpaced(drainOnly, 0, 1);
+  return { sent: Math.round(rate * seconds), seconds: (performance.now() - t0) / 1000, lost: drained.lost };
+}
+
+async function unpaced(count: number): Promise<LoopResult> {
+  const window = Number(args.window);
+  const t0 = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const n = Math.min(count - sent, window - matcher.inFlight());
+    if (n > 0) {
+      matcher.requested += n;
+      coordinator.send({ kind: 'send', count: n });
+      sent += n;
+    }
+    if (!(await matcher.progress.next(10_000))) break;
+  }
+  const drained = await sendUnpaced(drainOnly, 0, 1);
+  return { sent, seconds: (performance.now() - t0) / 1000, lost: drained.lost };
+}
+
+async function commits(metricsPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  return Number(/^zigbee_hubd_sqlite_commits_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+function summarise(phases: PhaseFigures[]): Array<{ phase: string; metric: string; median: number; range: string }> {
+  const rows: Array<{ phase: string; metric: string; median: number; range: string }> = [];
+  for (const name of [...new Set(phases.map((p) => p.phase))]) {
+    const of = phases.filter((p) => p.phase === name);
+    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'cpuUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
+      const values = of.map((p) => p[metric]);
+      const digits = metric.startsWith('latency') ? 1 : 0;
+      rows.push({ phase: name, metric, median: round(median(values), digits), range: `${round(Math.min(...values), digits)}-${round(Math.max(...values), digits)}` });
+    }
+  }
+  return rows;
+}
+
+function machine(): string {
+  return `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+}

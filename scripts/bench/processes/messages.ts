@@ -1,0 +1,35 @@
+// What the bench parent and its two helper processes (the virtual coordinator, the reference
+// cloud) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
+// precision (performance.timeOrigin + performance.now()), comparable across processes on one
+// machine: a report is stamped where the radio frame leaves and where the cloud receives it.
+
+export interface BenchDevice {
+  ieee: string;
+  catalogueId: string;
+}
+
+export type ToCoordinator =
+  | { kind: 'devices'; devices: BenchDevice[] }
+  /** Send `count` reports at once, round robin. */
+  | { kind: 'send'; count: number }
+  /** Send `rate` reports/s for `seconds`, round robin. */
+  | { kind: 'pace'; rate: number; seconds: number }
+  | { kind: 'stop' };
+
+export type FromCoordinator =
+  | { kind: 'listening'; port: number }
+  /** Reports sent: [device index, n (the device's n-th report), sent at]. */
+  | { kind: 'sent'; records: Array<[number, number, number]> }
+  | { kind: 'paced'; sent: number };
+
+export type ToCloud = { kind: 'stop' };
+
+export type FromCloud =
+  | { kind: 'listening'; port: number }
+  | { kind: 'connected'; gatewayId: string }
+  /** state_changed events that arrived: [ieee, the changed keys' values, received at]. */
+  | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
+
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
