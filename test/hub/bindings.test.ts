@@ -1,33 +1,16 @@
 // Bindings and reporting through the command executor: real herdsman against the virtual
 // coordinator, which keeps each device's binding table and routes bound commands between its
 // simulated devices, so a remote bound to a bulb toggles it with the hub stopped.
-import path from 'node:path';
 import t from 'tap';
-import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
-import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
-import { openStore, type Store } from '../../daemon/store/index.js';
 import { ikeaRemote } from '../../scripts/virtual-coordinator/devices/remotes.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
-import { recordingLog } from '../store/helpers.js';
-import { joinDevice, startFixture, tempDir } from '../zigbee/network-fixture.js';
+import { startHubStack } from './hub-stack.js';
+import { joinDevice } from '../zigbee/network-fixture.js';
 
 const ON_OFF = 0x0006;
 
 t.test('a remote bound to a bulb, then to a group, toggles it with the hub stopped; reporting configured and listed', async (t) => {
-  const dir = tempDir(t);
-  let store: Store | undefined;
-  const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: recordingLog() });
-  const opened = store;
-  const sync = syncDevicesToStore(fixture.network, opened);
-  t.teardown(async () => {
-    sync.stop();
-    await fixture.stop();
-    await opened.close();
-  });
-  let n = 0;
-  const executor = new HubCommandExecutor(fixture.network, opened);
-  const run = (command: Record<string, unknown>) => executor.execute({ id: `c${++n}`, ...command } as never);
+  const { fixture, store, run } = await startHubStack(t);
   const on = (ieee: string) => (fixture.coordinator.device(ieee) as SimulatedDevice).get(1, ON_OFF, 0);
   const press = (ieee: string) => (fixture.coordinator.device(ieee) as SimulatedDevice).press('toggle');
 
@@ -36,7 +19,7 @@ t.test('a remote bound to a bulb, then to a group, toggles it with the hub stopp
   const joined = await joinDevice(fixture, ikeaRemote);
   t.equal(joined.description.model, 'E1524/E1810', 'the remote is resolved to its real model');
   const remote = joined.ieee;
-  opened.devices.rename(remote, 'Remote');
+  store.devices.rename(remote, 'Remote');
 
   const bound = await run({ kind: 'bind', ieee: 'Remote', target: { ieee: hall } });
   t.match(bound, { ok: true, state: { clusters: ['genScenes', 'genOnOff', 'genLevelCtrl'] } }, `bound (${bound.error ?? ''})`);

@@ -1,40 +1,21 @@
 // A group's state derived from its members, as Zigbee2MQTT does: real herdsman against the
 // virtual coordinator, real SQLite, device-sync telling the follower of member changes as in
 // the daemon.
-import path from 'node:path';
 import t, { type Test } from 'tap';
-import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
-import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
-import { GroupStateFollower } from '../../daemon/hub/group-state.js';
-import { openStore, type Store } from '../../daemon/store/index.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
-import { recordingLog } from '../store/helpers.js';
-import { joinDevice, nextEvent, startFixture, tempDir } from '../zigbee/network-fixture.js';
+import { startHubStack } from './hub-stack.js';
+import { joinDevice, nextEvent } from '../zigbee/network-fixture.js';
 
 const LEVEL = 0x0008;
 
 async function setup(t: Test) {
-  const dir = tempDir(t);
-  let store: Store | undefined;
-  const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: recordingLog() });
-  const opened = store;
-  const follower = new GroupStateFollower({ store: opened, memberKey: (ieee, key) => fixture.network.groups.memberKey(ieee, key) });
-  const sync = syncDevicesToStore(fixture.network, opened, { stateChanged: (ieee, changed) => follower.memberChanged(ieee, changed) });
-  t.teardown(async () => {
-    sync.stop();
-    await fixture.stop();
-    await opened.close();
-  });
-  let n = 0;
-  const executor = new HubCommandExecutor(fixture.network, opened, follower);
-  const run = (command: Record<string, unknown>) => executor.execute({ id: `c${++n}`, ...command } as never);
+  const { fixture, store, run } = await startHubStack(t, { groupState: true });
   const groupEvents = () =>
-    opened.outbox
+    store.outbox
       .readAfter(0, 10_000)
       .map((e) => e.event)
       .filter((e) => e.kind === 'group_state_changed' || e.kind === 'group_changed');
-  return { fixture, store: opened, run, groupEvents };
+  return { fixture, store, run, groupEvents };
 }
 
 t.test('a group follows its members: last report wins, OFF only once every member is off', async (t) => {

@@ -1,36 +1,17 @@
 // Zigbee groups through the command executor: real herdsman against the virtual coordinator
 // (which delivers group casts to member endpoints only), real SQLite in a temp dir.
-import path from 'node:path';
-import t, { type Test } from 'tap';
-import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
-import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
+import t from 'tap';
 import { reconcileGroups } from '../../daemon/hub/reconcile-groups.js';
-import { openStore, type Store } from '../../daemon/store/index.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
 import { recordingLog } from '../store/helpers.js';
-import { joinDevice, startFixture, tempDir } from '../zigbee/network-fixture.js';
+import { startHubStack } from './hub-stack.js';
+import { joinDevice } from '../zigbee/network-fixture.js';
 
 const ON_OFF = 0x0006;
 
-async function setup(t: Test) {
-  const dir = tempDir(t);
-  let store: Store | undefined;
-  const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: recordingLog() });
-  const opened = store;
-  const sync = syncDevicesToStore(fixture.network, opened);
-  t.teardown(async () => {
-    sync.stop();
-    await fixture.stop();
-    await opened.close();
-  });
-  let n = 0;
-  const run = (command: Record<string, unknown>) => new HubCommandExecutor(fixture.network, opened).execute({ id: `c${++n}`, ...command } as never);
-  return { fixture, store: opened, run };
-}
 
 t.test('a group of two bulbs switched with one command; members told, stored, removed', async (t) => {
-  const { fixture, store, run } = await setup(t);
+  const { fixture, store, run } = await startHubStack(t);
   const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
   const b = (await joinDevice(fixture, 'ikea-bulb')).ieee;
   const plug = (await joinDevice(fixture, 'aqara-plug')).ieee;
@@ -65,7 +46,7 @@ t.test('a group of two bulbs switched with one command; members told, stored, re
 });
 
 t.test('at start, groups are reconciled with herdsman: imported, created again, members as the radio has them', async (t) => {
-  const { fixture, store } = await setup(t);
+  const { fixture, store } = await startHubStack(t);
   const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
   fixture.network.groups.create(7);
   await fixture.network.groups.addMember(7, a);

@@ -1,29 +1,14 @@
 // The report path has one owner per concern: the store's state cache is the one the converters
 // read, availability is decided by the availability monitor alone, and nothing is logged twice.
 // Real herdsman against the virtual coordinator, real SQLite in a temp dir.
-import path from 'node:path';
 import t, { type Test } from 'tap';
 import { AvailabilityMonitor } from '../../daemon/hub/availability.js';
-import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
-import { openStore, systemClock, type Store } from '../../daemon/store/index.js';
-import { joinDevice, nextEvent, startFixture, tempDir } from '../zigbee/network-fixture.js';
+import { systemClock } from '../../daemon/store/index.js';
+import { joinDevice, nextEvent } from '../zigbee/network-fixture.js';
+import { startHubStack } from './hub-stack.js';
 
-async function setup(t: Test) {
-  const dir = tempDir(t);
-  let store: Store | undefined;
-  const fixture = await startFixture(t, {
-    dataDir: dir,
-    network: { stateOf: (ieee) => store?.state.get(ieee) },
-  });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: fixture.log.child('store') });
-  const opened = store;
-  const sync = syncDevicesToStore(fixture.network, opened);
-  t.teardown(async () => {
-    sync.stop();
-    await fixture.stop();
-    await opened.close();
-  });
-  return { fixture, store: opened };
+function setup(t: Test) {
+  return startHubStack(t, { storeLogInFixture: true });
 }
 
 t.test('a device interview is logged once, by the zigbee edge', async (t) => {

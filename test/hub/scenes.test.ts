@@ -1,37 +1,20 @@
 // Scenes (genScenes) through the command executor: real herdsman against the virtual
 // coordinator, whose simulated bulbs store and recall scenes for real, and real SQLite.
-import path from 'node:path';
 import t, { type Test } from 'tap';
-import { HubCommandExecutor } from '../../daemon/hub/command-executor.js';
-import { syncDevicesToStore } from '../../daemon/hub/device-sync.js';
-import { openStore, type Store } from '../../daemon/store/index.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
-import { recordingLog } from '../store/helpers.js';
-import { joinDevice, startFixture, tempDir } from '../zigbee/network-fixture.js';
+import { startHubStack } from './hub-stack.js';
+import { joinDevice } from '../zigbee/network-fixture.js';
 
 const ON_OFF = 0x0006;
 const LEVEL = 0x0008;
 
 async function setup(t: Test) {
-  const dir = tempDir(t);
-  let store: Store | undefined;
-  const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: recordingLog() });
-  const opened = store;
-  const sync = syncDevicesToStore(fixture.network, opened);
-  t.teardown(async () => {
-    sync.stop();
-    await fixture.stop();
-    await opened.close();
-  });
-  let n = 0;
-  const executor = new HubCommandExecutor(fixture.network, opened);
-  const run = (command: Record<string, unknown>) => executor.execute({ id: `c${++n}`, ...command } as never);
+  const { fixture, store, run } = await startHubStack(t);
   const bulb = (ieee: string) => {
     const device = fixture.coordinator.device(ieee) as SimulatedDevice;
     return { on: device.get(1, ON_OFF, 0), level: device.get(1, LEVEL, 0) };
   };
-  return { fixture, store: opened, run, bulb };
+  return { fixture, store, run, bulb };
 }
 
 t.test('a group scene stored and recalled: every member restores its on/off and brightness', async (t) => {
