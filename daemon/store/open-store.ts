@@ -118,7 +118,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const scenes = new Scenes(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
-  const snapshots = new Snapshots(db, batch, outbox, devices, states);
+  const snapshots = new Snapshots(db, batch, outbox, devices, states, groups, groupState);
   const flush = () => batch.flush();
   const trouble = new StorageTrouble(
     path,

@@ -72,7 +72,7 @@ const EVENTS: HubEvent[] = [
   { kind: 'health_changed', component: 'store', status: 'bad', reason: 'data dir is read-only' },
   { kind: 'health_changed', component: 'coordinator', status: 'ok' },
   { kind: 'device_quarantined', ieee: '0x00158d0001a2b3c4', reason: 'manufacturerName is a number', stage: 'interview' },
-  { kind: 'snapshot_started', snapshotId: 's-1', devices: 2, reason: 'requested by command c-9' },
+  { kind: 'snapshot_started', snapshotId: 's-1', devices: 2, groups: 1, reason: 'requested by command c-9' },
   {
     kind: 'snapshot_device',
     snapshotId: 's-1',
@@ -98,7 +98,8 @@ const EVENTS: HubEvent[] = [
       state: {},
     },
   },
-  { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2 },
+  { kind: 'group_changed', groupId: 3, name: 'Hall', members: [{ ieee: IEEE, endpoint: 1 }], deleted: false, snapshotId: 's-1', state: { state: 'ON', brightness: 128 } },
+  { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2, groups: 1 },
   {
     kind: 'gateway_status',
     reason: 'connected',
