@@ -172,6 +172,16 @@ t.test('set_device_options needs an ieee and at least one option of a plain type
   t.match(decodeCommand(list.command!), { ok: false, error: /options\.precision must be a boolean, number, string or object/ });
 });
 
+t.test('set_state: null inside a value is kept (how a Yale lock\'s PIN is cleared), not at the top; limits still hold', async (t) => {
+  const decode = (state: Record<string, unknown>) => decodeCommand(overCloudWire({ command: encodeCommand({ kind: 'set_state', id: 'n1', ieee: IEEE, state }) }).command!);
+  t.strictSame(decode({ pin_code: { user: 1, pin_code: null } }), { ok: true, command: { kind: 'set_state', id: 'n1', ieee: IEEE, state: { pin_code: { user: 1, pin_code: null } } } });
+  t.match(decode({ state: null }), { ok: false, error: /set_state state\.state must be a boolean, number, string or object \(null only inside one\)/ });
+  t.match(decode({ a: { b: { c: { d: { e: null } } } } }), { ok: false, error: /state nested deeper than 4/ }, 'the depth limit counts objects around a null');
+  t.match(decode({ pin_code: { user: 1, pin_code: [null] } }), { ok: false, error: /state\.pin_code must be a boolean, number, string or object/ }, 'a list is still refused');
+  const group = decodeCommand(overCloudWire({ command: encodeCommand({ kind: 'set_group_state', id: 'n2', group: 3, state: { color: { x: 0.3, y: null } } }) }).command!);
+  t.match(group, { ok: true }, 'the same rule for a group');
+});
+
 t.test('permit_join via: an ieee (normalised) or nothing; anything else is refused naming it', async (t) => {
   t.match(decodeCommand({ id: 'x', permit_join: { seconds: 60, via: '0x00124B0001ABCD01' } }), { ok: true, command: { via: IEEE } });
   t.strictSame(decodeCommand({ id: 'x', permit_join: { seconds: 60, via: '' } }), { ok: true, command: { kind: 'permit_join', id: 'x', seconds: 60 } });
