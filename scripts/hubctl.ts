@@ -14,6 +14,8 @@ import { discoverHubs } from './hubctl/discover.js';
 import { AdminSocketError, DEFAULT_ADMIN_SOCKET } from './hubctl/admin-client.js';
 import { admin, clientsTable, scopeName } from './hubctl/admin-commands.js';
 import { EXIT, UsageError } from './hubctl/exit.js';
+import { need, parseAssignments } from './hubctl/args.js';
+import { GROUP_USAGE, groupCommand, isGroupCommand } from './hubctl/group-commands.js';
 import { watch } from './hubctl/watch.js';
 import { LanCallError, unaryCall, type Wire } from './hubctl/calls.js';
 import { ConfigFileError, defaultConfigPath, readHubctlConfig, writeHubctlConfig, type HubctlConfig } from './hubctl/config-file.js';
@@ -43,6 +45,7 @@ const USAGE = `usage: hubctl [--json] [--config FILE] COMMAND ...
   rename NAME NEW-NAME
   room NAME [ROOM]                 remove NAME [--force]
   reinterview NAME                 reconfigure NAME
+${GROUP_USAGE}
   info    health    backup    clients    revoke CLIENT-ID    pair-code [--scope S]
   admin pair [--scope read|control|admin] | admin clients | admin revoke CLIENT-ID   [--socket PATH]`;
 
@@ -73,6 +76,13 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
         count: { type: 'string' },
         timeout: { type: 'string' },
         via: { type: 'string' },
+        group: { type: 'string' },
+        device: { type: 'string' },
+        endpoint: { type: 'string' },
+        to: { type: 'string' },
+        'to-endpoint': { type: 'string' },
+        cluster: { type: 'string', multiple: true },
+        id: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -127,6 +137,7 @@ async function dispatch(argv: string[], io: HubctlIo): Promise<number> {
   };
   try {
     return await withFingerprintCheck(config, async () => {
+      if (isGroupCommand(command)) return await groupCommand(command, args, values, call, print);
       switch (command) {
         case 'devices': {
           const { devices } = await call('ListDevices', { room: values.room ?? '' });
@@ -270,29 +281,6 @@ async function withFingerprintCheck(config: HubctlConfig, run: () => Promise<num
     }
     throw error;
   }
-}
-
-function parseAssignments(pairs: string[]): Record<string, unknown> {
-  const state: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`expected key=value, got ${JSON.stringify(pair)}`);
-    const text = pair.slice(eq + 1);
-    let value: unknown;
-    // Numbers, true/false and {"x":...} objects as JSON; anything else ("ON") as text.
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = text;
-    }
-    state[pair.slice(0, eq)] = value;
-  }
-  return state;
-}
-
-function need(args: string[], n: number, usage: string): string[] {
-  if (args.length < n) throw new UsageError(`usage: hubctl ${usage}`);
-  return args;
 }
 
 function report(error: unknown, io: HubctlIo): number {

@@ -194,6 +194,11 @@ function stateProblem(state: Record<string, unknown>, depth: number): string | u
   for (const [key, value] of entries) {
     if (key === '') return 'state has an empty key';
     if (typeof value === 'boolean' || typeof value === 'string') continue;
+    // Inside an object value null is a value converters take, as Zigbee2MQTT passes it on
+    // (a Yale lock's PIN is cleared with pin_code: {user: 1, pin_code: null}); the device's
+    // exposes decide the rest. At the top it would mean "no value" for a key, which nothing sets.
+    if (value === null && depth > 1) continue;
+    if (value === null) return `state.${key} must be a boolean, number, string or object (null only inside one)`;
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) return `state.${key} is not a finite number`;
       continue;

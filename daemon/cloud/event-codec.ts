@@ -88,13 +88,13 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
       wire.device_quarantined = { ieee: event.ieee, reason: event.reason, stage: event.stage };
       break;
     case 'snapshot_started':
-      wire.snapshot_started = { snapshot_id: event.snapshotId, devices: event.devices, reason: event.reason };
+      wire.snapshot_started = { snapshot_id: event.snapshotId, devices: event.devices, reason: event.reason, groups: event.groups };
       break;
     case 'snapshot_device':
       wire.snapshot_device = encodeSnapshotDevice(event.snapshotId, event.device);
       break;
     case 'snapshot_ended':
-      wire.snapshot_ended = { snapshot_id: event.snapshotId, devices: event.devices };
+      wire.snapshot_ended = { snapshot_id: event.snapshotId, devices: event.devices, groups: event.groups };
       break;
     case 'gateway_status':
       wire.gateway_status = encodeGatewayStatus(event);
@@ -103,7 +103,13 @@ export function encodeEvent({ seq, at, event }: SequencedEvent): WireEvent {
       wire.group_state_changed = { group_id: event.groupId, state: toStruct(event.state), changed: event.changed };
       break;
     case 'group_changed':
-      wire.group_changed = { group_id: event.groupId, name: event.name, members: event.members, deleted: event.deleted };
+      wire.group_changed = {
+        group_id: event.groupId,
+        name: event.name,
+        members: event.members,
+        deleted: event.deleted,
+        ...(event.snapshotId !== undefined ? { snapshot_id: event.snapshotId, state: toStruct(event.state ?? {}) } : {}),
+      };
       break;
     default: {
       const unknown: never = event;
@@ -275,20 +281,21 @@ function decodePayload(wire: WireEvent): HubEvent | undefined {
     return { kind: 'group_state_changed', groupId: group_id ?? 0, state: fromStruct(state), changed: changed ?? [] };
   }
   if (wire.group_changed) {
-    const { group_id, name, members, deleted } = wire.group_changed;
+    const { group_id, name, members, deleted, snapshot_id, state } = wire.group_changed;
     const decoded = (members ?? []).map((m) => ({ ieee: m.ieee ?? '', endpoint: m.endpoint ?? 0 }));
-    return { kind: 'group_changed', groupId: group_id ?? 0, name: name ?? '', members: decoded, deleted: !!deleted };
+    const inSnapshot = snapshot_id ? { snapshotId: snapshot_id, state: fromStruct(state) } : {};
+    return { kind: 'group_changed', groupId: group_id ?? 0, name: name ?? '', members: decoded, deleted: !!deleted, ...inSnapshot };
   }
   if (wire.snapshot_started) {
-    const { snapshot_id, devices, reason } = wire.snapshot_started;
-    return { kind: 'snapshot_started', snapshotId: snapshot_id ?? '', devices: devices ?? 0, reason: reason ?? '' };
+    const { snapshot_id, devices, groups, reason } = wire.snapshot_started;
+    return { kind: 'snapshot_started', snapshotId: snapshot_id ?? '', devices: devices ?? 0, groups: groups ?? 0, reason: reason ?? '' };
   }
   if (wire.snapshot_device) {
     return { kind: 'snapshot_device', snapshotId: wire.snapshot_device.snapshot_id ?? '', device: decodeSnapshotDevice(wire.snapshot_device) };
   }
   if (wire.snapshot_ended) {
-    const { snapshot_id, devices } = wire.snapshot_ended;
-    return { kind: 'snapshot_ended', snapshotId: snapshot_id ?? '', devices: devices ?? 0 };
+    const { snapshot_id, devices, groups } = wire.snapshot_ended;
+    return { kind: 'snapshot_ended', snapshotId: snapshot_id ?? '', devices: devices ?? 0, groups: groups ?? 0 };
   }
   return undefined;
 }

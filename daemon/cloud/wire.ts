@@ -79,10 +79,10 @@ export interface WireEventPayloads {
   health_changed?: { component?: string; status?: string; reason?: string };
   device_quarantined?: { ieee?: string; reason?: string; stage?: string };
   group_state_changed?: { group_id?: number; state?: WireStruct | null; changed?: string[] };
-  group_changed?: { group_id?: number; name?: string; members?: Array<{ ieee?: string; endpoint?: number }>; deleted?: boolean };
-  snapshot_started?: { snapshot_id?: string; devices?: number; reason?: string };
+  group_changed?: { group_id?: number; name?: string; members?: Array<{ ieee?: string; endpoint?: number }>; deleted?: boolean; snapshot_id?: string; state?: WireStruct | null };
+  snapshot_started?: { snapshot_id?: string; devices?: number; groups?: number; reason?: string };
   snapshot_device?: WireSnapshotDevice;
-  snapshot_ended?: { snapshot_id?: string; devices?: number };
+  snapshot_ended?: { snapshot_id?: string; devices?: number; groups?: number };
   gateway_status?: WireGatewayStatus;
 }
 

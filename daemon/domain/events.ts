@@ -52,12 +52,13 @@ export type HubEvent =
    */
   | { kind: 'device_quarantined'; ieee: Ieee; reason: string; stage: string }
   /**
-   * A snapshot: snapshot_started, one snapshot_device per device, snapshot_ended, with
-   * consecutive seqs, so the platform can replace its copy of the devices at once.
+   * A snapshot: snapshot_started, one snapshot_device per device, one group_changed per group
+   * (with snapshotId and state), snapshot_ended, with consecutive seqs, so the platform can
+   * replace its copy of the devices and groups at once.
    */
-  | { kind: 'snapshot_started'; snapshotId: string; devices: number; reason: string }
+  | { kind: 'snapshot_started'; snapshotId: string; devices: number; groups: number; reason: string }
   | { kind: 'snapshot_device'; snapshotId: string; device: SnapshotDevice }
-  | { kind: 'snapshot_ended'; snapshotId: string; devices: number }
+  | { kind: 'snapshot_ended'; snapshotId: string; devices: number; groups: number }
   /** The gateway itself: at every cloud connect and when a slow-moving field changes. */
   | ({ kind: 'gateway_status' } & GatewayStatus)
   /**
@@ -65,8 +66,11 @@ export type HubEvent =
    * its full latest state plus the changed keys, like state_changed for a device.
    */
   | { kind: 'group_state_changed'; groupId: number; state: DeviceState; changed: string[] }
-  /** A group was created, renamed or deleted, or its members changed: the group as it is now. */
-  | { kind: 'group_changed'; groupId: number; name: string; members: GroupMemberRef[]; deleted: boolean };
+  /**
+   * A group was created, renamed or deleted, or its members changed: the group as it is now.
+   * Inside a snapshot: snapshotId set, with the group's state.
+   */
+  | { kind: 'group_changed'; groupId: number; name: string; members: GroupMemberRef[]; deleted: boolean; snapshotId?: string; state?: DeviceState };
 
 /** A member of a group: one endpoint of a device. */
 export interface GroupMemberRef {

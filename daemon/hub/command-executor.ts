@@ -120,8 +120,8 @@ export class HubCommandExecutor implements CommandExecutor {
         }
         case 'request_snapshot': {
           // Queued in the outbox before this result, so the result follows snapshot_ended.
-          const { snapshotId, devices } = this.store.snapshots.queue(`requested by command ${command.id}`);
-          return { ok: true, state: { snapshot_id: snapshotId, devices } };
+          const { snapshotId, devices, groups } = this.store.snapshots.queue(`requested by command ${command.id}`);
+          return { ok: true, state: { snapshot_id: snapshotId, devices, groups } };
         }
         default:
           return { ok: false, error: `unknown command kind ${JSON.stringify((command as { kind: unknown }).kind)}` };

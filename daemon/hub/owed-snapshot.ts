@@ -16,7 +16,7 @@ export function sendOwedSnapshots(
   const send = () => {
     try {
       const queued = store.snapshots.queueOwed();
-      if (queued) log.info('snapshot queued for the cloud', { snapshotId: queued.snapshotId, devices: queued.devices });
+      if (queued) log.info('snapshot queued for the cloud', { snapshotId: queued.snapshotId, devices: queued.devices, groups: queued.groups });
     } catch (error) {
       log.warn('could not queue the owed snapshot; it stays owed', { error: error instanceof Error ? error.message : String(error) });
     }

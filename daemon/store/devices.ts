@@ -51,6 +51,8 @@ export class Devices implements DeviceStore {
     private readonly onRemoved: (ieee: Ieee) => void,
     /** Existence, availability and last-seen in memory: what every frame touches. */
     private readonly presence: DevicePresence,
+    /** Inside the removal's transaction, before the row goes: rows elsewhere that name it, with their events. */
+    private readonly beforeRemove: (ieee: Ieee) => void = () => undefined,
   ) {
     const descCols = `nwk = @nwk, type = @type, manufacturer_code = @manufacturer_code, manufacturer_name = @manufacturer_name,
       model_id = @model_id, model = @model, vendor = @vendor, description = @description, supported = @supported,
@@ -173,6 +175,8 @@ export class Devices implements DeviceStore {
 
   remove(ieee: Ieee): boolean {
     const removed = this.batch.run(() => {
+      if (!this.stmts.get.get(ieee)) return false;
+      this.beforeRemove(ieee);
       if (this.stmts.remove.run(ieee).changes === 0) return false;
       this.outbox.insert({ kind: 'device_removed', ieee });
       return true;

@@ -1,7 +1,8 @@
 // Zigbee groups: friendly names and member endpoints. Which endpoints are members is what the
 // devices were told (the hub writes a member only after the device confirmed); at start it is
 // reconciled with herdsman's groups (hub/reconcile-groups.ts). Every change queues a
-// group_changed event (the group as it is afterwards) in its own transaction.
+// group_changed event (the group as it is afterwards) in its own transaction; a device's
+// removal in the removal's (dropDevice).
 import type Database from 'better-sqlite3';
 import type { Ieee } from '../domain/events.js';
 import { StoreError } from './errors.js';
@@ -34,6 +35,7 @@ export class Groups {
       removeMember: db.prepare<[number, string, number]>('DELETE FROM group_members WHERE group_id = ? AND ieee = ? AND endpoint = ?'),
       clearMembers: db.prepare<[number]>('DELETE FROM group_members WHERE group_id = ?'),
       rename: db.prepare<[string, number]>('UPDATE groups SET name = ? WHERE id = ?'),
+      dropDevice: db.prepare<[string]>('DELETE FROM group_members WHERE ieee = ?'),
       ofDevice: db.prepare<[string], { group_id: number; endpoint: number }>('SELECT group_id, endpoint FROM group_members WHERE ieee = ? ORDER BY group_id, endpoint'),
     };
   }
@@ -90,6 +92,20 @@ export class Groups {
   removeMember(id: number, ieee: Ieee, endpoint: number): void {
     this.batch.run(() => {
       if (this.stmts.removeMember.run(id, ieee, endpoint).changes > 0) this.changed(id);
+    });
+  }
+
+  /**
+   * A device is being removed: its memberships go (the foreign key would drop them silently)
+   * with a group_changed for each group it was in, as the group is without it. Runs inside the
+   * removal's transaction (devices.remove).
+   */
+  dropDevice(ieee: Ieee): void {
+    const groupIds = [...new Set(this.ofDevice(ieee).map((m) => m.groupId))];
+    if (groupIds.length === 0) return;
+    this.batch.run(() => {
+      this.stmts.dropDevice.run(ieee);
+      for (const id of groupIds) this.changed(id);
     });
   }
 

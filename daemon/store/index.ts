@@ -29,7 +29,7 @@
 //   upsert -> device_joined (new, or back after leaving) / device_interview (status changed),
 //   markLeft -> device_left, remove -> device_removed, rename/setRoom -> device_renamed,
 //   setAvailability -> availability_changed, state.apply -> state_changed (full latest state + changed keys).
-//   snapshots.queue(reason) -> snapshot_started, snapshot_device per device, snapshot_ended
+//   snapshots.queue(reason) -> snapshot_started, snapshot_device per device, group_changed per group, snapshot_ended
 //   (consecutive seqs, one write); a gap or resync_requested marks one owed (snapshots.owed()).
 //   events.append is for everything else (permit_join_changed, command_result, resync_requested).
 // - Over its bounds the outbox drops the oldest state_changed events and appends one `gap`

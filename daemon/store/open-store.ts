@@ -97,10 +97,19 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const states = new DeviceStates(db, batch, outbox, now);
   const presence = new DevicePresence(db);
   const deviceOptions = new DeviceOptions(db, batch);
-  const devices = new Devices(db, batch, outbox, now, (ieee) => {
-    states.forget(ieee);
-    deviceOptions.forget(ieee);
-  }, presence);
+  const groups = new Groups(db, batch, outbox, now);
+  const devices = new Devices(
+    db,
+    batch,
+    outbox,
+    now,
+    (ieee) => {
+      states.forget(ieee);
+      deviceOptions.forget(ieee);
+    },
+    presence,
+    (ieee) => groups.dropDevice(ieee),
+  );
   // Last-seen times reach the disk in batches (device-presence.ts): a plain timer, not the
   // store clock, like the group commit's own.
   const seenFlushMs = options.seenFlushMs ?? 30_000;
@@ -113,12 +122,11 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     }
   }, seenFlushMs).unref();
   const settings = new Settings(db, batch, now);
-  const groups = new Groups(db, batch, outbox, now);
   const groupState = new GroupStates(db, batch, outbox, now);
   const scenes = new Scenes(db, batch, now);
   const seenCommands = new SeenCommands(db, batch, now);
   const lanClients = new LanClients(db, batch, now);
-  const snapshots = new Snapshots(db, batch, outbox, devices, states);
+  const snapshots = new Snapshots(db, batch, outbox, devices, states, groups, groupState);
   const flush = () => batch.flush();
   const trouble = new StorageTrouble(
     path,

@@ -1,5 +1,6 @@
-// Snapshots: every device the hub knows, queued as one contiguous run of outbox events
-// (snapshot_started, snapshot_device per device by ieee, snapshot_ended) in one write, so the
+// Snapshots: every device and group the hub knows, queued as one contiguous run of outbox
+// events (snapshot_started, snapshot_device per device by ieee, group_changed with the
+// snapshot's id and the group's state per group by id, snapshot_ended) in one write, so the
 // platform can replace its copy at once. A gap or a resync_requested written to the outbox
 // marks a snapshot as owed (durably, in that transaction): the platform's copy is stale from
 // then on, and the hub sends one by itself on its next connect (cloud.proto, SNAPSHOTS).
@@ -8,6 +9,8 @@ import type Database from 'better-sqlite3';
 import type { DeviceDescription, SnapshotDevice } from '../domain/events.js';
 import type { Devices } from './devices.js';
 import type { DeviceStates } from './device-state.js';
+import type { GroupStates } from './group-state.js';
+import type { Groups } from './groups.js';
 import type { Outbox } from './outbox.js';
 import type { DeviceRecord, SnapshotInfo } from './types.js';
 import type { WriteBatch } from './write-batch.js';
@@ -25,6 +28,8 @@ export class Snapshots {
     private readonly outbox: Outbox,
     private readonly devices: Devices,
     private readonly states: DeviceStates,
+    private readonly groups: Groups,
+    private readonly groupStates: GroupStates,
   ) {
     this.owedStmt = db.prepare('SELECT value FROM settings WHERE key = ?');
     this.clearOwed = db.prepare('DELETE FROM settings WHERE key = ?');
@@ -33,16 +38,22 @@ export class Snapshots {
   queue(reason: string): SnapshotInfo {
     const snapshotId = randomUUID();
     const list = this.devices.list().sort((a, b) => (a.ieee < b.ieee ? -1 : a.ieee > b.ieee ? 1 : 0));
+    const groups = this.groups.list();
+    const counts = { devices: list.length, groups: groups.length };
     this.batch.run(() => {
-      this.outbox.insert({ kind: 'snapshot_started', snapshotId, devices: list.length, reason });
+      this.outbox.insert({ kind: 'snapshot_started', snapshotId, ...counts, reason });
       for (const record of list) {
         this.outbox.insert({ kind: 'snapshot_device', snapshotId, device: snapshotDevice(record, this.states.get(record.ieee) ?? {}) });
       }
-      this.outbox.insert({ kind: 'snapshot_ended', snapshotId, devices: list.length });
+      for (const group of groups) {
+        const { id, name, members } = group;
+        this.outbox.insert({ kind: 'group_changed', groupId: id, name, members, deleted: false, snapshotId, state: this.groupStates.get(id) });
+      }
+      this.outbox.insert({ kind: 'snapshot_ended', snapshotId, ...counts });
       // This one covers whatever made a snapshot owed.
       this.clearOwed.run(SNAPSHOT_OWED_KEY);
     });
-    return { snapshotId, devices: list.length };
+    return { snapshotId, ...counts };
   }
 
   /** Why a snapshot is owed, or undefined. */

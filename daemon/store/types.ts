@@ -254,11 +254,13 @@ export interface CommitStats {
 export interface SnapshotInfo {
   snapshotId: string;
   devices: number;
+  groups: number;
 }
 
 export interface SnapshotStore {
   /**
-   * Queues snapshot_started, one snapshot_device per device (by ieee) and snapshot_ended, as
+   * Queues snapshot_started, one snapshot_device per device (by ieee), one group_changed per
+   * group (by id, with the snapshot id and its state) and snapshot_ended, as
    * consecutive outbox events in one write; clears an owed snapshot.
    */
   queue(reason: string): SnapshotInfo;

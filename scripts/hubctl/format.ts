@@ -124,6 +124,15 @@ export function eventLine(item: Wire, names: Map<string, string>): string | unde
       return `${time} permit join ${body['open'] ? `open for ${body['seconds']} s` : 'closed'}`;
     case 'device_interview':
       return `${time} ${who} interview ${String(body['status']).replace('INTERVIEW_STATUS_', '').toLowerCase()}`;
+    case 'group_state_changed': {
+      const state = fromStruct(body['state']);
+      const changed: string[] = body['changed'] ?? [];
+      return `${time} group ${body['group_id']} ${stateText(Object.fromEntries(changed.map((k) => [k, state[k]])))}`;
+    }
+    case 'group_changed': {
+      const members = (body['members'] ?? []).map((m: Wire) => `${names.get(m['ieee']) ?? m['ieee']}/${m['endpoint']}`).join(', ');
+      return `${time} group ${body['group_id']} "${body['name']}" ${body['deleted'] ? 'deleted' : `members: ${members || 'none'}`}`;
+    }
     case 'health_changed':
       return `${time} health ${body['component']} ${body['status']}${body['reason'] ? `: ${body['reason']}` : ''}`;
     default:

@@ -1,8 +1,9 @@
 // A command as the platform writes it -> the cloud.proto Command message, from the .proto alone.
-// Group commands are on the LAN API only (cloud.proto has no action for them) and are refused.
+// Groups, scenes and bindings: group-command-encoder.ts.
 import { createHash } from 'node:crypto';
 import type { HubCommand } from '../../daemon/domain/events.js';
 import { toStruct, type Plain } from '../lib/cloud-proto.js';
+import { encodeGroupCommand } from './group-command-encoder.js';
 
 const MAX_ID_LENGTH = 128;
 
@@ -12,8 +13,7 @@ export function encodeCommand(command: HubCommand): Plain {
     case 'set_state':
       return { ...wire, set_state: { ieee: command.ieee, state: toStruct(command.state) } };
     case 'permit_join':
-      if (command.via !== undefined) throw new Error('permit_join "via" is not on the cloud link (cloud.proto PermitJoin has seconds only)');
-      return { ...wire, permit_join: { seconds: command.seconds } };
+      return { ...wire, permit_join: { seconds: command.seconds, ...(command.via !== undefined ? { via: command.via } : {}) } };
     case 'remove_device':
       return { ...wire, remove_device: { ieee: command.ieee, force: !!command.force } };
     case 'rename_device':
@@ -31,8 +31,11 @@ export function encodeCommand(command: HubCommand): Plain {
       return { ...wire, request_snapshot: {} };
     case 'read_state':
       return { ...wire, read_state: { ieee: command.ieee, keys: command.keys } };
-    default:
-      throw new Error(`"${command.kind}" is not a cloud command (cloud.proto Command has no action for it)`);
+    default: {
+      const action = encodeGroupCommand(command);
+      if (!action) throw new Error(`"${command.kind}" is not a cloud command (cloud.proto Command has no action for it)`);
+      return { ...wire, ...action };
+    }
   }
 }
 

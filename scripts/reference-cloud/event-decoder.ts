@@ -27,6 +27,14 @@ export function decodeEvent(wire: Plain): HubEvent | undefined {
       return { kind, snapshotId: body.snapshot_id, device: snapshotDevice(body) };
     case 'gateway_status':
       return gatewayStatus(body);
+    case 'group_state_changed':
+      return { kind, groupId: body.group_id, state: (body.state as Record<string, unknown> | null) ?? {}, changed: body.changed ?? [] };
+    case 'group_changed': {
+      const members = ((body.members ?? []) as Plain[]).map((m) => ({ ieee: m.ieee, endpoint: m.endpoint }));
+      // snapshot_id (and the group's state) only on a snapshot's groups.
+      const inSnapshot = body.snapshot_id ? { snapshotId: body.snapshot_id, state: (body.state as Record<string, unknown> | null) ?? {} } : {};
+      return { kind, groupId: body.group_id, name: body.name, members, deleted: !!body.deleted, ...inSnapshot };
+    }
     case 'device_joined':
     case 'device_left':
     case 'device_removed':

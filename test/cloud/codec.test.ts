@@ -72,7 +72,7 @@ const EVENTS: HubEvent[] = [
   { kind: 'health_changed', component: 'store', status: 'bad', reason: 'data dir is read-only' },
   { kind: 'health_changed', component: 'coordinator', status: 'ok' },
   { kind: 'device_quarantined', ieee: '0x00158d0001a2b3c4', reason: 'manufacturerName is a number', stage: 'interview' },
-  { kind: 'snapshot_started', snapshotId: 's-1', devices: 2, reason: 'requested by command c-9' },
+  { kind: 'snapshot_started', snapshotId: 's-1', devices: 2, groups: 1, reason: 'requested by command c-9' },
   {
     kind: 'snapshot_device',
     snapshotId: 's-1',
@@ -98,7 +98,8 @@ const EVENTS: HubEvent[] = [
       state: {},
     },
   },
-  { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2 },
+  { kind: 'group_changed', groupId: 3, name: 'Hall', members: [{ ieee: IEEE, endpoint: 1 }], deleted: false, snapshotId: 's-1', state: { state: 'ON', brightness: 128 } },
+  { kind: 'snapshot_ended', snapshotId: 's-1', devices: 2, groups: 1 },
   {
     kind: 'gateway_status',
     reason: 'connected',
@@ -169,6 +170,16 @@ t.test('set_device_options needs an ieee and at least one option of a plain type
   t.match(decodeCommand(empty.command!), { ok: false, id: 'y', error: /needs at least one option/ });
   const list = overCloudWire({ command: encodeCommand({ kind: 'set_options', id: 'z', ieee: IEEE, options: { precision: [1, 2] } }) });
   t.match(decodeCommand(list.command!), { ok: false, error: /options\.precision must be a boolean, number, string or object/ });
+});
+
+t.test('set_state: null inside a value is kept (how a Yale lock\'s PIN is cleared), not at the top; limits still hold', async (t) => {
+  const decode = (state: Record<string, unknown>) => decodeCommand(overCloudWire({ command: encodeCommand({ kind: 'set_state', id: 'n1', ieee: IEEE, state }) }).command!);
+  t.strictSame(decode({ pin_code: { user: 1, pin_code: null } }), { ok: true, command: { kind: 'set_state', id: 'n1', ieee: IEEE, state: { pin_code: { user: 1, pin_code: null } } } });
+  t.match(decode({ state: null }), { ok: false, error: /set_state state\.state must be a boolean, number, string or object \(null only inside one\)/ });
+  t.match(decode({ a: { b: { c: { d: { e: null } } } } }), { ok: false, error: /state nested deeper than 4/ }, 'the depth limit counts objects around a null');
+  t.match(decode({ pin_code: { user: 1, pin_code: [null] } }), { ok: false, error: /state\.pin_code must be a boolean, number, string or object/ }, 'a list is still refused');
+  const group = decodeCommand(overCloudWire({ command: encodeCommand({ kind: 'set_group_state', id: 'n2', group: 3, state: { color: { x: 0.3, y: null } } }) }).command!);
+  t.match(group, { ok: true }, 'the same rule for a group');
 });
 
 t.test('permit_join via: an ieee (normalised) or nothing; anything else is refused naming it', async (t) => {

@@ -60,19 +60,30 @@ t.test('the contract, end to end, decoded from the .proto alone', async (t) => {
     t.match(await cloud.command({ read_state: { ieee: bulb, keys: ['write'] } }), { ok: false, error: /cannot read 'write' \(readable: / });
   });
 
-  await t.test('request_snapshot: every device between a start and an end, then the result', async (t) => {
+  await t.test('request_snapshot: every device and group between a start and an end, then the result', async (t) => {
+    t.match(await cloud.command({ create_group: { name: 'Empty' } }, 30_000), { ok: true, state: { group_id: 1 } });
+    t.match(await cloud.command({ create_group: { name: 'Hall' } }, 30_000), { ok: true, state: { group_id: 2 } });
+    t.match(await cloud.command({ change_group_member: { group_id: 2, ieee: bulb } }, 30_000), { ok: true });
+    t.match(await cloud.command({ set_group_state: { group_id: 2, state: { state: 'ON' } } }, 30_000), { ok: true });
+    await cloud.waitForEvent((e) => e.payload === 'group_state_changed' && e['group_state_changed'].group_id === 2 && e['group_state_changed'].state.state === 'ON');
+
     const result = await cloud.command({ request_snapshot: {} }, 30_000);
-    t.match(result, { ok: true, state: { snapshot_id: /\S/, devices: 2 } });
+    t.match(result, { ok: true, state: { snapshot_id: /\S/, devices: 2, groups: 2 } });
     const id = result['state'].snapshot_id as string;
     const start = cloud.events.findIndex((e) => e.payload === 'snapshot_started' && e['snapshot_started'].snapshot_id === id);
-    const run: ReceivedEvent[] = cloud.events.slice(start, start + 4);
-    t.same(run.map((e) => e.payload), ['snapshot_started', 'snapshot_device', 'snapshot_device', 'snapshot_ended']);
-    t.same(run.map((e) => e.seq - run[0]!.seq), [0, 1, 2, 3], 'consecutive seqs');
+    const run: ReceivedEvent[] = cloud.events.slice(start, start + 6);
+    t.same(run.map((e) => e.payload), ['snapshot_started', 'snapshot_device', 'snapshot_device', 'group_changed', 'group_changed', 'snapshot_ended']);
+    t.same(run.map((e) => e.seq - run[0]!.seq), [0, 1, 2, 3, 4, 5], 'consecutive seqs');
+    t.match(run[0]!['snapshot_started'], { devices: 2, groups: 2 });
+    t.match(run[5]!['snapshot_ended'], { snapshot_id: id, devices: 2, groups: 2 });
+    const groups = run.slice(3, 5).map((e) => e['group_changed']);
+    t.match(groups[0], { snapshot_id: id, group_id: 1, name: 'Empty', members: [], deleted: false });
+    t.same(groups[1], { snapshot_id: id, group_id: 2, name: 'Hall', members: [{ ieee: bulb, endpoint: 1 }], deleted: false, state: { state: 'ON' } }, 'a group with its members and state');
     const devices = run.slice(1, 3).map((e) => e['snapshot_device']);
     const byIeee = new Map(devices.map((d) => [d.device.ieee, d]));
-    t.match(byIeee.get(bulb), { snapshot_id: id, name: bulb, available: true, device: { model: 'LED1545G12' }, state: { brightness: 77 } });
+    t.match(byIeee.get(bulb), { snapshot_id: id, name: bulb, available: true, device: { model: 'LED1545G12' }, state: { brightness: 77, state: 'ON' } });
     t.match(byIeee.get(weather), { device: { model: 'WSDCGQ11LM' }, state: { temperature: 21.5, humidity: 40 } });
     const answer = cloud.events.find((e) => e.payload === 'command_result' && e['command_result'] === result)!;
-    t.ok(answer.seq > run[3]!.seq, 'the result follows snapshot_ended');
+    t.ok(answer.seq > run[5]!.seq, 'the result follows snapshot_ended');
   });
 });

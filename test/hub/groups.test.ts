@@ -3,7 +3,7 @@
 import t from 'tap';
 import { reconcileGroups } from '../../daemon/hub/reconcile-groups.js';
 import type { SimulatedDevice } from '../../scripts/virtual-coordinator/devices/simulated-device.js';
-import { recordingLog } from '../store/helpers.js';
+import { committedEvents, recordingLog } from '../store/helpers.js';
 import { startHubStack } from './hub-stack.js';
 import { joinDevice } from '../zigbee/network-fixture.js';
 
@@ -58,4 +58,29 @@ t.test('at start, groups are reconciled with herdsman: imported, created again, 
   t.same(store.groups.get(7), { id: 7, name: 'group 7', members: [{ ieee: a, endpoint: 1 }] }, 'imported with its members');
   t.same(store.groups.get('Hall')?.members, [], 'members the devices were not told about are dropped');
   t.same(fixture.network.groups.list().map((g) => g.id), [7, 9], 'herdsman has both');
+});
+
+t.test('removing a device takes it out of its groups with a group_changed for each, in the removal\'s transaction', async (t) => {
+  const { fixture, store, run, dbPath } = await startHubStack(t);
+  const a = (await joinDevice(fixture, 'ikea-bulb')).ieee;
+  const b = (await joinDevice(fixture, 'ikea-bulb')).ieee;
+  t.match(await run({ kind: 'create_group', name: 'Hall' }), { ok: true });
+  t.match(await run({ kind: 'create_group', name: 'Stairs' }), { ok: true });
+  for (const [group, ieee] of [[1, a], [1, b], [2, a]] as const) t.match(await run({ kind: 'add_group_member', group, ieee }), { ok: true });
+
+  await store.flush();
+  const before = committedEvents(dbPath).length;
+  t.match(await run({ kind: 'remove_device', ieee: a, force: true }), { ok: true });
+  await store.flush();
+  const after = committedEvents(dbPath).slice(before).map((e) => e.event);
+  t.ok(after.some((e) => e.kind === 'device_removed' && e.ieee === a), 'device_removed');
+  t.same(
+    after.filter((e) => e.kind === 'group_changed'),
+    [
+      { kind: 'group_changed', groupId: 1, name: 'Hall', members: [{ ieee: b, endpoint: 1 }], deleted: false },
+      { kind: 'group_changed', groupId: 2, name: 'Stairs', members: [], deleted: false },
+    ],
+    'each group it was in, as it is without it',
+  );
+  t.same(store.groups.list().map((g) => g.members), [[{ ieee: b, endpoint: 1 }], []], 'stored');
 });

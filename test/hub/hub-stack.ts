@@ -13,6 +13,8 @@ import { startFixture, tempDir, type Fixture } from '../zigbee/network-fixture.j
 export interface HubStack {
   fixture: Fixture;
   store: Store;
+  /** The SQLite file, for tests that read what was committed. */
+  dbPath: string;
   executor: HubCommandExecutor;
   /** Runs one command through the executor with a fresh id. */
   run: (command: Record<string, unknown>) => ReturnType<HubCommandExecutor['execute']>;
@@ -29,7 +31,8 @@ export async function startHubStack(t: Test, options: HubStackOptions = {}): Pro
   const dir = tempDir(t);
   let store: Store | undefined;
   const fixture = await startFixture(t, { dataDir: dir, network: { stateOf: (ieee) => store?.state.get(ieee) } });
-  store = openStore({ path: path.join(dir, 'hub.db'), log: options.storeLogInFixture ? fixture.log.child('store') : recordingLog() });
+  const dbPath = path.join(dir, 'hub.db');
+  store = openStore({ path: dbPath, log: options.storeLogInFixture ? fixture.log.child('store') : recordingLog() });
   const opened = store;
   const follower = options.groupState
     ? new GroupStateFollower({ store: opened, memberKey: (ieee, key) => fixture.network.groups.memberKey(ieee, key) })
@@ -44,5 +47,5 @@ export async function startHubStack(t: Test, options: HubStackOptions = {}): Pro
   let n = 0;
   const executor = new HubCommandExecutor(fixture.network, opened, follower);
   const run: HubStack['run'] = (command) => executor.execute({ id: `c${++n}`, ...command } as never);
-  return { fixture, store: opened, executor, run };
+  return { fixture, store: opened, dbPath, executor, run };
 }

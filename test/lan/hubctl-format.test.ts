@@ -63,5 +63,10 @@ t.test('events: one readable line each, names instead of addresses', async (t) =
   const line = eventLine({ event: { seq: 5, at_ms: NOW, payload: 'state_changed', state_changed: { ieee: weather.ieee, state: toStruct({ temperature: 22, humidity: 40 }), changed: ['temperature'] } } }, names);
   t.match(line, /balcony temperature=22$/);
   t.match(eventLine({ event: { seq: 6, at_ms: NOW, payload: 'availability_changed', availability_changed: { ieee: bulb.ieee, available: false } } }, names), new RegExp(`${bulb.ieee} unavailable$`));
+  const group = { group_id: 3, name: 'Hall', members: [{ ieee: weather.ieee, endpoint: 1 }], deleted: false };
+  t.match(eventLine({ event: { seq: 7, at_ms: NOW, payload: 'group_changed', group_changed: group } }, names), /group 3 "Hall" members: balcony\/1$/);
+  t.match(eventLine({ event: { seq: 8, at_ms: NOW, payload: 'group_changed', group_changed: { ...group, members: [], deleted: true } } }, names), /group 3 "Hall" deleted$/);
+  const groupState = { group_id: 3, state: toStruct({ state: 'ON', brightness: 9 }), changed: ['state'] };
+  t.match(eventLine({ event: { seq: 9, at_ms: NOW, payload: 'group_state_changed', group_state_changed: groupState } }, names), /group 3 state=ON$/);
   t.equal(relativeTime(NOW - 3 * 86_400_000, NOW), '3 d ago');
 });

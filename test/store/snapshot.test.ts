@@ -66,3 +66,25 @@ t.test('telemetry shed over the outbox bounds makes a snapshot owed', async (t) 
   }
   t.match(store.snapshots.owed(), /^gap: /);
 });
+
+t.test('a snapshot carries every group with its members and state, after the devices, counted at both ends', async (t) => {
+  const { path, store } = setup(t);
+  store.devices.upsert(device(1));
+  store.groups.create(7, 'Kitchen');
+  store.groups.create(3, 'Hall');
+  store.groups.addMember(3, device(1).ieee, 2);
+  store.groupState.apply(3, { state: 'ON', brightness: 120 });
+  await store.flush();
+
+  const info = store.snapshots.queue('requested by command c2');
+  t.same({ devices: info.devices, groups: info.groups }, { devices: 1, groups: 2 });
+  await store.flush();
+  const events = committedEvents(path);
+  const start = events.findIndex((e) => e.event.kind === 'snapshot_started');
+  const run = events.slice(start).map((e) => e.event);
+  t.same(run.map((e) => e.kind), ['snapshot_started', 'snapshot_device', 'group_changed', 'group_changed', 'snapshot_ended']);
+  t.match(run[0], { devices: 1, groups: 2 });
+  t.same(run[2], { kind: 'group_changed', groupId: 3, name: 'Hall', members: [{ ieee: device(1).ieee, endpoint: 2 }], deleted: false, snapshotId: info.snapshotId, state: { state: 'ON', brightness: 120 } });
+  t.same(run[3], { kind: 'group_changed', groupId: 7, name: 'Kitchen', members: [], deleted: false, snapshotId: info.snapshotId, state: {} }, 'by id, a group without state too');
+  t.match(run[4], { kind: 'snapshot_ended', snapshotId: info.snapshotId, devices: 1, groups: 2 });
+});

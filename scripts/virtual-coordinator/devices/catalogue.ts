@@ -8,6 +8,7 @@ import { attributeRef as ref, cluster, endpoint, GREEN_POWER_PROFILE } from './d
 import { depthCatalogue } from './catalogue-depth.js';
 import type { ButtonAction, DeviceDefinition } from './definition.js';
 import { DataType as T } from './zcl/data-types.js';
+import { ikeaRemote } from './remotes.js';
 
 /** Node-descriptor manufacturer code of the first Aqara generation (LUMI, 0x1037). */
 const LUMI_NODE_MANUFACTURER = 4151;
@@ -320,7 +321,7 @@ const aqaraDoubleRocker: DeviceDefinition = {
 };
 
 export const catalogue: Record<string, DeviceDefinition> = Object.fromEntries(
-  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch, aqaraDoubleRocker, ...depthCatalogue].map((d) => [d.id, d]),
+  [aqaraWeather, aqaraDoor, aqaraMotion, aqaraPlug, ikeaBulb, aqaraSwitch, aqaraDoubleRocker, ...depthCatalogue, ikeaRemote].map((d) => [d.id, d]),
 );
 
 /** A fresh, independent copy of a catalogue entry (definitions are data; tests may change theirs). */

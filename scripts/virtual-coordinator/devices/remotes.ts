@@ -1,7 +1,8 @@
 // Remotes: devices that command other devices (client clusters) rather than being commanded.
-// Kept out of the catalogue's list so the catalogue grows in one place; tests join them by
+// Registered in the catalogue (catalogue.ts: "ikea-remote"); tests may also join them by
 // definition (coordinator.join(ikeaRemote)). What a remote sends goes where its binding table
-// says (network/bound-routing.ts), so a remote bound to a bulb works without the hub.
+// says (network/bound-routing.ts), so a remote bound to a bulb works without the hub; unbound,
+// it sends to the coordinator (the hub sees an action).
 
 import { cluster, endpoint } from './definition-builder.js';
 import type { DeviceDefinition } from './definition.js';

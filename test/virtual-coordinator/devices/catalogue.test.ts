@@ -23,6 +23,7 @@ const expected: Record<string, { model: string; vendor: string }> = {
   'yale-lock': { model: 'YRD256HA20BP', vendor: 'Yale' },
   // TS0601_cover_4, under the name of its white label for this manufacturer name.
   'tuya-blind-motor': { model: 'AM43-0.45/40-ES-EB', vendor: 'Moes' },
+  'ikea-remote': { model: 'E1524/E1810', vendor: 'IKEA' },
 };
 
 t.test('every catalogue entry resolves to its real model', async (t) => {
@@ -75,6 +76,21 @@ t.test('mini switch: every press converts to its action', async (t) => {
   }
   t.same(actions, ['single', 'double', 'triple', 'hold', 'release']);
   t.throws(() => dev.press('shake'), { message: 'aqara-switch has no action "shake" (actions: hold, single, double, triple, release)' });
+});
+
+t.test('IKEA remote: its buttons convert to their actions (unbound, it sends to the hub)', async (t) => {
+  // An address of its own: the converters drop a transaction number already seen from the same
+  // address and endpoint (the mini switch's presses above used the default address).
+  const definition = catalogueDevice('ikea-remote', { ieee: '0x000b57fffe0e1810' });
+  const { definition: model, herdsmanDevice } = (await resolveModel(definition))!;
+  const io = recorder();
+  const dev = new SimulatedDevice(definition, io);
+  const actions = [];
+  for (const action of ['toggle', 'brightness_up_click']) {
+    dev.press(action);
+    actions.push((await convert(model, herdsmanDevice, io.take()[0]!)).action);
+  }
+  t.same(actions, ['toggle', 'brightness_up_click']);
 });
 
 t.test('door sensor: open/close convert to contact', async (t) => {
