@@ -40,6 +40,7 @@ t.test('the network moves to a blank stick without re-pairing', async (t) => {
 
     const started = stack.daemon.lines.find((l) => l.msg === 'zigbee network started');
     t.equal(started?.result, 'restored', 'herdsman restored its backup onto the new stick');
+    t.equal(started?.coordinator_ieee, original.ieee, 'the start line names the old coordinator IEEE');
     t.equal(stack.coordinator.ieee, original.ieee, 'the new stick took the old coordinator IEEE');
     const network = stack.coordinator.networkSummary();
     t.equal(network.panId, original.network.panId, 'same PAN ID');
