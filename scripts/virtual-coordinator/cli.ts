@@ -1,6 +1,7 @@
 // The virtual coordinator as a process:
 //   npx tsx scripts/virtual-coordinator/cli.ts --port PORT --control-port CPORT
 //       [--host 127.0.0.1] [--state FILE] [--devices id,id|all] [--ieee 0x...] [--log-level info]
+//       [--members-from OLD_STATE_FILE]
 // Prints one JSON line on stdout once listening (ports included, so port 0 works for a
 // parent process); logs go to stderr. SIGINT/SIGTERM stop it cleanly (state file saved).
 import { parseArgs } from 'node:util';
@@ -8,11 +9,12 @@ import { catalogue } from './devices/catalogue.js';
 import { startVirtualCoordinator, type VirtualCoordinator } from './coordinator.js';
 import { type ControlServer, startControlServer } from './control-server.js';
 import type { Log } from './firmware/mt-dispatcher.js';
+import { membersOfStick, type NetworkMembers } from './network/network-members.js';
 
 const LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 type Level = (typeof LEVELS)[number];
 
-const USAGE = `usage: cli.ts --port PORT --control-port CPORT [--host HOST] [--state FILE] [--devices id,id|all] [--ieee 0x...] [--log-level ${LEVELS.join('|')}]`;
+const USAGE = `usage: cli.ts --port PORT --control-port CPORT [--host HOST] [--state FILE] [--devices id,id|all] [--ieee 0x...] [--members-from OLD_STATE_FILE] [--log-level ${LEVELS.join('|')}]`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
         state: { type: 'string' },
         devices: { type: 'string' },
         ieee: { type: 'string' },
+        'members-from': { type: 'string' },
         'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean' },
       },
@@ -52,6 +55,13 @@ async function main(): Promise<void> {
   if (!LEVELS.includes(level)) fail(`--log-level must be one of ${LEVELS.join(', ')}`);
   const devices = values.devices === undefined ? [] : values.devices === 'all' ? Object.keys(catalogue) : values.devices.split(',').map((s) => s.trim()).filter(Boolean);
   for (const id of devices) if (!catalogue[id]) fail(`unknown device ${JSON.stringify(id)} (catalogue: ${Object.keys(catalogue).join(', ')})`);
+
+  let members: NetworkMembers | undefined;
+  try {
+    members = values['members-from'] === undefined ? undefined : membersOfStick(values['members-from']);
+  } catch (error) {
+    fail(`--members-from: ${(error as Error).message}`);
+  }
 
   const log: Log = (lvl, message) => {
     if (LEVELS.indexOf(lvl) <= LEVELS.indexOf(level)) process.stderr.write(`${new Date().toISOString()} ${lvl} ${message}\n`);
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
     nvStateFile: values.state,
     devices,
     ieee: values.ieee,
+    ...(members ? { members } : {}),
     log,
   });
   control = await startControlServer(coordinator, { port: port(values['control-port'], 'control-port'), host: values.host });

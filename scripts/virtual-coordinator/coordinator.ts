@@ -18,6 +18,7 @@ import { ZnpFirmware } from './firmware/znp-firmware.js';
 import { type AfStats, registerAfCommands } from './network/af-commands.js';
 import type { DeviceBehaviour, DeviceFactory } from './network/device-behaviour.js';
 import { FaultBook } from './network/faults.js';
+import { type NetworkMembers, runsNetworkOf } from './network/network-members.js';
 import { type JoinOptions, type NetworkNode, SimulatedNetwork } from './network/simulated-network.js';
 import { registerUtilCommands } from './network/util-commands.js';
 import { registerZdoCommands } from './network/zdo-commands.js';
@@ -45,6 +46,12 @@ export interface VirtualCoordinatorOptions {
    * formed a network on, so herdsman resumes it instead of forming one (3 s of settling each).
    */
   initialNv?: NvSnapshot;
+  /**
+   * Devices already members of a network (an old stick's, `membersOfStick()`), in the air but
+   * not in this stick's NV: each takes part, without joining, whenever this stick runs their
+   * network (same extended PAN ID and key), e.g. after a host restored its backup onto it.
+   */
+  members?: NetworkMembers;
   /** Builds the device behind each joined definition (default: devices/SimulatedDevice). */
   createDevice?: DeviceFactory;
   log?: Log;
@@ -132,6 +139,7 @@ export class VirtualCoordinator extends EventEmitter<VirtualCoordinatorEvents> {
     this.link.on('connected', () => this.emit('connected'));
     this.link.on('disconnected', () => this.emit('disconnected'));
     this.firmware.on('networkCleared', () => this.network.forgetAll());
+    this.firmware.on('networkUp', () => this.admitMembers());
     this.firmware.on('stateChanged', (state) => this.emit('stateChanged', state));
     this.network.on('joined', (node) => {
       this.persistSoon();
@@ -162,6 +170,16 @@ export class VirtualCoordinator extends EventEmitter<VirtualCoordinatorEvents> {
     this.port = await this.link.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1');
     this.persistNow();
     return this;
+  }
+
+  /** Members of the network now running that are not on it yet come in (again after a wipe). */
+  private admitMembers(): void {
+    const { members } = this.options;
+    if (!members || !runsNetworkOf(this.nv, members)) return;
+    const missing = members.devices.filter((d) => !d.definition.ieee || !this.network.byIeee(d.definition.ieee));
+    if (missing.length === 0) return;
+    this.network.restore(missing);
+    (this.options.log ?? (() => {}))('info', `${missing.length} devices of this network are in range again (not joined: they kept its key)`);
   }
 
   private queueStartDevices(devices: Array<DeviceDefinition | string>): void {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import t from 'tap';
@@ -138,4 +139,14 @@ t.test('bad command lines fail fast with usage', async (t) => {
   t.equal(code, 2);
   t.match(stderr, /unknown device "toaster"/);
   t.match(stderr, /usage:/);
+});
+
+t.test('--members-from names a state file that is not there', async (t) => {
+  const missing = path.join(os.tmpdir(), `vc-no-such-stick-${process.pid}.json`);
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--members-from', missing], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  const [code] = await once(child, 'exit');
+  t.equal(code, 2);
+  t.match(stderr, `--members-from: ${missing}: no such state file`);
 });
