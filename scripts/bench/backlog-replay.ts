@@ -5,7 +5,8 @@
 // committed event) go through the radio until the daemon's outbox holds them all; then the
 // reference cloud starts on that port. Replay is timed from the gateway's connection to the
 // arrival of the last of those events (the daemon's reconnect backoff is not counted). Also:
-// reports/s committed while offline, daemon CPU µs per replayed event, peak RSS.
+// reports/s committed while offline, daemon and cloud CPU µs per replayed event, the daemon's
+// peak RSS.
 //
 //   npx tsx scripts/bench/backlog-replay.ts [--devices 200] [--events 100000] [--runs 3]
 //     [--window 2000] [--bin DIR/bin/zigbee-hubd.js] [--json]
@@ -59,6 +60,8 @@ interface RunFigures {
   /** From the cloud's start to the gateway's connection: the daemon's reconnect backoff. */
   reconnectSeconds: number;
   cpuUsPerEvent: number;
+  /** The reference cloud's CPU per event in the replay (decode, store, ack): the other end. */
+  cloudCpuUsPerEvent: number;
   peakRssMiB: number;
 }
 
@@ -82,7 +85,7 @@ try {
 
   const runs: RunFigures[] = [];
   for (let run = 1; run <= Number(args.runs); run++) runs.push(await oneRun(run, coordinatorPort));
-  const summary = (['replayEventsPerSec', 'offlineIngestPerSec', 'cpuUsPerEvent', 'peakRssMiB', 'reconnectSeconds'] as const).map((metric) => {
+  const summary = (['replayEventsPerSec', 'offlineIngestPerSec', 'cpuUsPerEvent', 'cloudCpuUsPerEvent', 'peakRssMiB', 'reconnectSeconds'] as const).map((metric) => {
     const values = runs.map((r) => r[metric]);
     return { metric, median: round(median(values), 1), range: `${round(Math.min(...values), 1)}-${round(Math.max(...values), 1)}` };
   });
@@ -90,7 +93,7 @@ try {
   if (args.json) console.log(JSON.stringify({ bench: 'backlog-replay', devices: devices.length, events: EVENTS, machine: machine(), runs, medians: summary, summary: rows }));
   else {
     console.log(`backlog replay after a ${EVENTS}-event outage, separate processes, ${devices.length} devices; ${machine()}`);
-    console.table(runs);
+    console.table(runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 1)]))));
     console.table(summary);
   }
 } finally {
@@ -136,8 +139,10 @@ async function oneRun(run: number, coordinatorPort: number): Promise<RunFigures>
     await cloud.next('connected', 300_000);
     const connectedAt = wallClockMs();
     const cpuBefore = sampleProcess(daemon.process.child.pid!)!;
+    const cloudCpuBefore = sampleProcess(cloud.child.pid!)!;
     await withTimeout(all, 600_000, () => `only ${arrived} of ${EVENTS} events arrived`);
     const cpuAfter = sampleProcess(daemon.process.child.pid!)!;
+    const cloudCpuAfter = sampleProcess(cloud.child.pid!)!;
     const replaySeconds = (lastArrivalAt - connectedAt) / 1000;
     // Acked before the stop, so the next run's backlog is its own.
     await waitForOutbox(daemon.metricsPort, (n) => n === 0, 120_000);
@@ -150,6 +155,7 @@ async function oneRun(run: number, coordinatorPort: number): Promise<RunFigures>
       replaySeconds,
       reconnectSeconds: (connectedAt - cloudStartedAt) / 1000,
       cpuUsPerEvent: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / arrived,
+      cloudCpuUsPerEvent: ((cloudCpuAfter.cpuMs - cloudCpuBefore.cpuMs) * 1000) / arrived,
       peakRssMiB: cpuAfter.peakRssMiB,
     };
   });
