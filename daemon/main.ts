@@ -67,6 +67,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     path: path.join(config.dataDir, 'hub.db'),
     log: log.child('store'),
     commitIntervalMs: config.store.commitIntervalMs,
+    seenFlushMs: config.store.lastSeenFlushSeconds * 1000,
     outboxBounds: {
       maxEvents: config.store.outboxMaxEvents,
       maxBytes: config.store.outboxMaxMegabytes * 1024 * 1024,

@@ -70,6 +70,8 @@ export interface HubConfig {
   store: {
     /** Group-commit window: writes within it share one transaction/fsync. */
     commitIntervalMs: number;
+    /** How often last-seen times (kept in memory) are written: what a power cut may lose of them. */
+    lastSeenFlushSeconds: number;
     /** How many database/coordinator backups to keep. */
     backupKeep: number;
     outboxMaxEvents: number;
@@ -174,6 +176,7 @@ export function readHubConfig(top: ConfigSection, ctx: SchemaContext): HubConfig
   const storeIn = top.section('store');
   const store: HubConfig['store'] = {
     commitIntervalMs: storeIn.integer('commit_interval_ms', 20, { min: 0, max: 1000 }),
+    lastSeenFlushSeconds: storeIn.integer('last_seen_flush_seconds', 30, { min: 1, max: 3600 }),
     backupKeep: storeIn.integer('backup_keep', 7, { min: 1, max: 1000 }),
     // Offline bounds of the outbox: beyond any of them the oldest telemetry is dropped (with a gap
     // event saying what), never join/leave/command results. Defaults keep a week of a busy home.

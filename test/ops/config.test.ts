@@ -49,7 +49,7 @@ t.test('an empty object gives every default', async (t) => {
     },
     log: { level: 'info', format: 'auto', levels: {}, maxRepeatsPerMinute: 10 },
     availability: { mainsTimeoutSeconds: 600, batteryTimeoutSeconds: 90000, checkIntervalSeconds: 60 },
-    store: { commitIntervalMs: 20, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
+    store: { commitIntervalMs: 20, lastSeenFlushSeconds: 30, backupKeep: 7, outboxMaxEvents: 500_000, outboxMaxMegabytes: 100, outboxMaxAgeHours: 168 },
     lan: { enabled: true, listen: '0.0.0.0', port: 8443, mdns: true, pairingWindowSeconds: 120, adminSocket: '/var/lib/zigbee-hubd/admin/lan.sock' },
     metrics: { enabled: false, listen: '127.0.0.1', port: 9464 },
   });
@@ -69,7 +69,7 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
       cloud: { target: 'cloud.example.com:443', gateway_id: 'gw-1', ca_file: 'ca.pem', token_file: '/etc/hubd/token' },
       log: { level: 'debug', format: 'json' },
       availability: { mains_timeout_seconds: 300, battery_timeout_seconds: 7200 },
-      store: { commit_interval_ms: 0, backup_keep: 3, outbox_max_events: 20_000, outbox_max_megabytes: 5, outbox_max_age_hours: 48 },
+      store: { commit_interval_ms: 0, last_seen_flush_seconds: 5, backup_keep: 3, outbox_max_events: 20_000, outbox_max_megabytes: 5, outbox_max_age_hours: 48 },
       shutdown_timeout_seconds: 10,
     }),
   );
@@ -82,7 +82,7 @@ t.test('a full config is read into camelCase fields; relative paths resolve agai
   t.equal(config.cloud.tokenFile, '/etc/hubd/token');
   t.equal(config.cloud.gatewayId, 'gw-1');
   t.same(config.log, { level: 'debug', format: 'json', levels: {}, maxRepeatsPerMinute: 10 });
-  t.same(config.store, { commitIntervalMs: 0, backupKeep: 3, outboxMaxEvents: 20_000, outboxMaxMegabytes: 5, outboxMaxAgeHours: 48 });
+  t.same(config.store, { commitIntervalMs: 0, lastSeenFlushSeconds: 5, backupKeep: 3, outboxMaxEvents: 20_000, outboxMaxMegabytes: 5, outboxMaxAgeHours: 48 });
   t.throws(() => parseConfig({ store: { outbox_max_events: 10 } }, '/c.json'), /store\.outbox_max_events: must be between 1000 and/);
   t.same(config.availability, { mainsTimeoutSeconds: 300, batteryTimeoutSeconds: 7200, checkIntervalSeconds: 30 }, 'check interval follows the timeouts');
   t.equal(config.shutdownTimeoutSeconds, 10);

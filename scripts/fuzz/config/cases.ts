@@ -23,7 +23,7 @@ const KEYS = [
   'data_dir', 'shutdown_timeout_seconds', 'serial.path', 'serial.adapter', 'serial.baud_rate', 'serial.rtscts',
   'zigbee.channel', 'zigbee.permit_join_max_seconds', 'cloud.enabled', 'cloud.target', 'cloud.gateway_id', 'cloud.insecure',
   'log.level', 'log.format', 'availability.mains_timeout_seconds', 'availability.battery_timeout_seconds',
-  'availability.check_interval_seconds', 'store.commit_interval_ms', 'store.backup_keep', 'store.outbox_max_events',
+  'availability.check_interval_seconds', 'store.commit_interval_ms', 'store.last_seen_flush_seconds', 'store.backup_keep', 'store.outbox_max_events',
   'store.outbox_max_megabytes', 'store.outbox_max_age_hours',
 ];
 
