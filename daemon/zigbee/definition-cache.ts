@@ -25,7 +25,7 @@ export class DefinitionCache {
     const cached = this.entries.get(device.ieeeAddr);
     if (cached && cached.modelId === device.modelID) return cached.definition;
     if (String(device.interviewState) === 'IN_PROGRESS') return cached?.definition;
-    const definition = await zhc.findByDevice(device, true);
+    const definition = indexTripsOver(device.modelID) ? await zhc.generateExternalDefinition(device) : await zhc.findByDevice(device, true);
     if (!definition) return undefined;
     this.entries.set(device.ieeeAddr, { modelId: device.modelID, definition, device });
     return definition;
@@ -51,4 +51,19 @@ export class DefinitionCache {
   clear(): void {
     this.entries.clear();
   }
+}
+
+/**
+ * Workaround: zigbee-herdsman-converters (26.112) looks a model id up in a plain object
+ * (`MODELS_INDEX[zigbeeModel.toLowerCase()]` in getFromIndex), so a device calling itself
+ * "__proto__", "constructor" or "toString" gets an Object.prototype member back and findByDevice
+ * throws "indexes is not iterable". No real definition has such a model id, so the device is
+ * given the generated definition an unknown model gets. Remove once the converters' index
+ * lookup checks own properties (Object.hasOwn) or uses a Map.
+ */
+function indexTripsOver(modelId: unknown): boolean {
+  if (typeof modelId !== 'string') return false;
+  const lookup = modelId.toLowerCase();
+  // The converters also try a normalised form: cut at the first NUL, then trimmed.
+  return lookup in Object.prototype || lookup.replace(/\0[\s\S]*$/, '').trim() in Object.prototype;
 }

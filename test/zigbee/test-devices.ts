@@ -68,7 +68,7 @@ export function twoGangSwitch(): DeviceDefinition {
 
 /** Basic cluster attribute ids (ZCL): the two that identify a device. */
 const MANUFACTURER_NAME = 0x0004;
-const MODEL_ID = 0x0005;
+export const MODEL_ID = 0x0005;
 
 /**
  * The unknown sensor with an identity attribute of the wrong ZCL type, as cheap white-label
