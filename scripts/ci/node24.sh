@@ -58,15 +58,24 @@ bs3_version="$(node -p 'require(process.argv[1]).version' "$HERE/node_modules/be
 # A node_modules of its own: the module finds its run-time dependencies beside it.
 bs3_root="$CACHE/better-sqlite3-$bs3_version-node-v$version"
 bs3="$bs3_root/node_modules/better-sqlite3"
-if [ ! -f "$bs3/build/Release/better_sqlite3.node" ]; then
+# A copy that Node 24 cannot load (built against other headers) is built again.
+loads() { "$nodedir/bin/node" -e 'new (require(process.argv[1]))(":memory:").close()' "$bs3" 2>/dev/null; }
+if [ ! -f "$bs3/build/Release/better_sqlite3.node" ] || ! loads; then
   say "building better-sqlite3 $bs3_version against Node $version's headers"
   partial="$bs3_root.partial"
   rm -rf "$partial" && mkdir -p "$partial/node_modules"
   for dep in better-sqlite3 bindings file-uri-to-path; do cp -R "$HERE/node_modules/$dep" "$partial/node_modules/"; done
   rm -rf "$partial/node_modules/better-sqlite3/build"
   gyp="$(npm prefix -g)/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
-  (cd "$partial/node_modules/better-sqlite3" && PATH="$nodedir/bin:$PATH" "$nodedir/bin/node" "$gyp" rebuild --release --nodedir="$nodedir" >/dev/null)
+  # npm run exports its own config as npm_config_* (Debian's npm sets nodedir=/usr, the
+  # system Node's headers), and node-gyp lets that win over --nodedir: set it to Node 24's.
+  (cd "$partial/node_modules/better-sqlite3" && PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir" "$nodedir/bin/node" "$gyp" rebuild --release --nodedir="$nodedir" >/dev/null)
   rm -rf "$bs3_root" && mv "$partial" "$bs3_root"
+  if ! loads; then
+    say "the better-sqlite3 built for Node $version does not load in it"
+    "$nodedir/bin/node" -e 'require(process.argv[1])' "$bs3" || true
+    exit 1
+  fi
 fi
 
 # The checkout (without .git and node_modules) and a node_modules of links, but for better-sqlite3.
