@@ -22,10 +22,11 @@ import { sampleProcess } from './e2e/process-sampler.js';
 import { median, round } from './e2e/stats.js';
 import { HelperProcess } from './processes/helper-process.js';
 import { type FromCloud, type FromCoordinator, type ToCloud, type ToCoordinator, wallClockMs } from './processes/messages.js';
+import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GATEWAY = 'bench-gateway';
+const GATEWAY = BENCH_GATEWAY;
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '200' },
@@ -40,14 +41,7 @@ const EVENTS = Number(args.events);
 const progress = (line: string) => void process.stderr.write(`${line}\n`);
 const runtime = args.bin ? { bin: path.resolve(args.bin), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } : {};
 
-const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
-  data_dir: './data',
-  serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
-  cloud: { enabled: true, target: `127.0.0.1:${cloudPort}`, insecure: true, gateway_id: GATEWAY },
-  log: { level: 'info', format: 'json' },
-  lan: { enabled: false },
-  metrics: { enabled: true, port: 0 },
-});
+const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort);
 
 interface RunFigures {
   run: number;

@@ -27,10 +27,11 @@ import { median, quantile, round } from './e2e/stats.js';
 import { ArrivalMatcher } from './processes/arrival-matcher.js';
 import { HelperProcess } from './processes/helper-process.js';
 import type { FromCloud, FromCoordinator, ToCloud, ToCoordinator } from './processes/messages.js';
+import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const GATEWAY = 'bench-gateway';
+const GATEWAY = BENCH_GATEWAY;
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '200' },
@@ -64,15 +65,7 @@ const builds: Build[] = args.bin
 const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
 
-const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
-  data_dir: './data',
-  serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
-  cloud: { enabled: true, target: `127.0.0.1:${cloudPort}`, insecure: true, gateway_id: GATEWAY },
-  log: { level: 'info', format: 'json' },
-  lan: { enabled: false },
-  metrics: { enabled: true, port: 0 },
-  ...(storeConfig ? { store: storeConfig } : {}),
-});
+const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort, storeConfig ? { store: storeConfig } : {});
 
 interface PhaseFigures {
   phase: string;

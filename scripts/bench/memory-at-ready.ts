@@ -13,9 +13,10 @@ import { DaemonProcess } from '../lib/daemon-process.js';
 import { startReferenceCloud } from '../reference-cloud/server.js';
 import { startVirtualCoordinator } from '../virtual-coordinator/coordinator.js';
 import { median, round } from './e2e/stats.js';
+import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
 
-const GATEWAY = 'bench-gateway';
+const GATEWAY = BENCH_GATEWAY;
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '200' },
@@ -25,14 +26,7 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const daemonConfig = (coordinatorPort: number, cloudPort: number) => ({
-  data_dir: './data',
-  serial: { path: `tcp://127.0.0.1:${coordinatorPort}`, adapter: 'zstack' },
-  cloud: { enabled: true, target: `127.0.0.1:${cloudPort}`, insecure: true, gateway_id: GATEWAY },
-  log: { level: 'info', format: 'json' },
-  lan: { enabled: false },
-  metrics: { enabled: true, port: 0 },
-});
+const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubd-memory-'));
 const stateFile = path.join(dir, 'stick.json');
