@@ -23,6 +23,8 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
   private ended = false;
   private failure: LanError | undefined;
   private lastSeq = 0;
+  /** The highest seq this client was sent or queued, or that its snapshot includes. */
+  private covered = 0;
   private readonly endListeners: Array<() => void> = [];
 
   constructor(
@@ -39,7 +41,16 @@ export class EventWatcher implements AsyncIterable<WatchItem> {
     }
     this.queue.push(item);
     this.queuedEvents += count;
+    if (item.kind === 'events') this.covered = Math.max(this.covered, item.events.at(-1)!.seq);
     this.wake?.();
+  }
+
+  coversUpTo(seq: number): void {
+    this.covered = Math.max(this.covered, seq);
+  }
+
+  coveredUpTo(): number {
+    return this.covered;
   }
 
   /**

@@ -6,6 +6,7 @@
 //   const { changed } = store.state.apply(ieee, { temperature: 21.5 });   // [] when nothing changed
 //   await store.flush();                              // before telling a user "done"
 //   store.outbox.onAppend(() => wakeCloudLink());     // after each commit that added events
+//   store.outbox.onUncommittedAppend((events) => ...); // each write's events before COMMIT (not durable; LAN)
 //   const batch = store.outbox.readAfter(lastSent, 500); ... store.outbox.ack(lastAckedByCloud);
 //   await store.close();                              // commits, backs up, closes
 //
@@ -57,6 +58,7 @@ export type {
   OutboxBounds,
   OutboxReader,
   OutboxStats,
+  RolledBackSeqs,
   RecoveryReport,
   SeenCommandState,
   SeenCommandsStore,

@@ -87,8 +87,10 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
       deviceOptions.forget();
       const lost = outbox.takeUncommitted();
       outbox.reload();
+      outbox.rolledBack(error);
       trouble.failed(error, lost, writes);
     },
+    afterWrite: () => outbox.handOutUncommitted(),
     writeMark: (): number => outbox.uncommittedMark(),
     writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
   };

@@ -1,12 +1,15 @@
 // The outbox: events waiting for the cloud, numbered in commit order. Readers only ever see
 // events that are durable, so a seq handed to the cloud is never reused after a crash.
+// Consumers that do not need durability (LAN watchers) may ask for each write's events before
+// its COMMIT (onUncommittedAppend); if that commit fails they are told (onRollback), and the
+// seqs they saw are never given to other events while the process runs.
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
 import type { TelemetryShedder } from './outbox-bounds.js';
 import { SNAPSHOT_OWED_KEY } from './snapshot.js';
-import type { OutboxReader, OutboxStats, StoreLog } from './types.js';
+import type { OutboxReader, OutboxStats, RolledBackSeqs, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 const CLOUD_STREAM = 'cloud';
@@ -70,6 +73,12 @@ export class Outbox implements OutboxReader {
   /** Rows of the open transaction were shed: its rows do not go to `recent`. */
   private rowsShed = false;
   private readonly listeners = new Set<(lastSeq: number) => void>();
+  private readonly uncommittedListeners = new Set<(events: readonly SequencedEvent[]) => void>();
+  private readonly rollbackListeners = new Set<(lost: RolledBackSeqs) => void>();
+  /** How many of `uncommittedRows` were handed to uncommittedListeners. */
+  private handedOut = 0;
+  /** Highest seq ever handed to uncommittedListeners: no later event may take it or one below. */
+  private shownSeq = 0;
   private readonly insertStmt: Database.Statement<[number, string, string, string, number]>;
   private readonly readStmt: Database.Statement<[number, number, number], { seq: number; at: number; payload: string }>;
   private readonly sizeUpTo: Database.Statement<[number], { n: number; bytes: number }>;
@@ -118,6 +127,9 @@ export class Outbox implements OutboxReader {
     const payload = encodeEvent(event);
     const bytes = Buffer.byteLength(payload);
     const at = this.now();
+    // A lost commit rolled sqlite_sequence back below seqs LAN watchers were shown: skip them,
+    // in this same transaction, so a seq a watcher saw never names another event.
+    if (this.lastSeq < this.shownSeq) raiseSeqFloor(this.db, this.shownSeq);
     const seq = Number(this.insertStmt.run(at, event.kind, eventClass(event), payload, bytes).lastInsertRowid);
     this.lastSeq = seq;
     this.uncommittedRows.push({ seq, at, payload });
@@ -222,6 +234,62 @@ export class Outbox implements OutboxReader {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * `listener` gets each write's events as soon as the write returned, before their COMMIT (in
+   * seq order, never empty; also the events committed without a write of their own, such as a
+   * gap, just after the commit). Not durable: see onRollback.
+   */
+  onUncommittedAppend(listener: (events: readonly SequencedEvent[]) => void): () => void {
+    this.uncommittedListeners.add(listener);
+    return () => this.uncommittedListeners.delete(listener);
+  }
+
+  /** `listener` is told when events handed to onUncommittedAppend listeners were lost with their transaction. */
+  onRollback(listener: (lost: RolledBackSeqs) => void): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
+  }
+
+  /** After each outermost write (WriteBatch afterWrite): hands its events to onUncommittedAppend listeners. */
+  handOutUncommitted(): void {
+    if (this.handedOut >= this.uncommittedRows.length) return;
+    if (this.uncommittedListeners.size === 0) {
+      this.handedOut = this.uncommittedRows.length;
+      return;
+    }
+    const events: SequencedEvent[] = [];
+    for (let i = this.handedOut; i < this.uncommittedRows.length; i++) {
+      const row = this.uncommittedRows[i]!;
+      events.push({ seq: row.seq, at: row.at, event: this.uncommitted[i]! });
+    }
+    this.handedOut = this.uncommittedRows.length;
+    this.shownSeq = Math.max(this.shownSeq, events.at(-1)!.seq);
+    for (const listener of this.uncommittedListeners) {
+      try {
+        listener(events);
+      } catch (err) {
+        this.log.error('store: outbox listener threw', { err: String(err) });
+      }
+    }
+  }
+
+  /**
+   * After a lost transaction and reload(): tells onRollback listeners which seqs they were
+   * shown that are not durable (and will not be reused).
+   */
+  rolledBack(error: Error): void {
+    this.handedOut = 0;
+    if (this.shownSeq <= this.durableSeq) return;
+    const lost: RolledBackSeqs = { fromSeq: this.durableSeq + 1, toSeq: this.shownSeq, reason: error.message };
+    for (const listener of this.rollbackListeners) {
+      try {
+        listener(lost);
+      } catch (err) {
+        this.log.error('store: outbox listener threw', { err: String(err) });
+      }
+    }
+  }
+
   /** Inside the group transaction, before COMMIT: shed telemetry beyond the bounds. */
   enforceBounds(): void {
     const { reasons, shed } = this.shedder.shed({ events: this.events, bytes: this.bytes }, this.now());
@@ -258,6 +326,7 @@ export class Outbox implements OutboxReader {
 
   forgetUncommittedAfter(mark: number): void {
     this.uncommitted.length = Math.min(mark, this.uncommitted.length);
+    this.handedOut = Math.min(this.handedOut, this.uncommitted.length);
     // One row per event: the undone write's rows are gone from the table too.
     this.uncommittedRows.length = this.uncommitted.length;
   }
@@ -266,6 +335,7 @@ export class Outbox implements OutboxReader {
   takeUncommitted(): HubEvent[] {
     const events = this.uncommitted;
     this.uncommitted = [];
+    this.handedOut = 0;
     this.uncommittedRows = [];
     this.rowsShed = false;
     return events;
@@ -273,6 +343,9 @@ export class Outbox implements OutboxReader {
 
   /** After COMMIT: what was assigned is durable now; wake readers. */
   committed(): void {
+    // Events that no write handed out (the gap event shedding added before COMMIT).
+    this.handOutUncommitted();
+    this.handedOut = 0;
     this.uncommitted = [];
     if (!this.rowsShed) for (const row of this.uncommittedRows) this.recent.push(row);
     this.uncommittedRows = [];

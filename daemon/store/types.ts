@@ -162,6 +162,14 @@ export interface StateStore {
   apply(ieee: Ieee, partial: DeviceState): { changed: string[] };
 }
 
+/** Seqs handed out before their COMMIT whose transaction was lost; never given to other events. */
+export interface RolledBackSeqs {
+  fromSeq: number;
+  toSeq: number;
+  /** Why the commit failed (SQLite's message, e.g. "database or disk is full"). */
+  reason: string;
+}
+
 export interface OutboxStats {
   /** Events waiting (not yet acknowledged). */
   events: number;
@@ -186,6 +194,13 @@ export interface OutboxReader {
    * Returns the unsubscribe function.
    */
   onAppend(listener: (lastSeq: number) => void): () => void;
+  /**
+   * Not durable: each write's events as soon as the write returned, before their COMMIT (for
+   * local consumers that may see a change one commit early: LAN watchers, never the cloud).
+   */
+  onUncommittedAppend(listener: (events: readonly SequencedEvent[]) => void): () => void;
+  /** Events handed to onUncommittedAppend listeners were lost with their transaction; their seqs stay unused. */
+  onRollback(listener: (lost: RolledBackSeqs) => void): () => void;
   /** Id of this outbox's seq sequence; different after a rebuild and in every backup copy. */
   epoch(): string;
   /** Highest durable seq: the most readAfter can return (stats().lastSeq, without the query). */

@@ -21,6 +21,11 @@ export interface WriteBatchHooks {
   /** Runs after a successful COMMIT. */
   afterCommit(): void;
   /**
+   * Runs after each outermost write that succeeded, before its COMMIT (the outbox hands its new,
+   * not yet durable events to the consumers that asked for them). Errors are logged, not fatal.
+   */
+  afterWrite?(): void;
+  /**
    * Runs after the transaction was lost (COMMIT failed or SQLite rolled it back): drop caches,
    * account for what was lost. Logging is the hook's job: once per episode, not per commit.
    */
@@ -46,6 +51,8 @@ export class WriteBatch {
   /** performance.now() when the last COMMIT started; spacing is measured from there. */
   private lastCommitStartedAt = -Infinity;
   private pending = 0;
+  /** Writes running inside writes: only the outermost one is decided when it returns. */
+  private depth = 0;
   private waiters: Waiter[] = [];
   private closed = false;
   private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0 };
@@ -80,13 +87,17 @@ export class WriteBatch {
     this.savepoint.run();
     const mark = this.hooks.writeMark?.() ?? 0;
     let result: T;
+    this.depth++;
     try {
       result = write();
     } catch (err) {
       this.undoWrite(mark, err);
       throw err;
+    } finally {
+      this.depth--;
     }
     this.release.run();
+    if (this.depth === 0) this.wrote();
     this.pending++;
     if (this.pending >= this.maxPending) this.commit();
     else this.schedule(urgency);
@@ -176,6 +187,14 @@ export class WriteBatch {
 
   commitStats(): CommitStats {
     return { ...this.stats, pendingWrites: this.pending };
+  }
+
+  private wrote(): void {
+    try {
+      this.hooks.afterWrite?.();
+    } catch (err) {
+      this.log.error('store: after-write step failed', { err: String(err) });
+    }
   }
 
   private undoWrite(mark: number, cause: unknown): void {

@@ -47,7 +47,9 @@ export interface TestLanOptions {
   mdns?: boolean;
   hubId?: string;
   /** Group-commit settings of the store (e.g. a commit every N writes, for bursts); backups. */
-  store?: { commitIntervalMs?: number; maxPendingWrites?: number; backup?: { dir: string; keep: number } };
+  store?: { commitIntervalMs?: number; maxPendingWrites?: number; storageRetryMs?: number; backup?: { dir: string; keep: number } };
+  /** The database file, e.g. on a small tmpfs to make commits fail; default hub.db in the test dir. */
+  storePath?: string;
   /** The coordinator side of Backup (the daemon's asks herdsman); none by default. */
   coordinatorBackup?: () => Promise<string | undefined>;
 }
@@ -55,7 +57,7 @@ export interface TestLanOptions {
 export async function startTestLan(t: Test, options: TestLanOptions = {}): Promise<TestLan> {
   const dir = t.testdir({});
   const log = recordingLog();
-  const store = openStore({ path: path.join(dir, 'hub.db'), log, ...options.store });
+  const store = openStore({ path: options.storePath ?? path.join(dir, 'hub.db'), log, ...options.store });
   const executor = new RecordingExecutor();
   let offset = 0;
   const now = () => Date.now() + offset;
