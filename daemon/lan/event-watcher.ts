@@ -2,9 +2,13 @@
 // more than `maxQueued` items behind (slow network, stalled app) is ended with
 // RESOURCE_EXHAUSTED instead of making the hub buffer without bound; it can resume from the
 // last seq it received.
-import type { SequencedEvent } from '../domain/events.js';
 import { LanError } from './errors.js';
 import type { LanDevice } from './device-view.js';
+import type { DeviceState, SequencedEvent } from '../domain/events.js';
+import type { GroupRecord } from '../store/index.js';
+
+/** A group with its state derived from its members, as ListGroups shows it. */
+export type LanGroup = GroupRecord & { state: DeviceState };
 
 /**
  * What a watcher is handed: the snapshot, or the events of one commit (in seq order, never
@@ -12,7 +16,7 @@ import type { LanDevice } from './device-view.js';
  * encode it once for all of them.
  */
 export type WatchItem =
-  | { kind: 'snapshot'; devices: LanDevice[]; seq: number; epoch: string }
+  | { kind: 'snapshot'; devices: LanDevice[]; groups: LanGroup[]; seq: number; epoch: string }
   | { kind: 'events'; events: readonly SequencedEvent[] };
 
 export class EventWatcher implements AsyncIterable<WatchItem> {

@@ -5,7 +5,7 @@ import type { ComponentHealth } from '../domain/health.js';
 import type { LanClientRecord } from '../store/index.js';
 import type { ExposeDescription } from '../zigbee/index.js';
 import type { LanDevice } from './device-view.js';
-import type { WatchItem } from './event-watcher.js';
+import type { LanGroup, WatchItem } from './event-watcher.js';
 import type { HubInfo } from './hub-info.js';
 import { parseScope, type LanScope } from './scopes.js';
 
@@ -81,7 +81,11 @@ function encodeExpose(expose: ExposeDescription): Wire {
 
 /** The snapshot message; events are encoded (once for every watcher) by WatchFrames. */
 export function encodeSnapshot(item: Extract<WatchItem, { kind: 'snapshot' }>): Wire {
-  return { snapshot: { devices: item.devices.map(encodeDevice), seq: item.seq, epoch: item.epoch } };
+  return { snapshot: { devices: item.devices.map(encodeDevice), groups: item.groups.map(encodeGroup), seq: item.seq, epoch: item.epoch } };
+}
+
+export function encodeGroup(group: LanGroup): Wire {
+  return { id: group.id, name: group.name, members: group.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })), state: toStruct(group.state) };
 }
 
 export function encodeHubInfo(info: HubInfo): Wire {

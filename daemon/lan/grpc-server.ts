@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromStruct, toStruct } from '../cloud/index.js';
 import { LanError, type LanErrorCode } from './errors.js';
-import { decodeScope, encodeClient, encodeDevice, encodeHealth, encodeHubInfo, encodeScope, encodeSnapshot } from './grpc-codec.js';
+import { decodeScope, encodeClient, encodeDevice, encodeGroup, encodeHealth, encodeHubInfo, encodeScope, encodeSnapshot } from './grpc-codec.js';
 import { GrpcHealth, healthService } from './grpc-health.js';
 import { hubLanService } from './proto.js';
 import type { LanLogger, LanService, RequestContext } from './service.js';
@@ -77,7 +77,7 @@ export class LanGrpcServer {
         options: toStruct(await s.setDeviceOptions(ctx, { device: r.device, options: r.options ? fromStruct(r.options) : {} })),
       })),
       ListGroups: unary((ctx) => ({
-        groups: s.listGroups(ctx).map((g) => ({ id: g.id, name: g.name, members: g.members.map((m) => ({ ieee: m.ieee, endpoint: m.endpoint })), state: toStruct(g.state) })),
+        groups: s.listGroups(ctx).map(encodeGroup),
       })),
       CreateGroup: unary(async (ctx, r) => {
         const state = await s.groupCommand(ctx, 'CreateGroup', { kind: 'create_group', name: r.name ?? '', ...(r.group_id ? { groupId: r.group_id } : {}) });

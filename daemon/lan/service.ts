@@ -6,12 +6,12 @@ import crypto from 'node:crypto';
 import type { CommandExecution, CommandExecutor, CommandFailure } from '../cloud/index.js';
 import type { BindingCommand, DeviceState, GroupCommand, HubCommand, SceneCommand } from '../domain/events.js';
 import type { ComponentHealth, HealthBoard, HealthStatus } from '../domain/health.js';
-import type { DeviceRecord, GroupRecord, LanClientRecord, SceneRecord, Store } from '../store/index.js';
+import type { DeviceRecord, LanClientRecord, SceneRecord, Store } from '../store/index.js';
 import type { Authenticator } from './authenticator.js';
 import { viewDevice, type BindingLookup, type DeviceBindings, type ExposeLookup, type LanDevice } from './device-view.js';
 import { LanError, type LanErrorCode } from './errors.js';
 import type { LanEventFeed } from './event-feed.js';
-import type { EventWatcher } from './event-watcher.js';
+import type { EventWatcher, LanGroup } from './event-watcher.js';
 import { readHubInfo, type HubInfo, type HubInfoSources } from './hub-info.js';
 import type { PairingResult, PairingWindow } from './pairing.js';
 import { requireScope, type Caller, type LanScope } from './scopes.js';
@@ -86,8 +86,12 @@ export class LanService {
   }
 
   /** Each group with its state as derived from its members. */
-  listGroups(ctx: RequestContext): Array<GroupRecord & { state: DeviceState }> {
+  listGroups(ctx: RequestContext): LanGroup[] {
     this.admit(ctx, 'read', 'ListGroups');
+    return this.groupsNow();
+  }
+
+  private groupsNow(): LanGroup[] {
     return this.deps.store.groups.list().map((g) => ({ ...g, state: this.deps.store.groupState.get(g.id) }));
   }
 
@@ -151,12 +155,13 @@ export class LanService {
     const position = this.deps.feed.position();
     const records = this.deps.store.devices.list();
     const states = records.map((r) => this.deps.store.state.get(r.ieee));
+    const groups = this.groupsNow();
     const { watcher, resumed } = this.deps.feed.watch(resume);
     this.track(caller.clientId, watcher);
     if (!resumed) {
       // Exposes need the converters (async): the state was captured above, the events queue meanwhile.
       const devices = await Promise.all(records.map((record, i) => viewDevice(record, states[i], this.deps.exposes)));
-      watcher.pushFirst({ kind: 'snapshot', devices, seq: position.seq, epoch: position.epoch });
+      watcher.pushFirst({ kind: 'snapshot', devices, groups, seq: position.seq, epoch: position.epoch });
     }
     return watcher;
   }

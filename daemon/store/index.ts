@@ -18,7 +18,9 @@
 //   all writes queued so far are durable. A write and the events it causes commit together.
 //   One exception: seenCommands.add commits at once (with whatever is queued), because the
 //   command goes to the radio next; it throws when that commit fails.
-// - The outbox only ever hands out durable events; seqs are never reused (also not after a
+// - The outbox only ever hands out durable events (readAfter, onAppend); onUncommittedAppend is
+//   the exception, for LAN watchers: each write's events before COMMIT, onRollback when that
+//   commit failed (those seqs are then skipped, never given to other events). Seqs are never reused (also not after a
 //   corrupt database was replaced: the new one starts above the old seqs). outbox.epoch()
 //   identifies the seq sequence: new for a new or rebuilt database and in every backup copy.
 //   outbox.startNewEpoch(n, reason) starts a new one above n, with a resync_requested event,

@@ -103,7 +103,7 @@ function valueText(v: Wire): string {
 
 /** One line per watched event. */
 export function eventLine(item: Wire, names: Map<string, string>): string | undefined {
-  if (item['snapshot']) return `snapshot: ${item['snapshot'].devices.length} devices at seq ${item['snapshot'].seq}`;
+  if (item['snapshot']) return `snapshot: ${item['snapshot'].devices.length} devices, ${item['snapshot'].groups?.length ?? 0} groups at seq ${item['snapshot'].seq}`;
   const e = item['event'];
   if (!e) return undefined;
   const time = new Date(Number(e['at_ms'])).toLocaleTimeString();

@@ -1,5 +1,6 @@
 // `hubctl watch`: a snapshot, then every event, one line each (or JSON); resumes from the last
-// seq when the hub ends the stream for falling behind or restarting.
+// seq when the hub ends the stream for falling behind or restarting, and starts again from a
+// snapshot when the hub lost a commit it had already shown (ABORTED).
 import * as grpc from '@grpc/grpc-js';
 import type { HubLanClient } from '../../daemon/lan/index.js';
 import { LanCallError, watchCall, type Wire } from './calls.js';
@@ -54,12 +55,14 @@ export async function watch(client: HubLanClient, config: HubctlConfig, count: n
       stream.on('end', () => resolve(undefined));
     });
     if (stop || seen >= count) return EXIT.ok;
-    const retryable = ended && (ended.code === grpc.status.RESOURCE_EXHAUSTED || ended.code === grpc.status.UNAVAILABLE);
+    // ABORTED: the hub lost a commit whose events it had sent; what was shown may not have happened.
+    if (ended?.code === grpc.status.ABORTED) resume = { after_seq: 0, epoch: '' };
+    const retryable = ended && (ended.code === grpc.status.RESOURCE_EXHAUSTED || ended.code === grpc.status.UNAVAILABLE || ended.code === grpc.status.ABORTED);
     if (!retryable) {
       if (ended) throw new LanCallError(ended.code, ended.details);
       return EXIT.ok;
     }
-    io.stderr(`stream ended (${ended.details}); resuming after seq ${resume.after_seq}`);
+    io.stderr(resume.after_seq > 0 ? `stream ended (${ended.details}); resuming after seq ${resume.after_seq}` : `stream ended (${ended.details}); starting again from a snapshot`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }

@@ -171,3 +171,24 @@ t.test('a lost commit ends the watchers that saw it with ABORTED; its seqs never
   t.match(snapshot.devices[0].state.fields.temperature, { numberValue: 99 }, 'showing what is stored');
   t.ok(Number(snapshot.seq) < from || Number(snapshot.seq) > to, 'as of a seq that was stored');
 });
+
+t.test('the WatchEvents snapshot holds every group with its members and state, as ListGroups does', async (t) => {
+  const lan = await startTestLan(t);
+  const bulb = device(1);
+  lan.store.devices.upsert(bulb);
+  lan.store.groups.create(3, 'Hall');
+  lan.store.groups.addMember(3, bulb.ieee, 1);
+  lan.store.groupState.apply(3, { state: 'ON', brightness: 120 });
+  lan.store.groups.create(4, 'Empty');
+  await lan.store.flush();
+  const { token } = await lan.pair('read');
+  const seen = collect(watchCall(await lan.client(), { batch_events: true }, token));
+  await seen.count(1);
+  const listed = await lan.call('ListGroups', {}, token);
+  const groups = seen.items[0]!['snapshot'].groups as Item[];
+  t.match(groups, [
+    { id: 3, name: 'Hall', members: [{ ieee: bulb.ieee, endpoint: 1 }], state: { fields: { state: { stringValue: 'ON' }, brightness: { numberValue: 120 } } } },
+    { id: 4, name: 'Empty', members: [] },
+  ]);
+  t.same(groups, listed['groups'], 'the same groups ListGroups returns');
+});
