@@ -7,10 +7,13 @@
 // reports in flight). Per phase: latency p50/p99 (radio frame -> delivered), daemon CPU µs per
 // report, commits/s (each one WAL fsync, from the daemon's metrics), RSS at ready, 5 s later and
 // peak, start to ready. Repeated --runs times; the summary gives medians with their ranges.
+// --lan-watcher also runs one LAN watcher in a process of its own (lan-watcher-host.ts: paired,
+// batch_events, gRPC over TLS, like hubctl watch) and reports radio frame -> LAN watcher latency
+// (lanLatencyP50Ms/P99Ms) beside radio frame -> cloud (latencyP50Ms/P99Ms).
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
-//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--json]
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--json]
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
 // is of that build even while the sources change; default: this checkout's bin. With several,
 // every phase runs on each in turn (interleaved, so a change in the machine's load touches all
@@ -26,7 +29,7 @@ import { sendUnpaced, type LoopResult, type Pipeline } from './e2e/send-loops.js
 import { median, quantile, round } from './e2e/stats.js';
 import { ArrivalMatcher } from './processes/arrival-matcher.js';
 import { HelperProcess } from './processes/helper-process.js';
-import type { FromCloud, FromCoordinator, ToCloud, ToCoordinator } from './processes/messages.js';
+import type { FromCloud, FromCoordinator, FromLanWatcher, ToCloud, ToCoordinator, ToLanWatcher } from './processes/messages.js';
 import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
 
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '2000' },
     store: { type: 'string' },
     bin: { type: 'string' },
+    'lan-watcher': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -65,13 +69,21 @@ const builds: Build[] = args.bin
 const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
 
-const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort, storeConfig ? { store: storeConfig } : {});
+const withLan = args['lan-watcher'];
+const daemonConfig = (coordinatorPort: number, cloudPort: number) =>
+  benchDaemonConfig(coordinatorPort, cloudPort, {
+    ...(storeConfig ? { store: storeConfig } : {}),
+    ...(withLan ? { lan: { enabled: true, listen: '127.0.0.1', port: 0, mdns: false } } : {}),
+  });
 
 interface PhaseFigures {
   phase: string;
   reportsPerSec: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  /** Radio frame -> the LAN watcher (--lan-watcher; NaN without). */
+  lanLatencyP50Ms: number;
+  lanLatencyP99Ms: number;
   cpuUsPerReport: number;
   commitsPerSec: number;
   startToReadyMs: number;
@@ -94,6 +106,15 @@ const cloud = HelperProcess.start<ToCloud, FromCloud>(path.join(HERE, 'processes
 const matcher = new ArrivalMatcher(devices);
 coordinator.on((m) => m.kind === 'sent' && matcher.onSent(m.records));
 cloud.on((m) => m.kind === 'arrived' && matcher.onArrived(m.events));
+const lanWatcher = withLan ? HelperProcess.start<ToLanWatcher, FromLanWatcher>(path.join(HERE, 'processes/lan-watcher-host.ts'), []) : undefined;
+const lanMatcher = new ArrivalMatcher(devices);
+if (lanWatcher) {
+  coordinator.on((m) => m.kind === 'sent' && lanMatcher.onSent(m.records));
+  lanWatcher.on((m) => {
+    if (m.kind === 'arrived') lanMatcher.onArrived(m.events);
+    else if (m.kind === 'ended') progress(`  the LAN watcher's stream ended: ${m.reason}`);
+  });
+}
 // Waits for what is in flight to arrive (the sends themselves go to the emulator in chunks).
 const drainOnly: Pipeline = { send: () => undefined, inFlight: () => matcher.inFlight(), progress: matcher.progress };
 
@@ -126,6 +147,7 @@ try {
 } finally {
   await coordinator.stop({ kind: 'stop' });
   await cloud.stop({ kind: 'stop' });
+  await lanWatcher?.stop({ kind: 'stop' });
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
@@ -147,9 +169,17 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rss5sMiB = sampleProcess(pid)?.rssMiB ?? NaN;
   const metricsPort = Number((await daemon.waitForLog((l) => l.msg === 'metrics listening')).port);
+  if (lanWatcher) {
+    const lanPort = Number((await daemon.waitForLog((l) => l.msg === 'lan api listening')).port);
+    const watching = lanWatcher.next('watching', 60_000);
+    lanWatcher.send({ kind: 'attach', address: `127.0.0.1:${lanPort}`, adminSocket: path.join(dir, 'data', 'admin', 'lan.sock') });
+    await watching;
+  }
   await warmUp();
   matcher.resetLatencies();
+  lanMatcher.resetLatencies();
   const arrivedBefore = matcher.arrived;
+  const lanArrivedBefore = lanMatcher.arrived;
   const commitsBefore = await commits(metricsPort);
   const cpuBefore = sampleProcess(pid)!;
   const windowStart = monotonicUs();
@@ -157,13 +187,22 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
   const windowEnd = monotonicUs();
   const cpuAfter = sampleProcess(pid)!;
   const commitsAfter = await commits(metricsPort);
-  await daemon.stop();
   const arrived = matcher.arrived - arrivedBefore;
+  if (lanWatcher) {
+    // The two helpers report over separate IPC channels: let the watcher's last stamps land.
+    const deadline = Date.now() + 10_000;
+    while (lanMatcher.arrived - lanArrivedBefore < arrived && Date.now() < deadline) await lanMatcher.progress.next(1000);
+    if (lanMatcher.arrived - lanArrivedBefore < arrived) progress(`  the LAN watcher got ${lanMatcher.arrived - lanArrivedBefore} of ${arrived} reports`);
+    lanWatcher.send({ kind: 'detach' });
+  }
+  await daemon.stop();
   const figures: PhaseFigures = {
     phase: name,
     reportsPerSec: arrived / result.seconds,
     latencyP50Ms: quantile(matcher.latencies, 0.5),
     latencyP99Ms: quantile(matcher.latencies, 0.99),
+    lanLatencyP50Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.5) : NaN,
+    lanLatencyP99Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.99) : NaN,
     cpuUsPerReport: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / Math.max(arrived, 1),
     commitsPerSec: (commitsAfter - commitsBefore) / result.seconds,
     startToReadyMs,
@@ -218,9 +257,10 @@ function summarise(phases: PhaseFigures[]): Array<{ phase: string; metric: strin
   const rows: Array<{ phase: string; metric: string; median: number; range: string }> = [];
   for (const name of [...new Set(phases.map((p) => p.phase))]) {
     const of = phases.filter((p) => p.phase === name);
-    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'cpuUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
+    const lanMetrics = withLan ? (['lanLatencyP50Ms', 'lanLatencyP99Ms'] as const) : [];
+    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', ...lanMetrics, 'cpuUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
       const values = of.map((p) => p[metric]);
-      const digits = metric.startsWith('latency') ? 1 : 0;
+      const digits = /^(lanL|l)atency/.test(metric) ? 1 : 0;
       rows.push({ phase: name, metric, median: round(median(values), digits), range: `${round(Math.min(...values), digits)}-${round(Math.max(...values), digits)}` });
     }
   }

@@ -1,5 +1,5 @@
-// What the bench parent and its two helper processes (the virtual coordinator, the reference
-// cloud) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
+// What the bench parent and its helper processes (the virtual coordinator, the reference
+// cloud, a LAN watcher) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
 // precision (performance.timeOrigin + performance.now()), comparable across processes on one
 // machine: a report is stamped where the radio frame leaves and where the cloud receives it.
 
@@ -28,6 +28,16 @@ export type FromCloud =
   | { kind: 'listening'; port: number }
   | { kind: 'connected'; gatewayId: string }
   /** state_changed events that arrived: [ieee, the changed keys' values, received at]. */
+  | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
+
+export type ToLanWatcher = { kind: 'attach'; address: string; adminSocket: string } | { kind: 'detach' } | { kind: 'stop' };
+
+export type FromLanWatcher =
+  | { kind: 'listening'; port: number }
+  /** The stream is open (its snapshot arrived). */
+  | { kind: 'watching' }
+  | { kind: 'ended'; reason: string }
+  /** state_changed events that reached the watcher, as FromCloud's. */
   | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
 
 export function wallClockMs(): number {
