@@ -2,7 +2,8 @@
 // would be: pairs through the daemon's admin socket, watches with batch_events (as hubctl does)
 // over gRPC/TLS, and stamps every state_changed event on arrival, handed to the bench in the
 // cloud host's shape (one IPC message per event-loop turn). Each phase runs a new daemon, so
-// the bench says where to attach each time.
+// the bench says where to attach each time. Like hubctl watch, a stream the hub ends for falling
+// behind (an unpaced burst) resumes from the last seq received.
 import * as grpc from '@grpc/grpc-js';
 import { fromStruct } from '../../../daemon/cloud/index.js';
 import type { HubLanClient } from '../../../daemon/lan/index.js';
@@ -31,17 +32,23 @@ async function attach(address: string, adminSocket: string): Promise<void> {
   client = pinnedClient(address, { certificate: certificate.pem, fingerprint: certificate.fingerprint });
   const opened = await adminRequest(adminSocket, { cmd: 'pair', scope: 'read' });
   const { token } = await unaryCall(client, 'Pair', { code: opened['code'], client_name: 'bench lan watcher' });
-  const watching = watchFrames(client, { batch_events: true }, token);
+  watch(client, token, { after_seq: 0, epoch: '' });
+}
+
+function watch(on: HubLanClient, token: string, resume: { after_seq: number; epoch: string }): void {
+  const watching = watchFrames(on, { ...resume, batch_events: true }, token);
   stream = watching;
-  let first = true;
+  let position = resume;
   watching.on('data', (frame: Buffer) => {
     const at = wallClockMs();
     const message = decodeFrame(frame);
-    if (first) {
-      first = false;
+    if (message['snapshot']) {
+      position = { after_seq: Number(message['snapshot'].seq), epoch: String(message['snapshot'].epoch) };
       send({ kind: 'watching' });
     }
-    for (const event of message['events']?.events ?? (message['event'] ? [message['event']] : [])) {
+    const events: Array<Record<string, any>> = message['events']?.events ?? (message['event'] ? [message['event']] : []);
+    if (events.length > 0) position = { ...position, after_seq: Number(events.at(-1)!['seq']) };
+    for (const event of events) {
       const change = event.state_changed;
       if (!change) continue;
       const state = fromStruct(change.state);
@@ -54,6 +61,7 @@ async function attach(address: string, adminSocket: string): Promise<void> {
   watching.on('error', (error: grpc.ServiceError) => {
     if (watching !== stream || error.code === grpc.status.CANCELLED) return;
     send({ kind: 'ended', reason: `${grpc.status[error.code]}: ${error.details}` });
+    if (error.code === grpc.status.RESOURCE_EXHAUSTED) watch(on, token, position);
   });
 }
 
