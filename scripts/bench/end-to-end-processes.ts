@@ -13,7 +13,7 @@
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
-//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--json]
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--paced-only] [--json]
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
 // is of that build even while the sources change; default: this checkout's bin. With several,
 // every phase runs on each in turn (interleaved, so a change in the machine's load touches all
@@ -46,6 +46,7 @@ const { values: args } = parseArgs({
     store: { type: 'string' },
     bin: { type: 'string' },
     'lan-watcher': { type: 'boolean', default: false },
+    'paced-only': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -131,7 +132,7 @@ try {
         phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
       }
     }
-    for (const build of builds) {
+    for (const build of args['paced-only'] ? [] : builds) {
       phases.push(await phase(build, labelled(build, 'unpaced'), coordinatorPort, cloudPort, () => unpaced(2000), () => unpaced(Number(args.reports))));
     }
   }
