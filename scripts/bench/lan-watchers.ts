@@ -15,7 +15,7 @@
 // --profile DIR runs the daemon under node --cpu-prof and prints where the watched phase's
 // CPU went.
 //
-// Watchers ask for batches (one message per commit), as hubctl does; --singles makes them take
+// Watchers ask for batches (at most one message per write; a backlog in one), as hubctl does; --singles makes them take
 // one message per event, as clients written before batches do.
 //
 //   npx tsx scripts/bench/lan-watchers.ts [--watchers 20] [--rate 100] [--seconds 10] [--reports 3000] [--singles] [--profile DIR] [--json]
@@ -185,7 +185,7 @@ try {
   const result = {
     bench: 'lan-watchers',
     watchers: watcherCount,
-    watcherMessages: args.singles ? 'one per event' : 'one per commit (batch_events)',
+    watcherMessages: args.singles ? 'one per event' : 'at most one per write (batch_events)',
     ingestNoWatchersPerS: round(aloneRate, 0),
     ingestWithWatchersPerS: round(watchedRate, 0),
     ingestRatio: round(watchedRate / aloneRate, 3),
