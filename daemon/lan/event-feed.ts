@@ -28,8 +28,6 @@ export interface EventFeedOptions {
 }
 
 const READ_CHUNK = 1000;
-/** Lost seq ranges remembered for refusing resumes (each costs a few numbers; losses are rare). */
-const MAX_REVOKED = 64;
 
 export class LanEventFeed {
   private cursor: number;
@@ -43,8 +41,11 @@ export class LanEventFeed {
   private readonly startSeq: number;
   /** Names this run of the hub in the epoch clients resume with (see the top of the file). */
   private readonly run = randomBytes(4).toString('hex');
-  /** Seqs sent to watchers and then lost with their transaction: never resumable. */
-  private revoked: RolledBackSeqs[] = [];
+  /**
+   * Seqs sent to watchers and then lost with their transaction: never resumable. In seq order,
+   * disjoint; forgotten once below the floor (a resume from there gets a snapshot anyway).
+   */
+  private revoked: Array<{ fromSeq: number; toSeq: number }> = [];
 
   constructor(
     private readonly outbox: FeedOutbox,
@@ -136,8 +137,11 @@ export class LanEventFeed {
 
   /** A commit failed: events already sent did not happen durably. */
   private revoke(lost: RolledBackSeqs): void {
-    this.revoked.push(lost);
-    if (this.revoked.length > MAX_REVOKED) this.revoked.shift();
+    // A disk that stays full loses commit after commit with the same durable seq below them:
+    // one growing range, not one per commit.
+    const last = this.revoked.at(-1);
+    if (last && lost.fromSeq <= last.toSeq + 1) last.toSeq = Math.max(last.toSeq, lost.toSeq);
+    else this.revoked.push({ fromSeq: lost.fromSeq, toSeq: lost.toSeq });
     while (this.recent.length > 0 && this.recent.at(-1)!.seq >= lost.fromSeq) this.recent.pop();
     this.cursor = Math.min(this.cursor, lost.fromSeq - 1);
     this.floor = Math.min(this.floor, this.cursor);
@@ -174,6 +178,7 @@ export class LanEventFeed {
       const dropped = this.recent.length - this.keep;
       this.floor = this.recent[dropped - 1]!.seq;
       this.recent = this.recent.slice(dropped);
+      if (this.revoked.length > 0) this.revoked = this.revoked.filter((lost) => lost.toSeq >= this.floor);
     }
   }
 }

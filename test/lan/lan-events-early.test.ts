@@ -127,16 +127,19 @@ t.test('a lost commit ends the watchers that saw it with ABORTED; its seqs never
   const epoch = String(watching.items[0]!['snapshot'].epoch);
 
   disk.fill();
-  let lostCommit = false;
-  for (let i = 0; i < 50 && !lostCommit; i++) {
-    try {
-      lan.store.state.apply(sensor.ieee, { temperature: i, padding: 'x'.repeat(20_000) });
-    } catch {
-      continue; // SQLite gave up inside the write: nothing was handed out, try again
+  /** Reports until one's commit fails; false if none did. */
+  const loseACommit = async (base: number): Promise<boolean> => {
+    for (let i = 0; i < 50; i++) {
+      try {
+        lan.store.state.apply(sensor.ieee, { temperature: base + i, padding: 'x'.repeat(20_000) });
+      } catch {
+        continue; // SQLite gave up inside the write: nothing was handed out, try again
+      }
+      if (await lan.store.flush().then(() => false, () => true)) return true;
     }
-    await lan.store.flush().catch(() => (lostCommit = true));
-  }
-  t.ok(lostCommit, 'a commit failed on the full disk');
+    return false;
+  };
+  t.ok(await loseACommit(0), 'a commit failed on the full disk');
   const ended = await within(watching.end, 30_000);
   t.ok(ended, 'the watcher was ended');
   if (!ended) return;
@@ -144,6 +147,18 @@ t.test('a lost commit ends the watchers that saw it with ABORTED; its seqs never
   t.equal(status?.code, grpc.status.ABORTED, 'with ABORTED');
   t.match(status?.details, /could not store events \d+\.\.\d+ it had already sent \(.*full.*\); they did not happen: watch again without after_seq/);
   const [, from, to] = /events (\d+)\.\.(\d+)/.exec(status?.details ?? '')!.map(Number) as [number, number, number];
+
+  // Still full: a watcher that came after the loss is sent the next change, and told of its loss.
+  const second = collect(watchCall(client, { batch_events: true }, token));
+  await second.count(1);
+  t.ok(await loseACommit(100), 'another commit failed');
+  const secondEnded = await within(second.end, 30_000);
+  t.ok(secondEnded, 'the later watcher was ended too');
+  if (!secondEnded) return;
+  const secondStatus = await second.end;
+  t.equal(secondStatus?.code, grpc.status.ABORTED);
+  const to2 = Number(/events \d+\.\.(\d+)/.exec(secondStatus?.details ?? '')?.[1]);
+  t.ok(to2 > to, `its lost seqs lie above the first loss's (${to2} > ${to})`);
 
   disk.free();
   const recovered = await within(
@@ -158,18 +173,20 @@ t.test('a lost commit ends the watchers that saw it with ABORTED; its seqs never
 
   const stored = committedEvents(dbPath);
   t.same(
-    stored.filter((e) => e.seq >= from && e.seq <= to),
+    stored.filter((e) => e.seq >= from && e.seq <= to2),
     [],
-    `no committed event took a lost seq (${from}..${to})`,
+    `no committed event took a lost seq (${from}..${to2})`,
   );
-  t.ok(stored.at(-1)!.seq > to, 'later events are numbered above them');
+  t.ok(stored.at(-1)!.seq > to2, 'later events are numbered above them');
 
-  const resumed = collect(watchCall(client, { after_seq: to, epoch, batch_events: true }, token));
-  await resumed.count(1);
-  const snapshot = resumed.items[0]!['snapshot'];
-  t.ok(snapshot, 'a resume from a lost seq gets a fresh snapshot');
-  t.match(snapshot.devices[0].state.fields.temperature, { numberValue: 99 }, 'showing what is stored');
-  t.ok(Number(snapshot.seq) < from || Number(snapshot.seq) > to, 'as of a seq that was stored');
+  for (const afterSeq of [to, to2]) {
+    const resumed = collect(watchCall(client, { after_seq: afterSeq, epoch, batch_events: true }, token));
+    await resumed.count(1);
+    const snapshot = resumed.items[0]!['snapshot'];
+    t.ok(snapshot, `a resume from lost seq ${afterSeq} gets a fresh snapshot`);
+    t.match(snapshot.devices[0].state.fields.temperature, { numberValue: 99 }, 'showing what is stored');
+    t.ok(Number(snapshot.seq) < from || Number(snapshot.seq) > to2, 'as of a seq that was stored');
+  }
 });
 
 t.test('the WatchEvents snapshot holds every group with its members and state, as ListGroups does', async (t) => {
