@@ -209,3 +209,47 @@ t.test('the WatchEvents snapshot holds every group with its members and state, a
   ]);
   t.same(groups, listed['groups'], 'the same groups ListGroups returns');
 });
+
+t.test('after a restart, a client of the earlier run resumes only from what that run committed', async (t) => {
+  // A run that died before its commit may have sent seqs the next run gives to other events:
+  // only the seq committed when this run started is certain to mean the same event.
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lan-restart-'));
+  t.teardown(() => fs.rmSync(storeDir, { recursive: true, force: true }));
+  const storePath = path.join(storeDir, 'hub.db');
+  const sensor = device(1);
+  const earlier: { token?: string; epoch?: string; lastSeq?: number } = {};
+  await t.test('the earlier run', async (t) => {
+    const lan = await startTestLan(t, { storePath });
+    lan.store.devices.upsert(sensor);
+    await lan.store.flush();
+    earlier.token = (await lan.pair('read')).token;
+    const seen = collect(watchCall(await lan.client(), { batch_events: true }, earlier.token));
+    await seen.count(1);
+    earlier.epoch = String(seen.items[0]!['snapshot'].epoch);
+    lan.store.state.apply(sensor.ieee, { temperature: 20 });
+    await lan.store.flush();
+    await seen.count(2);
+    earlier.lastSeq = Number(eventsOf(seen.items[1]!).at(-1)!['seq']);
+  });
+  const lan = await startTestLan(t, { storePath });
+  const token = earlier.token!;
+  const lastSeq = earlier.lastSeq!;
+  t.equal(lan.store.outbox.lastCommittedSeq(), lastSeq, 'the earlier run committed up to the seq its client saw');
+  lan.store.state.apply(sensor.ieee, { temperature: 21 });
+  lan.store.state.apply(sensor.ieee, { temperature: 22 });
+  await lan.store.flush();
+  const client = await lan.client();
+  const first = async (request: Item) => {
+    const stream = collect(watchCall(client, { ...request, batch_events: true }, token));
+    await stream.count(1);
+    return stream.items[0]!;
+  };
+
+  const caughtUp = await first({ after_seq: lastSeq, epoch: earlier.epoch });
+  t.same(eventsOf(caughtUp).map((e) => Number(e['seq'])), [lastSeq + 1, lastSeq + 2], 'from the seq the earlier run committed: resumed, no snapshot');
+  const beyond = await first({ after_seq: lastSeq + 1, epoch: earlier.epoch });
+  t.ok(beyond['snapshot'], "a seq above what the earlier run committed (it may have been one it lost): a snapshot");
+  t.not(beyond['snapshot'].epoch, earlier.epoch, 'with the epoch of this run');
+  const thisRun = await first({ after_seq: lastSeq + 1, epoch: beyond['snapshot'].epoch });
+  t.same(eventsOf(thisRun).map((e) => Number(e['seq'])), [lastSeq + 2], "the same seq with this run's epoch: resumed");
+});
