@@ -20,6 +20,7 @@ import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
+import type { StartTimeline } from './ops/start-timeline.js';
 import { CoordinatorBackupArchiver } from './ops/coordinator-backups.js';
 import { prepareDataDir } from './ops/data-dir.js';
 import { HubMetrics, meteredExecutor } from './ops/metrics.js';
@@ -42,6 +43,8 @@ export interface DaemonDeps {
   version: string;
   /** Crash marker of the last run (taken at start) and the device activity for the next one. */
   crash?: CrashRecorder;
+  /** Marks the phases of the start; their lengths go out with the ready line. */
+  timeline?: StartTimeline;
 }
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
@@ -78,6 +81,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     // holds it (and command results) in memory and stores them once commits work again.
     health,
   });
+  deps.timeline?.mark('store_open');
 
   const network = new ZigbeeNetwork({
     serial: { path: config.serial.path, adapter: config.serial.adapter, baudRate: config.serial.baudRate, rtscts: config.serial.rtscts },
@@ -166,10 +170,13 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   availability = createAvailabilityMonitor();
   const stopHearing = network.on('seen', ({ ieee }) => availability?.heard(ieee));
   try {
+    deps.timeline?.mark('wiring');
     await network.start();
+    deps.timeline?.mark('zigbee_start');
     coordinatorBackups.start();
     reconcileDevices(network.devices(), store, log.child('hub'));
     reconcileGroups(network, store, log.child('hub'));
+    deps.timeline?.mark('reconcile');
     availability.start();
     supervisor.start();
     if (store.recovered) {
@@ -232,7 +239,12 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     await store.close();
     throw error;
   }
-  log.info('zigbee-hubd ready', { devices: store.devices.list().length, cloud: config.cloud.enabled ? config.cloud.target : 'disabled' });
+  deps.timeline?.mark('services');
+  log.info('zigbee-hubd ready', {
+    devices: store.devices.list().length,
+    cloud: config.cloud.enabled ? config.cloud.target : 'disabled',
+    ...(deps.timeline ? { start_ms: deps.timeline.summary() } : {}),
+  });
 
   return {
     status() {
