@@ -6,6 +6,7 @@
 // round by round so a drift in the machine's load touches them all alike.
 //   tsx scripts/bench/start-phases.ts [--runs 5] [--devices 200]
 //     [--node 20=node,24=~/.cache/zigbee-hubd/node-v24.22.3/bin/node] [--bin a=DIR/bin/zigbee-hubd.js,...]
+//     [--env nocache=NODE_DISABLE_COMPILE_CACHE=1,...]  each build also with this environment
 //     [--trace-znp]   one more start with herdsman's debug log: the waits between its ZNP frames
 // A node whose ABI differs from this one's runs with the better-sqlite3 scripts/ci/node24.sh
 // built for it (run that once first); everything else is this checkout's node_modules.
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '200' },
     node: { type: 'string', default: `${process.versions.node.split('.')[0]}=${process.execPath}` },
     bin: { type: 'string', default: `this=${path.join(ROOT, 'bin/zigbee-hubd.js')}` },
+    env: { type: 'string', default: '' },
     'trace-znp': { type: 'boolean', default: false },
   },
 });
@@ -47,6 +49,7 @@ interface Variant {
   label: string;
   bin: string;
   node: string;
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The build at `bin` with node_modules for `node`: its own tree when node's ABI is not ours. */
@@ -77,7 +80,8 @@ interface Run {
 
 async function once(variant: Variant, extra: Partial<typeof config> = {}, onLog?: (line: LogLine) => void): Promise<Run> {
   const started = performance.now();
-  const daemon = DaemonProcess.start({ dir, config: { ...config, ...extra }, bin: variant.bin, node: variant.node, env: { ZIGBEE_HUBD_RUNTIME: 'dist' }, ...(onLog ? { onLog } : {}) });
+  const env = { ZIGBEE_HUBD_RUNTIME: 'dist', ...variant.env };
+  const daemon = DaemonProcess.start({ dir, config: { ...config, ...extra }, bin: variant.bin, node: variant.node, env, ...(onLog ? { onLog } : {}) });
   const ready = await daemon.ready(180_000);
   const ms = performance.now() - started;
   const { code } = await daemon.stop();
@@ -113,7 +117,7 @@ async function traceZnp(variant: Variant): Promise<void> {
   console.error(`ZNP trace (${variant.label}): gaps >= 20 ms between herdsman's log lines`);
   for (let i = 1; i < herdsman.length; i++) {
     const gap = Date.parse(String(herdsman[i]!.time)) - Date.parse(String(herdsman[i - 1]!.time));
-    if (gap >= 20) console.error(`  ${String(gap).padStart(5)} ms before: ${String(herdsman[i]!.msg).slice(0, 140)}\n           after: ${String(herdsman[i - 1]!.msg).slice(0, 140)}`);
+    if (gap >= 20) console.error(`  after:  ${String(herdsman[i - 1]!.msg).slice(0, 140)}\n  ${String(gap).padStart(5)} ms, then: ${String(herdsman[i]!.msg).slice(0, 140)}`);
   }
   const first = Date.parse(String(herdsman[0]!.time));
   const last = Date.parse(String(herdsman.at(-1)!.time));
@@ -123,7 +127,9 @@ async function traceZnp(variant: Variant): Promise<void> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const figure = (xs: number[]) => `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
 try {
-  const variants = labelled(args.bin).flatMap(([b, bin]) => labelled(args.node).map(([n, node]) => variantFor(b, bin, n, node)));
+  const builds = labelled(args.bin).flatMap(([b, bin]) => labelled(args.node).map(([n, node]) => variantFor(b, bin, n, node)));
+  const envs = args.env ? args.env.split(',').map((item) => /^([^=]+)=([^=]+)=(.*)$/.exec(item)!) : [];
+  const variants = builds.flatMap((v) => [v, ...envs.map(([, label, key, value]) => ({ ...v, label: `${v.label}+${label}`, env: { [key!]: value } }))]);
   // The first start forms the network: every later start resumes it.
   await once(variants[0]!);
   if (knownDevices > 0) await makeKnownDevices(variants[0]!, knownDevices);
