@@ -2,7 +2,7 @@
 // and exit codes; each concern lives in its own folder behind a narrow interface.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloudLink, type CloudCredentials } from './cloud/index.js';
+import type { CloudCredentials, CloudLink } from './cloud/index.js';
 import { HealthBoard } from './domain/health.js';
 import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
@@ -23,8 +23,7 @@ import type { Logger } from './ops/logger.js';
 import type { StartTimeline } from './ops/start-timeline.js';
 import { CoordinatorBackupArchiver } from './ops/coordinator-backups.js';
 import { prepareDataDir } from './ops/data-dir.js';
-import { HubMetrics, meteredExecutor } from './ops/metrics.js';
-import { startMetricsServerOrWarn, type MetricsServer } from './ops/metrics-server.js';
+import type { MetricsServer } from './ops/metrics-server.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
@@ -49,6 +48,9 @@ export interface DaemonDeps {
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
+  // Optional parts load only when configured: prom-client, gRPC and the LAN's TLS and mDNS code
+  // cost a start that does not use them (docs/BENCHMARKS.md, restart to ready).
+  const metricsApi = config.metrics.enabled ? await import('./ops/metrics.js') : undefined;
   prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
@@ -126,8 +128,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   let stopOwedSnapshots: (() => void) | undefined;
   const startedAt = Date.now();
   let metricsServer: MetricsServer | undefined;
-  const metrics = config.metrics.enabled
-    ? new HubMetrics({
+  const metrics = metricsApi
+    ? new metricsApi.HubMetrics({
         outbox: () => store.outbox.stats(),
         cloudLink: () => cloud?.status(),
         coordinatorReconnects: () => supervisor.reconnectCount,
@@ -138,7 +140,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   if (metrics) network.on('message_received', ({ cluster }) => metrics.messageReceived(cluster));
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store, groupState));
-  const commands = metrics ? meteredExecutor(serialCommands, metrics) : serialCommands;
+  const commands = metricsApi && metrics ? metricsApi.meteredExecutor(serialCommands, metrics) : serialCommands;
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -200,6 +202,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     gatewayStatus.start();
 
     if (config.cloud.enabled) {
+      const { CloudLink } = await import('./cloud/index.js');
       cloud = new CloudLink({
         target: config.cloud.target!,
         gatewayId: config.cloud.gatewayId,
@@ -220,6 +223,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     }
     const cloudLink = cloud;
     if (metrics) {
+      const { startMetricsServerOrWarn } = await import('./ops/metrics-server.js');
       metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
     }
     lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
