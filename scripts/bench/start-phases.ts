@@ -7,6 +7,7 @@
 //   tsx scripts/bench/start-phases.ts [--runs 5] [--devices 200]
 //     [--node 20=node,24=~/.cache/zigbee-hubd/node-v24.22.3/bin/node] [--bin a=DIR/bin/zigbee-hubd.js,...]
 //     [--env nocache=NODE_DISABLE_COMPILE_CACHE=1,...]  each build also with this environment
+//     [--lan]        the LAN API on as by default (TLS, gRPC server, mDNS); off otherwise
 //     [--trace-znp]   one more start with herdsman's debug log: the waits between its ZNP frames
 // A node whose ABI differs from this one's runs with the better-sqlite3 scripts/ci/node24.sh
 // built for it (run that once first); everything else is this checkout's node_modules.
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     node: { type: 'string', default: `${process.versions.node.split('.')[0]}=${process.execPath}` },
     bin: { type: 'string', default: `this=${path.join(ROOT, 'bin/zigbee-hubd.js')}` },
     env: { type: 'string', default: '' },
+    lan: { type: 'boolean', default: false },
     'trace-znp': { type: 'boolean', default: false },
   },
 });
@@ -41,7 +43,7 @@ const config = {
   data_dir: './data',
   serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
   cloud: { enabled: true, target: `127.0.0.1:${cloud.port}`, insecure: true, gateway_id: GATEWAY },
-  lan: { enabled: false },
+  lan: args.lan ? { enabled: true, listen: '127.0.0.1', port: 0, mdns: true } : { enabled: false },
   log: { level: 'info', format: 'json' },
 };
 
