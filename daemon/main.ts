@@ -173,11 +173,6 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   const stopHearing = network.on('seen', ({ ieee }) => availability?.heard(ieee));
   try {
     deps.timeline?.mark('wiring');
-    // Loaded while herdsman waits on the coordinator rather than after it: the cloud link and
-    // the LAN API start only once the network is up, but their modules (gRPC, protobufjs, TLS)
-    // can be read, compiled and evaluated in those waits.
-    const cloudApi = config.cloud.enabled ? observed(import('./cloud/index.js')) : undefined;
-    if (config.lan.enabled) void observed(import('./lan/index.js'));
     await network.start();
     deps.timeline?.mark('zigbee_start');
     coordinatorBackups.start();
@@ -206,8 +201,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     });
     gatewayStatus.start();
 
-    if (cloudApi) {
-      const { CloudLink } = await cloudApi;
+    if (config.cloud.enabled) {
+      const { CloudLink } = await import('./cloud/index.js');
       cloud = new CloudLink({
         target: config.cloud.target!,
         gatewayId: config.cloud.gatewayId,
@@ -305,12 +300,6 @@ function quarantineBeforeStart(network: ZigbeeNetwork, store: Store, deps: Daemo
   if (!marker) return;
   log.warn('the hub stopped while handling this device last time: quarantined', { ieee: marker.ieee, stage: marker.stage, error: marker.error });
   network.quarantine(marker.ieee, `the hub stopped while handling it: ${marker.error}`, marker.stage);
-}
-
-/** A promise awaited later (or never): its rejection must not count as unhandled meanwhile. */
-function observed<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 /** No identity and plaintext allowed: the link's loopback development mode. */
