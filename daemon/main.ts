@@ -201,39 +201,16 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     });
     gatewayStatus.start();
 
-    if (config.cloud.enabled) {
-      const { CloudLink } = await import('./cloud/index.js');
-      cloud = new CloudLink({
-        target: config.cloud.target!,
-        gatewayId: config.cloud.gatewayId,
-        firmwareVersion: deps.version,
-        credentials: cloudCredentials(deps.cloudIdentity),
-        outbox: store.outbox,
-        commands,
-        emit: (event) => store.events.append(event),
-        seenCommandIds: store.seenCommands,
-        log: log.child('cloud'),
-      });
-      const reporter = gatewayStatus;
-      cloud.on('connected', () => void reporter.connected());
-      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
-      // once it can be delivered (it follows whatever the outbox still holds).
-      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
-      cloud.start();
-    }
-    const cloudLink = cloud;
     if (metrics) {
       const { startMetricsServerOrWarn } = await import('./ops/metrics-server.js');
       metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
     }
-    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloud?.status().state ?? (config.cloud.enabled ? 'idle' : undefined), archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
     coordinatorBackups.stop();
     await metricsServer?.close();
     await lan?.stop().catch(() => undefined);
-    stopOwedSnapshots?.();
-    await cloud?.stop().catch(() => undefined);
     await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
@@ -250,13 +227,44 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     ...(deps.timeline ? { start_ms: deps.timeline.summary() } : {}),
   });
 
+  // The cloud link starts after ready: nothing before ready needs it (events wait in the
+  // outbox, and it only ever connects in the background), while loading it (gRPC, protobufjs,
+  // the .proto) was a fifth of restart to ready. Its settings were checked with the config.
+  let stopping = false;
+  const reporter = gatewayStatus;
+  const startCloudLink = async (): Promise<void> => {
+    const { CloudLink } = await import('./cloud/index.js');
+    if (stopping) return;
+    cloud = new CloudLink({
+      target: config.cloud.target!,
+      gatewayId: config.cloud.gatewayId,
+      firmwareVersion: deps.version,
+      credentials: cloudCredentials(deps.cloudIdentity),
+      outbox: store.outbox,
+      commands,
+      emit: (event) => store.events.append(event),
+      seenCommandIds: store.seenCommands,
+      log: log.child('cloud'),
+    });
+    cloud.on('connected', () => void reporter.connected());
+    // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+    // once it can be delivered (it follows whatever the outbox still holds).
+    stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
+    cloud.start();
+  };
+  const cloudStarted = config.cloud.enabled
+    ? startCloudLink().catch((error: unknown) => log.error('cloud link not started', { error: error instanceof Error ? error.message : String(error) }))
+    : undefined;
+
   return {
     status() {
-      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : 'disabled'}`;
+      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : config.cloud.enabled ? 'idle' : 'disabled'}`;
     },
     async stop() {
       deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
+      stopping = true;
+      await cloudStarted;
       // Every step runs even when one fails (a full disk can fail herdsman's files and the
       // store): the database is closed whatever happened before; the failures are reported together.
       const failures: string[] = [];
