@@ -17,8 +17,11 @@ export async function importEntry(relative) {
   return (await loadEntry(relative)).exports;
 }
 
-/** importEntry, also saying which was loaded: `{ exports, compiled }` (compiled: from dist/). */
-export async function loadEntry(relative) {
+/**
+ * importEntry, also saying which was loaded: `{ exports, compiled }` (compiled: from dist/).
+ * `beforeCompiled` runs just before dist/ is imported (not for the sources).
+ */
+export async function loadEntry(relative, beforeCompiled) {
   const compiled = `${ROOT}dist/${relative}.js`;
   const wanted = process.env.ZIGBEE_HUBD_RUNTIME;
   if (wanted !== undefined && wanted !== 'dist' && wanted !== 'source') {
@@ -26,6 +29,7 @@ export async function loadEntry(relative) {
   }
   if (wanted === 'dist' || (wanted === undefined && existsSync(compiled) && !sourcesNewerThan(statSync(compiled).mtimeMs))) {
     if (!existsSync(compiled)) fail(`${compiled} is missing: run \`npm run build\` first`);
+    beforeCompiled?.();
     return { exports: await import(new URL(`file://${compiled}`).href), compiled: true };
   }
   const source = `${ROOT}${relative}.ts`;

@@ -41,7 +41,9 @@ export function enableCompileCache(api: CompileCacheApi, dir: string): CompileCa
     const result = api.enableCompileCache(dir);
     const codes = api.constants?.compileCacheStatus ?? {};
     const name = Object.keys(codes).find((key) => codes[key] === result.status)?.toLowerCase() ?? `status ${result.status}`;
-    if (name === 'enabled' || name === 'already_enabled') return { dir: result.directory ?? dir, status: name };
+    // Node names its versioned subfolder; a cache enabled earlier elsewhere is named as such.
+    const inUse = result.directory === undefined || result.directory.startsWith(dir) ? dir : result.directory;
+    if (name === 'enabled' || name === 'already_enabled') return { dir: inUse, status: name };
     if (name === 'disabled') return { dir, status: 'disabled', reason: result.message ?? 'NODE_DISABLE_COMPILE_CACHE is set' };
     return { dir, status: 'failed', reason: result.message ?? name };
   } catch (error) {
