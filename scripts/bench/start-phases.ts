@@ -76,6 +76,8 @@ function variantFor(buildLabel: string, bin: string, nodeLabel: string, node: st
 
 interface Run {
   ms: number;
+  /** The daemon's CPU (user + system) from its start to ready: far less moved by the machine's load than wall time. */
+  cpuMs: number;
   phases: Record<string, number>;
   devices: number;
 }
@@ -86,9 +88,12 @@ async function once(variant: Variant, extra: Partial<typeof config> = {}, onLog?
   const daemon = DaemonProcess.start({ dir, config: { ...config, ...extra }, bin: variant.bin, node: variant.node, env, ...(onLog ? { onLog } : {}) });
   const ready = await daemon.ready(180_000);
   const ms = performance.now() - started;
+  // /proc/<pid>/stat fields 14 and 15 (after the parenthesised name): utime and stime in clock ticks (100/s).
+  const stat = fs.readFileSync(`/proc/${daemon.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const cpuMs = (Number(stat[11]) + Number(stat[12])) * 10;
   const { code } = await daemon.stop();
   if (code !== 0) throw new Error(`daemon exited ${code}: ${daemon.tail()}`);
-  return { ms, phases: (ready.start_ms ?? {}) as Record<string, number>, devices: Number(ready.devices) };
+  return { ms, cpuMs, phases: (ready.start_ms ?? {}) as Record<string, number>, devices: Number(ready.devices) };
 }
 
 /** Pairs one real device, then clones its herdsman entry until `count` devices are known. */
@@ -140,14 +145,17 @@ try {
     for (const variant of variants) {
       const run = await once(variant);
       results.get(variant.label)!.push(run);
-      console.error(`${variant.label} run ${i + 1}: ${run.ms.toFixed(0)} ms ${JSON.stringify(run.phases)}`);
+      console.error(`${variant.label} run ${i + 1}: ${run.ms.toFixed(0)} ms, CPU ${run.cpuMs} ms ${JSON.stringify(run.phases)}`);
     }
   }
   if (args['trace-znp']) for (const variant of variants) await traceZnp(variant);
   const summary: Array<{ metric: string; value: string }> = [];
   for (const [label, list] of results) {
     const phases = Object.keys(list[0]!.phases);
-    console.log(`${label}: ${list[0]!.devices} devices, ${list.length} runs, median (min-max) ms: spawn to ready line ${figure(list.map((r) => r.ms))}`);
+    console.log(
+      `${label}: ${list[0]!.devices} devices, ${list.length} runs, median (min-max) ms: spawn to ready line ${figure(list.map((r) => r.ms))}, ` +
+        `daemon CPU to ready ${figure(list.map((r) => r.cpuMs))}`,
+    );
     for (const phase of phases) console.log(`  ${phase.padEnd(16)} ${figure(list.map((r) => r.phases[phase] ?? NaN))}`);
     summary.push({ metric: `start to ready, ${label}, ${list[0]!.devices} devices (ms)`, value: figure(list.map((r) => r.ms)) });
   }
