@@ -14,6 +14,14 @@ const SOURCE_ROOTS = ['daemon', 'scripts/hubctl', 'scripts/hubctl.ts'];
 
 /** Imports `relative` (e.g. 'daemon/cli') from dist/ as .js or from the sources as .ts. */
 export async function importEntry(relative) {
+  return (await loadEntry(relative)).exports;
+}
+
+/**
+ * importEntry, also saying which was loaded: `{ exports, compiled }` (compiled: from dist/).
+ * `beforeCompiled` runs just before dist/ is imported (not for the sources).
+ */
+export async function loadEntry(relative, beforeCompiled) {
   const compiled = `${ROOT}dist/${relative}.js`;
   const wanted = process.env.ZIGBEE_HUBD_RUNTIME;
   if (wanted !== undefined && wanted !== 'dist' && wanted !== 'source') {
@@ -21,7 +29,8 @@ export async function importEntry(relative) {
   }
   if (wanted === 'dist' || (wanted === undefined && existsSync(compiled) && !sourcesNewerThan(statSync(compiled).mtimeMs))) {
     if (!existsSync(compiled)) fail(`${compiled} is missing: run \`npm run build\` first`);
-    return import(new URL(`file://${compiled}`).href);
+    beforeCompiled?.();
+    return { exports: await import(new URL(`file://${compiled}`).href), compiled: true };
   }
   const source = `${ROOT}${relative}.ts`;
   if (!existsSync(source)) fail(`neither dist/${relative}.js nor ${relative}.ts is here: run \`npm run build\``);
@@ -32,7 +41,7 @@ export async function importEntry(relative) {
     fail('running from source needs tsx (a dev dependency); build with `npm run build` instead');
   }
   register();
-  return import(new URL(`file://${source}`).href);
+  return { exports: await import(new URL(`file://${source}`).href), compiled: false };
 }
 
 function sourcesNewerThan(builtMs) {

@@ -14,6 +14,8 @@ import { readCloudIdentity, withIdentityProblems, type CloudIdentity } from './o
 import { createLogger } from './ops/logger.js';
 import { EXIT, superviseDaemon } from './ops/process-lifecycle.js';
 import { createServiceNotifier } from './ops/service-notifier.js';
+import { compileCacheDir, enableCompileCache, flushCompileCache, type CompileCacheApi } from './ops/compile-cache.js';
+import { StartTimeline } from './ops/start-timeline.js';
 
 const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config | --print-config]
 
@@ -25,8 +27,16 @@ const USAGE = `Usage: zigbee-hubd [--config FILE] [--check-config | --print-conf
   -V, --version       show the version
 `;
 
+export interface CliOptions {
+  /** performance.now() at the bin script's first line: where the start timeline's first phase ends. */
+  enteredAt?: number;
+  /** node:module, given only when the compiled build runs: the V8 compile cache is for it alone. */
+  compileCache?: CompileCacheApi;
+}
 
-export async function runCli(argv: string[]): Promise<void> {
+export async function runCli(argv: string[], options: CliOptions = {}): Promise<void> {
+  const timeline = new StartTimeline(() => performance.now(), options.enteredAt ?? 0);
+  timeline.mark('modules_to_cli');
   let args: { config?: string; 'check-config'?: boolean; 'print-config'?: boolean; help?: boolean; version?: boolean };
   try {
     args = parseArgs({
@@ -93,6 +103,12 @@ export async function runCli(argv: string[]): Promise<void> {
   const version = readVersion();
   log.info('zigbee-hubd starting', { version, config: config.source, node: process.version, pid: process.pid });
   log.debug('effective config', { ...config });
+  if (options.compileCache) {
+    // Before main.js: zigbee-herdsman, the converters and gRPC are most of what is compiled.
+    const cache = enableCompileCache(options.compileCache, compileCacheDir(process.env, config.dataDir));
+    (cache.status === 'unsupported' ? log.debug : log.info).call(log, 'compile cache', { ...cache });
+  }
+  timeline.mark('config');
 
   // systemd Type=notify (a no-op without NOTIFY_SOCKET): READY, STATUS, watchdog, STOPPING.
   const notifier = createServiceNotifier({ env: process.env, pid: process.pid, log: log.child('systemd') });
@@ -107,9 +123,12 @@ export async function runCli(argv: string[]): Promise<void> {
     start: async () => {
       // Loaded only now, so that a bad config is reported before zigbee-herdsman is loaded.
       const { startDaemon } = await import('./main.js');
-      const daemon = await startDaemon(config, { log, cloudIdentity, version, crash });
+      timeline.mark('daemon_modules');
+      const daemon = await startDaemon(config, { log, cloudIdentity, version, crash, timeline });
       // startDaemon resolves once the coordinator is up and the store open: that is READY.
       notifier.ready(daemon.status());
+      // Now rather than at exit: a start that ends in a power cut still leaves the cache behind.
+      if (options.compileCache) flushCompileCache(options.compileCache);
       notifier.startWatchdog(() => daemon.status());
       return {
         stop: () => {

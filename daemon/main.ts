@@ -2,7 +2,7 @@
 // and exit codes; each concern lives in its own folder behind a narrow interface.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CloudLink, type CloudCredentials } from './cloud/index.js';
+import type { CloudCredentials, CloudLink } from './cloud/index.js';
 import { HealthBoard } from './domain/health.js';
 import { AvailabilityMonitor } from './hub/availability.js';
 import { HubCommandExecutor } from './hub/command-executor.js';
@@ -20,10 +20,10 @@ import type { CloudIdentity } from './ops/cloud-identity.js';
 import type { CrashRecorder } from './ops/crash-marker.js';
 import type { HubConfig } from './ops/config.js';
 import type { Logger } from './ops/logger.js';
+import type { StartTimeline } from './ops/start-timeline.js';
 import { CoordinatorBackupArchiver } from './ops/coordinator-backups.js';
 import { prepareDataDir } from './ops/data-dir.js';
-import { HubMetrics, meteredExecutor } from './ops/metrics.js';
-import { startMetricsServerOrWarn, type MetricsServer } from './ops/metrics-server.js';
+import type { MetricsServer } from './ops/metrics-server.js';
 import { loadOrCreateNetworkCredentials } from './ops/network-credentials.js';
 import { openStore, systemClock, type Store } from './store/index.js';
 import { ZigbeeNetwork } from './zigbee/index.js';
@@ -42,10 +42,15 @@ export interface DaemonDeps {
   version: string;
   /** Crash marker of the last run (taken at start) and the device activity for the next one. */
   crash?: CrashRecorder;
+  /** Marks the phases of the start; their lengths go out with the ready line. */
+  timeline?: StartTimeline;
 }
 
 export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<RunningDaemon> {
   const { log } = deps;
+  // Optional parts load only when configured: prom-client, gRPC and the LAN's TLS and mDNS code
+  // cost a start that does not use them (docs/BENCHMARKS.md, restart to ready).
+  const metricsApi = config.metrics.enabled ? await import('./ops/metrics.js') : undefined;
   prepareDataDir(config.dataDir);
   const credentials = loadOrCreateNetworkCredentials(config.dataDir, log.child('ops'));
   const herdsmanDir = path.join(config.dataDir, 'herdsman');
@@ -78,6 +83,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     // holds it (and command results) in memory and stores them once commits work again.
     health,
   });
+  deps.timeline?.mark('store_open');
 
   const network = new ZigbeeNetwork({
     serial: { path: config.serial.path, adapter: config.serial.adapter, baudRate: config.serial.baudRate, rtscts: config.serial.rtscts },
@@ -122,8 +128,8 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   let stopOwedSnapshots: (() => void) | undefined;
   const startedAt = Date.now();
   let metricsServer: MetricsServer | undefined;
-  const metrics = config.metrics.enabled
-    ? new HubMetrics({
+  const metrics = metricsApi
+    ? new metricsApi.HubMetrics({
         outbox: () => store.outbox.stats(),
         cloudLink: () => cloud?.status(),
         coordinatorReconnects: () => supervisor.reconnectCount,
@@ -134,7 +140,7 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   if (metrics) network.on('message_received', ({ cluster }) => metrics.messageReceived(cluster));
   // The one command path: cloud and LAN commands share validation and per-device ordering.
   const serialCommands = new SerialCommandExecutor(new HubCommandExecutor(network, store, groupState));
-  const commands = metrics ? meteredExecutor(serialCommands, metrics) : serialCommands;
+  const commands = metricsApi && metrics ? metricsApi.meteredExecutor(serialCommands, metrics) : serialCommands;
   let availability: AvailabilityMonitor | undefined;
   // Pings of a lost coordinator would mark every router unavailable: pause them until it is back.
   const supervisor = new CoordinatorSupervisor({
@@ -166,10 +172,13 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
   availability = createAvailabilityMonitor();
   const stopHearing = network.on('seen', ({ ieee }) => availability?.heard(ieee));
   try {
+    deps.timeline?.mark('wiring');
     await network.start();
+    deps.timeline?.mark('zigbee_start');
     coordinatorBackups.start();
     reconcileDevices(network.devices(), store, log.child('hub'));
     reconcileGroups(network, store, log.child('hub'));
+    deps.timeline?.mark('reconcile');
     availability.start();
     supervisor.start();
     if (store.recovered) {
@@ -192,37 +201,16 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     });
     gatewayStatus.start();
 
-    if (config.cloud.enabled) {
-      cloud = new CloudLink({
-        target: config.cloud.target!,
-        gatewayId: config.cloud.gatewayId,
-        firmwareVersion: deps.version,
-        credentials: cloudCredentials(deps.cloudIdentity),
-        outbox: store.outbox,
-        commands,
-        emit: (event) => store.events.append(event),
-        seenCommandIds: store.seenCommands,
-        log: log.child('cloud'),
-      });
-      const reporter = gatewayStatus;
-      cloud.on('connected', () => void reporter.connected());
-      // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
-      // once it can be delivered (it follows whatever the outbox still holds).
-      stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
-      cloud.start();
-    }
-    const cloudLink = cloud;
     if (metrics) {
+      const { startMetricsServerOrWarn } = await import('./ops/metrics-server.js');
       metricsServer = await startMetricsServerOrWarn({ registry: metrics.registry, listen: config.metrics.listen, port: config.metrics.port, log: log.child('metrics') });
     }
-    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloudLink?.status().state, archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
+    lan = await startLan({ config, version: deps.version, network, store, commands, health, cloudState: () => cloud?.status().state ?? (config.cloud.enabled ? 'idle' : undefined), archiveCoordinatorBackup: () => coordinatorBackups.archiveNow(), log: log.child('lan') });
   } catch (error) {
     deps.crash?.watch(undefined);
     coordinatorBackups.stop();
     await metricsServer?.close();
     await lan?.stop().catch(() => undefined);
-    stopOwedSnapshots?.();
-    await cloud?.stop().catch(() => undefined);
     await gatewayStatus?.stop();
     await supervisor.stop();
     availability?.stop();
@@ -232,15 +220,51 @@ export async function startDaemon(config: HubConfig, deps: DaemonDeps): Promise<
     await store.close();
     throw error;
   }
-  log.info('zigbee-hubd ready', { devices: store.devices.list().length, cloud: config.cloud.enabled ? config.cloud.target : 'disabled' });
+  deps.timeline?.mark('services');
+  log.info('zigbee-hubd ready', {
+    devices: store.devices.list().length,
+    cloud: config.cloud.enabled ? config.cloud.target : 'disabled',
+    ...(deps.timeline ? { start_ms: deps.timeline.summary() } : {}),
+  });
+
+  // The cloud link starts after ready: nothing before ready needs it (events wait in the
+  // outbox, and it only ever connects in the background), while loading it (gRPC, protobufjs,
+  // the .proto) was a fifth of restart to ready. Its settings were checked with the config.
+  let stopping = false;
+  const reporter = gatewayStatus;
+  const startCloudLink = async (): Promise<void> => {
+    const { CloudLink } = await import('./cloud/index.js');
+    if (stopping) return;
+    cloud = new CloudLink({
+      target: config.cloud.target!,
+      gatewayId: config.cloud.gatewayId,
+      firmwareVersion: deps.version,
+      credentials: cloudCredentials(deps.cloudIdentity),
+      outbox: store.outbox,
+      commands,
+      emit: (event) => store.events.append(event),
+      seenCommandIds: store.seenCommands,
+      log: log.child('cloud'),
+    });
+    cloud.on('connected', () => void reporter.connected());
+    // After a gap or resync_requested the platform's copy is stale: the owed snapshot goes
+    // once it can be delivered (it follows whatever the outbox still holds).
+    stopOwedSnapshots = sendOwedSnapshots(store, cloud, log.child('cloud'));
+    cloud.start();
+  };
+  const cloudStarted = config.cloud.enabled
+    ? startCloudLink().catch((error: unknown) => log.error('cloud link not started', { error: error instanceof Error ? error.message : String(error) }))
+    : undefined;
 
   return {
     status() {
-      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : 'disabled'}`;
+      return `${store.devices.list().length} devices, cloud link ${cloud ? cloud.status().state : config.cloud.enabled ? 'idle' : 'disabled'}`;
     },
     async stop() {
       deps.crash?.watch(undefined);
       log.info('zigbee-hubd stopping');
+      stopping = true;
+      await cloudStarted;
       // Every step runs even when one fails (a full disk can fail herdsman's files and the
       // store): the database is closed whatever happened before; the failures are reported together.
       const failures: string[] = [];

@@ -3,7 +3,7 @@
 // logged and reported as the "lan" component's health.
 import type { CommandExecutor } from '../cloud/index.js';
 import type { HealthBoard } from '../domain/health.js';
-import { startLanApi, type RunningLanApi } from '../lan/index.js';
+import type { RunningLanApi } from '../lan/index.js';
 import type { HubConfig } from '../ops/config.js';
 import type { Logger } from '../ops/logger.js';
 import type { Store } from '../store/index.js';
@@ -27,6 +27,8 @@ export async function startLan(parts: LanParts): Promise<RunningLanApi | undefin
   const { config, network, store, log } = parts;
   if (!config.lan.enabled) return undefined;
   try {
+    // Loaded only when enabled: gRPC, the TLS identity and mDNS cost a start that has no LAN API.
+    const { startLanApi } = await import('../lan/index.js');
     const lan = await startLanApi({
       dataDir: config.dataDir,
       host: config.lan.listen,

@@ -14,7 +14,7 @@ import { LanEventFeed } from './event-feed.js';
 import { FailureLimiter } from './failure-limiter.js';
 import { LanGrpcServer } from './grpc-server.js';
 import type { HubInfoSources } from './hub-info.js';
-import { advertise, type Advertisement } from './mdns.js';
+import type { Advertisement } from './mdns.js';
 import { PairingWindow } from './pairing.js';
 import { LanService } from './service.js';
 
@@ -98,6 +98,8 @@ export async function startLanApi(options: LanApiOptions): Promise<RunningLanApi
     const port = await server.start();
     await admin.start();
     if (options.mdns) {
+      // Loaded only to advertise: bonjour-service is not needed with mDNS off.
+      const { advertise } = await import('./mdns.js');
       advertisement = advertise({
         name: `zigbee-hubd ${options.hubInfo.hubId}`,
         port,

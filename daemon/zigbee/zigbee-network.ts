@@ -35,6 +35,7 @@ import {
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
 import { installUnpiParserFix } from './unpi-parser-fix.js';
+import { installTcpBootloaderFix } from './tcp-bootloader-fix.js';
 import { checkOptions } from './option-validation.js';
 import { ControllerGuards } from './controller-guards.js';
 import type {
@@ -186,6 +187,7 @@ export class ZigbeeNetwork {
     setHerdsmanLogger(libraryLogger);
     zhc.setLogger(libraryLogger);
     if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
+    if (!installTcpBootloaderFix()) this.log.debug('herdsman Z-Stack TCP open changed; running it without our fix (see tcp-bootloader-fix.ts)');
 
     const serial = await resolveSerial(this.options.serial, this.log);
     this.guards.beforeStart();

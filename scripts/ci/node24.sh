@@ -32,7 +32,7 @@ SUBSET=(
   test/store/native-binding.test.ts test/store/outbox.test.ts test/store/migrations.test.ts test/store/recovery.test.ts
   test/store/group-commit.test.ts test/cloud/link-reconnect.test.ts test/lan/lan-auth.test.ts test/ops/logger.test.ts
   test/ops/log-repeats.test.ts test/ops/service-notifier.test.ts test/zigbee/formed-stick.test.ts test/zigbee/set-state.test.ts
-  test/zigbee/state-reports.test.ts test/e2e/daemon.test.ts
+  test/zigbee/state-reports.test.ts test/e2e/daemon.test.ts test/ops/compile-cache.test.ts
 )
 
 say() { echo "node24.sh: $*"; }

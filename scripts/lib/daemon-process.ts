@@ -28,6 +28,8 @@ export interface DaemonProcessOptions {
   nodeArgs?: string[];
   /** The entry point to run; this checkout's bin/zigbee-hubd.js by default (e.g. an installed copy's). */
   bin?: string;
+  /** The node binary; this process's by default (e.g. Node 24's beside the machine's Node 20). */
+  node?: string;
 }
 
 export class DaemonProcess {
@@ -60,7 +62,7 @@ export class DaemonProcess {
     fs.mkdirSync(options.dir, { recursive: true });
     const configFile = path.join(options.dir, 'config.json');
     fs.writeFileSync(configFile, JSON.stringify(options.config, null, 2));
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin ?? path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), options.bin ?? path.join(ROOT, 'bin/zigbee-hubd.js'), '--config', configFile], {
       cwd: options.bin ? path.dirname(options.bin) : ROOT,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
