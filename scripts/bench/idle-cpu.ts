@@ -6,10 +6,13 @@
 // on an idle loop is one). Each variant (--bin, --flags) starts --runs times, interleaved;
 // medians with ranges.
 //   npx tsx scripts/bench/idle-cpu.ts [--devices 200] [--runs 3] [--window 30] [--settle 5]
-//     [--bin name=DIR/bin/zigbee-hubd.js,...] [--flags ',--cpu-prof'] [--json]
+//     [--bin name=DIR/bin/zigbee-hubd.js,...] [--flags ',--cpu-prof'] [--census] [--json]
+// --config '{"metrics":{"enabled":false}}' merges keys into the daemon's config (top-level sections replaced).
+// --census preloads timer-census.mjs and prints, per run, the timers that fired in the window.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DaemonProcess } from '../lib/daemon-process.js';
 import { startReferenceCloud } from '../reference-cloud/server.js';
@@ -19,6 +22,7 @@ import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-confi
 import { seedDevices } from './processes/seed-devices.js';
 
 const CLK_TCK = 100;
+const CENSUS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'timer-census.mjs');
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '200' },
@@ -27,10 +31,13 @@ const { values: args } = parseArgs({
     settle: { type: 'string', default: '5' },
     bin: { type: 'string' },
     flags: { type: 'string', default: '' },
+    census: { type: 'boolean', default: false },
+    config: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
-const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort);
+const extraConfig = args.config ? (JSON.parse(args.config) as Record<string, unknown>) : {};
+const daemonConfig = (coordinatorPort: number, cloudPort: number) => benchDaemonConfig(coordinatorPort, cloudPort, extraConfig);
 
 /** CPU ms (user + system) and voluntary context switches of one thread or the whole process. */
 function cpuOf(statFile: string): number {
@@ -68,8 +75,10 @@ const cloud = await startReferenceCloud({ port: 0 });
 
 type Figures = Record<string, number>;
 async function once(bin: string | undefined, flags: string[]): Promise<Figures> {
-  const runtime = bin ? { bin: path.resolve(bin), env: { ZIGBEE_HUBD_RUNTIME: 'dist' } } : {};
-  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinator.port, cloud.port), nodeArgs: flags, ...runtime });
+  const censusOut = path.join(dir, 'census.json');
+  const env = { ...(bin ? { ZIGBEE_HUBD_RUNTIME: 'dist' } : {}), ...(args.census ? { TIMER_CENSUS_OUT: censusOut } : {}) };
+  const nodeArgs = args.census ? ['--import', CENSUS, ...flags] : flags;
+  const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinator.port, cloud.port), nodeArgs, env, ...(bin ? { bin: path.resolve(bin) } : {}) });
   await daemon.ready(180_000);
   await daemon.waitForLog((l) => l.msg === 'cloud link welcomed', 60_000).catch(() => undefined);
   await new Promise((resolve) => setTimeout(resolve, Number(args.settle) * 1000));
@@ -78,11 +87,19 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
   const cpu0 = cpuOf(`/proc/${pid}/stat`);
   const threads0 = byThread(pid);
   const wake0 = wakeups(pid);
+  if (args.census) process.kill(pid, 'SIGUSR2');
   await new Promise((resolve) => setTimeout(resolve, Number(args.window) * 1000));
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuOf(`/proc/${pid}/stat`);
   const threads1 = byThread(pid);
   const wake1 = wakeups(pid);
+  if (args.census) {
+    fs.rmSync(censusOut, { force: true });
+    process.kill(pid, 'SIGUSR2');
+    for (let i = 0; i < 100 && !fs.existsSync(censusOut); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    const census = JSON.parse(fs.readFileSync(censusOut, 'utf8')) as { rows: { site: string; firesPerSec: number; msPerSec: number }[] };
+    for (const row of census.rows) process.stderr.write(`  ${row.firesPerSec.toFixed(3)}/s ${row.msPerSec.toFixed(3)} ms/s ${row.site}\n`);
+  }
   await daemon.stop();
   const figures: Figures = { 'cpu ms/s': (cpu1 - cpu0) / seconds, 'main wakeups/s': (wake1 - wake0) / seconds };
   for (const [name, ms] of threads1) figures[`${name} ms/s`] = (ms - (threads0.get(name) ?? 0)) / seconds;
