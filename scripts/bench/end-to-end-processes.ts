@@ -9,8 +9,10 @@
 // peak, start to ready. Repeated --runs times; the summary gives medians with their ranges.
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
-//     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
+//     [--seconds 8] [--warmup 2] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
 //     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--json]
+// --warmup: seconds of paced reports before each paced window (the JIT is still compiling the
+// report path for a minute or more at 100/s; a long-running daemon has done that).
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
 // is of that build even while the sources change; default: this checkout's bin. With several,
 // every phase runs on each in turn (interleaved, so a change in the machine's load touches all
@@ -38,6 +40,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     rates: { type: 'string', default: '100,300' },
     seconds: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
     reports: { type: 'string', default: '20000' },
     window: { type: 'string', default: '2000' },
     store: { type: 'string' },
@@ -107,7 +110,7 @@ try {
   for (let run = 1; run <= Number(args.runs); run++) {
     for (const rate of RATES) {
       for (const build of builds) {
-        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
+        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, Number(args.warmup)), () => paced(rate, SECONDS)));
       }
     }
     for (const build of builds) {

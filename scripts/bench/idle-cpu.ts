@@ -87,6 +87,7 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
   const cpu0 = cpuOf(`/proc/${pid}/stat`);
   const threads0 = byThread(pid);
   const wake0 = wakeups(pid);
+  const lines0 = daemon.lines.length;
   if (args.census) process.kill(pid, 'SIGUSR2');
   await new Promise((resolve) => setTimeout(resolve, Number(args.window) * 1000));
   const seconds = (performance.now() - t0) / 1000;
@@ -102,6 +103,12 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
   }
   await daemon.stop();
   const figures: Figures = { 'cpu ms/s': (cpu1 - cpu0) / seconds, 'main wakeups/s': (wake1 - wake0) / seconds };
+  if (flags.includes('--trace-gc')) {
+    // node prints one line per GC on stdout, which DaemonProcess keeps as raw lines
+    const gcLines = daemon.lines.slice(lines0).map((l) => l.msg);
+    figures['mark-compacts in window'] = gcLines.filter((l) => l.includes('Mark-Compact')).length;
+    figures['scavenges in window'] = gcLines.filter((l) => l.includes('Scavenge')).length;
+  }
   for (const [name, ms] of threads1) figures[`${name} ms/s`] = (ms - (threads0.get(name) ?? 0)) / seconds;
   return figures;
 }
