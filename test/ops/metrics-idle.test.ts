@@ -61,3 +61,19 @@ t.test('an idle daemon with metrics on wakes its event loop a few times a second
   // involuntary switches, not these.
   t.ok(perSecond < 40, `main thread woke ${perSecond.toFixed(1)} times a second`);
 });
+
+t.test('messages counted off the report path add up exactly across scrapes', async (t) => {
+  const metrics = new HubMetrics(idleSources);
+  const series = (cluster: string) => `zigbee_hubd_messages_in_total{cluster="${cluster}"}`;
+  for (let i = 0; i < 3; i++) metrics.messageReceived('genOnOff');
+  metrics.messageReceived('msTemperatureMeasurement');
+  const first = await metrics.registry.metrics();
+  t.equal(sample(first, series('genOnOff')), 3);
+  t.equal(sample(first, series('msTemperatureMeasurement')), 1);
+  const unchanged = await metrics.registry.metrics();
+  t.equal(sample(unchanged, series('genOnOff')), 3, 'a scrape with nothing new adds nothing');
+  metrics.messageReceived('genOnOff');
+  const after = await metrics.registry.metrics();
+  t.equal(sample(after, series('genOnOff')), 4, 'and nothing is lost between scrapes');
+  t.equal(sample(after, series('msTemperatureMeasurement')), 1);
+});
