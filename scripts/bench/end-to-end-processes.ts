@@ -76,6 +76,8 @@ interface PhaseFigures {
   latencyP50Ms: number;
   latencyP99Ms: number;
   cpuUsPerReport: number;
+  /** The same from the scheduler's exact run time (process-sampler.ts runMs). */
+  runUsPerReport: number;
   commitsPerSec: number;
   startToReadyMs: number;
   rssReadyMiB: number;
@@ -168,6 +170,7 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
     latencyP50Ms: quantile(matcher.latencies, 0.5),
     latencyP99Ms: quantile(matcher.latencies, 0.99),
     cpuUsPerReport: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / Math.max(arrived, 1),
+    runUsPerReport: ((cpuAfter.runMs - cpuBefore.runMs) * 1000) / Math.max(arrived, 1),
     commitsPerSec: (commitsAfter - commitsBefore) / result.seconds,
     startToReadyMs,
     rssReadyMiB,

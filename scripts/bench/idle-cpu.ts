@@ -1,7 +1,7 @@
 // What the daemon costs doing nothing: the compiled daemon as a real process with many known
 // devices on the virtual coordinator, connected to the reference cloud, no reports sent. After
 // ready (and a settling pause) its CPU is read from /proc/<pid>/stat over a window, as ms of CPU
-// per second, split by thread (/proc/<pid>/task: the main thread, libuv's pool, V8's workers),
+// per second (and exactly, from the scheduler's run time in /proc/<pid>/task/*/schedstat), split by thread (/proc/<pid>/task: the main thread, libuv's pool, V8's workers),
 // with the main thread's wake-ups per second (voluntary context switches: each timer that fires
 // on an idle loop is one). Each variant (--bin, --flags) starts --runs times, interleaved;
 // medians with ranges.
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { DaemonProcess } from '../lib/daemon-process.js';
 import { startReferenceCloud } from '../reference-cloud/server.js';
 import { startVirtualCoordinator } from '../virtual-coordinator/coordinator.js';
+import { sampleProcess } from './e2e/process-sampler.js';
 import { median, round } from './e2e/stats.js';
 import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
@@ -85,6 +86,7 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
   const pid = daemon.child.pid!;
   const t0 = performance.now();
   const cpu0 = cpuOf(`/proc/${pid}/stat`);
+  const run0 = sampleProcess(pid)!.runMs;
   const threads0 = byThread(pid);
   const wake0 = wakeups(pid);
   const lines0 = daemon.lines.length;
@@ -92,6 +94,7 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
   await new Promise((resolve) => setTimeout(resolve, Number(args.window) * 1000));
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuOf(`/proc/${pid}/stat`);
+  const run1 = sampleProcess(pid)!.runMs;
   const threads1 = byThread(pid);
   const wake1 = wakeups(pid);
   if (args.census) {
@@ -102,7 +105,7 @@ async function once(bin: string | undefined, flags: string[]): Promise<Figures> 
     for (const row of census.rows) process.stderr.write(`  ${row.firesPerSec.toFixed(3)}/s ${row.msPerSec.toFixed(3)} ms/s ${row.site}\n`);
   }
   await daemon.stop();
-  const figures: Figures = { 'cpu ms/s': (cpu1 - cpu0) / seconds, 'main wakeups/s': (wake1 - wake0) / seconds };
+  const figures: Figures = { 'cpu ms/s': (cpu1 - cpu0) / seconds, 'run ms/s (schedstat)': (run1 - run0) / seconds, 'main wakeups/s': (wake1 - wake0) / seconds };
   if (flags.includes('--trace-gc')) {
     // node prints one line per GC on stdout, which DaemonProcess keeps as raw lines
     const gcLines = daemon.lines.slice(lines0).map((l) => l.msg);
