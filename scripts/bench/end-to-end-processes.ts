@@ -224,7 +224,7 @@ function summarise(phases: PhaseFigures[]): Array<{ phase: string; metric: strin
   const rows: Array<{ phase: string; metric: string; median: number; range: string }> = [];
   for (const name of [...new Set(phases.map((p) => p.phase))]) {
     const of = phases.filter((p) => p.phase === name);
-    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'cpuUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
+    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'cpuUsPerReport', 'runUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
       const values = of.map((p) => p[metric]);
       const digits = metric.startsWith('latency') ? 1 : 0;
       rows.push({ phase: name, metric, median: round(median(values), digits), range: `${round(Math.min(...values), digits)}-${round(Math.max(...values), digits)}` });
