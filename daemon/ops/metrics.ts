@@ -29,12 +29,7 @@ export interface MetricsSources {
 
 export class HubMetrics {
   readonly registry = new Registry();
-  /**
-   * Messages per cluster since the last scrape. Counted in a plain Map on the report path and
-   * added to the prom-client counter at scrape: its inc() with labels hashes and validates them
-   * on every call (17 µs of each report's CPU at 100/s in a perf profile).
-   */
-  private readonly messagesByCluster = new Map<string, number>();
+  private readonly messagesIn: Counter<'cluster'>;
   private readonly commands: Counter<'kind' | 'result'>;
   private readonly commandSeconds: Histogram<'kind'>;
   private readonly seenCommits = { commits: 0, failedCommits: 0, commitMsTotal: 0 };
@@ -54,17 +49,7 @@ export class HubMetrics {
         lastUtilization = now;
       },
     });
-    const messagesByCluster = this.messagesByCluster;
-    new Counter({
-      name: `${PREFIX}messages_in_total`,
-      help: 'Application messages received from devices, by ZCL cluster',
-      labelNames: ['cluster'],
-      registers,
-      collect() {
-        for (const [cluster, count] of messagesByCluster) this.inc({ cluster }, count);
-        messagesByCluster.clear();
-      },
-    });
+    this.messagesIn = new Counter({ name: `${PREFIX}messages_in_total`, help: 'Application messages received from devices, by ZCL cluster', labelNames: ['cluster'], registers });
     this.commands = new Counter({ name: `${PREFIX}commands_total`, help: 'Commands run (cloud and LAN), by kind and result', labelNames: ['kind', 'result'], registers });
     this.commandSeconds = new Histogram({
       name: `${PREFIX}command_duration_seconds`,
@@ -157,7 +142,7 @@ export class HubMetrics {
   }
 
   messageReceived(cluster: string): void {
-    this.messagesByCluster.set(cluster, (this.messagesByCluster.get(cluster) ?? 0) + 1);
+    this.messagesIn.inc({ cluster });
   }
 
   commandDone(kind: string, ok: boolean, seconds: number): void {
