@@ -62,7 +62,7 @@ t.test('an idle daemon with metrics on wakes its event loop a few times a second
   t.ok(perSecond < 40, `main thread woke ${perSecond.toFixed(1)} times a second`);
 });
 
-t.test('messages counted off the report path add up exactly across scrapes', async (t) => {
+t.test('messages per cluster add up exactly across scrapes', async (t) => {
   const metrics = new HubMetrics(idleSources);
   const series = (cluster: string) => `zigbee_hubd_messages_in_total{cluster="${cluster}"}`;
   for (let i = 0; i < 3; i++) metrics.messageReceived('genOnOff');
