@@ -3,10 +3,18 @@
 // commands) are pushed in by the wiring; levels that exist anyway (outbox, cloud link, store
 // commits, coordinator reconnects) are read from their owners at scrape time through `sources`.
 // Node's own metrics (event-loop lag, heap, RSS, GC) come from collectDefaultMetrics.
+//
+// Idle cost: prom-client samples event-loop delay with a native timer every 10 ms by default,
+// which woke the idle daemon about 90 times a second and was nearly all of its idle CPU
+// (docs/BENCHMARKS.md, "Idle CPU"). It samples every EVENT_LOOP_RESOLUTION_MS instead: any stall
+// of that length or more is still always seen, a shorter one with a chance proportional to its
+// length; the loop's busy share in between is exact, from its utilisation, read at scrape.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const PREFIX = 'zigbee_hubd_';
+/** Event-loop delay sampling period: 10 wake-ups a second instead of prom-client's 100. */
+export const EVENT_LOOP_RESOLUTION_MS = 100;
 /** The cloud link's states (daemon/cloud CloudLinkState), one gauge series each. */
 const CLOUD_STATES = ['idle', 'connecting', 'connected', 'waiting', 'stopped'] as const;
 
@@ -29,7 +37,18 @@ export class HubMetrics {
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
+    collectDefaultMetrics({ register: this.registry, prefix: PREFIX, eventLoopMonitoringPrecision: EVENT_LOOP_RESOLUTION_MS });
+    let lastUtilization = performance.eventLoopUtilization();
+    new Gauge({
+      name: `${PREFIX}nodejs_eventloop_utilization_ratio`,
+      help: 'Share of the time since the previous scrape the event loop was busy (0..1), every stall counted',
+      registers,
+      collect() {
+        const now = performance.eventLoopUtilization();
+        this.set(performance.eventLoopUtilization(now, lastUtilization).utilization);
+        lastUtilization = now;
+      },
+    });
     this.messagesIn = new Counter({ name: `${PREFIX}messages_in_total`, help: 'Application messages received from devices, by ZCL cluster', labelNames: ['cluster'], registers });
     this.commands = new Counter({ name: `${PREFIX}commands_total`, help: 'Commands run (cloud and LAN), by kind and result', labelNames: ['kind', 'result'], registers });
     this.commandSeconds = new Histogram({

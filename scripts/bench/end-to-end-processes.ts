@@ -12,8 +12,10 @@
 // (lanLatencyP50Ms/P99Ms) beside radio frame -> cloud (latencyP50Ms/P99Ms).
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
-//     [--seconds 8] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
+//     [--seconds 8] [--warmup 2] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
 //     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--paced-only] [--json]
+// --warmup: seconds of paced reports before each paced window (the JIT is still compiling the
+// report path for a minute or more at 100/s; a long-running daemon has done that).
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
 // is of that build even while the sources change; default: this checkout's bin. With several,
 // every phase runs on each in turn (interleaved, so a change in the machine's load touches all
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     rates: { type: 'string', default: '100,300' },
     seconds: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
     reports: { type: 'string', default: '20000' },
     window: { type: 'string', default: '2000' },
     store: { type: 'string' },
@@ -86,6 +89,8 @@ interface PhaseFigures {
   lanLatencyP50Ms: number;
   lanLatencyP99Ms: number;
   cpuUsPerReport: number;
+  /** The same from the scheduler's exact run time (process-sampler.ts runMs). */
+  runUsPerReport: number;
   commitsPerSec: number;
   startToReadyMs: number;
   rssReadyMiB: number;
@@ -129,7 +134,7 @@ try {
   for (let run = 1; run <= Number(args.runs); run++) {
     for (const rate of RATES) {
       for (const build of builds) {
-        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, 2), () => paced(rate, SECONDS)));
+        phases.push(await phase(build, labelled(build, `paced ${rate}/s`), coordinatorPort, cloudPort, () => paced(rate, Number(args.warmup)), () => paced(rate, SECONDS)));
       }
     }
     for (const build of args['paced-only'] ? [] : builds) {
@@ -205,6 +210,7 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
     lanLatencyP50Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.5) : NaN,
     lanLatencyP99Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.99) : NaN,
     cpuUsPerReport: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / Math.max(arrived, 1),
+    runUsPerReport: ((cpuAfter.runMs - cpuBefore.runMs) * 1000) / Math.max(arrived, 1),
     commitsPerSec: (commitsAfter - commitsBefore) / result.seconds,
     startToReadyMs,
     rssReadyMiB,
@@ -259,7 +265,7 @@ function summarise(phases: PhaseFigures[]): Array<{ phase: string; metric: strin
   for (const name of [...new Set(phases.map((p) => p.phase))]) {
     const of = phases.filter((p) => p.phase === name);
     const lanMetrics = withLan ? (['lanLatencyP50Ms', 'lanLatencyP99Ms'] as const) : [];
-    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', ...lanMetrics, 'cpuUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
+    for (const metric of ['reportsPerSec', 'latencyP50Ms', 'latencyP99Ms', ...lanMetrics, 'cpuUsPerReport', 'runUsPerReport', 'commitsPerSec', 'startToReadyMs', 'rssReadyMiB', 'rss5sMiB', 'peakRssMiB', 'lost'] as const) {
       const values = of.map((p) => p[metric]);
       const digits = /^(lanL|l)atency/.test(metric) ? 1 : 0;
       rows.push({ phase: name, metric, median: round(median(values), digits), range: `${round(Math.min(...values), digits)}-${round(Math.max(...values), digits)}` });

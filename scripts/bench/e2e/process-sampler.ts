@@ -6,8 +6,14 @@ import fs from 'node:fs';
 const CLK_TCK = 100;
 
 export interface ProcessSample {
-  /** user + system CPU since the process started, in ms. */
+  /** user + system CPU since the process started, in ms (tick-sampled: 4 ms ticks here). */
   cpuMs: number;
+  /**
+   * Time on a CPU of all its live threads, in ms, from the scheduler's own clock
+   * (/proc/<pid>/task/<tid>/schedstat, ns): exact, where cpuMs is charged per tick to whoever
+   * runs at that instant and can be biased for a process that runs in short bursts.
+   */
+  runMs: number;
   rssMiB: number;
   /** Peak resident set size since the process started (VmHWM). */
   peakRssMiB: number;
@@ -20,10 +26,22 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { cpuMs, rssMiB: kib(status, 'VmRSS') / 1024, peakRssMiB: kib(status, 'VmHWM') / 1024 };
+    return { cpuMs, runMs: runMsOf(pid), rssMiB: kib(status, 'VmRSS') / 1024, peakRssMiB: kib(status, 'VmHWM') / 1024 };
   } catch {
     return undefined; // not Linux, or the process is gone
   }
+}
+
+function runMsOf(pid: number): number {
+  let ns = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
 }
 
 function kib(status: string, field: string): number {
