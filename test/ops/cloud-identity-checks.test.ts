@@ -53,11 +53,8 @@ t.test('identity files that cannot work are config errors', { skip: !hasOpenssl(
     await t.test(what, async (t) => {
       const file = path.join(dir, `config-${key}.json`);
       fs.writeFileSync(file, JSON.stringify({ data_dir: 'data', serial: { path: 'tcp://127.0.0.1:9' }, cloud: { target, ...cloud } }));
-      // The check and the start are separate processes on the same file: they run side by side.
-      const runs = [['--config', file, '--check-config'], ['--config', file]];
-      const results = await Promise.all(runs.map((args) => runHubd(args)));
-      for (const [i, { code, stdout, stderr }] of results.entries()) {
-        const args = runs[i]!;
+      for (const args of [['--config', file, '--check-config'], ['--config', file]]) {
+        const { code, stdout, stderr } = await runHubd(args);
         t.equal(code, 78, `${args.join(' ')}: exit 78`);
         t.match(stderr, `config ${file}: cloud.${key}: `, 'names the key');
         t.match(stderr, why, stderr.trim());
