@@ -17,6 +17,10 @@ import { daemonConfig, joinDevices, startStack, GATEWAY, type Stack } from './st
 
 const GHOST = '0x00158d0000dead01';
 
+// The two cases below have their own data dirs, sticks and daemons, and mostly wait on daemon
+// starts: they run side by side (tap buffers each one's output).
+t.jobs = 2;
+
 t.test('corrupt database at start, and reconciliation with the coordinator', async (t) => {
   const stack = await startStack();
   t.teardown(() => stack.stop());

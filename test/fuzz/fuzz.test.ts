@@ -10,6 +10,9 @@ import { platformSide } from '../../scripts/fuzz/platform/run-case.js';
 import { radioSide } from '../../scripts/fuzz/radio/run-case.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 7);
+// The two sides have their own environments (temp dir, coordinator process, platform, daemon,
+// all on port 0) and the platform side mostly waits on round trips: they run side by side.
+t.jobs = 2;
 
 for (const [side, runs] of [[radioSide, 120], [platformSide, 100]] as const) {
   t.test(`${side.name} side: ${runs} random cases`, async (t) => {

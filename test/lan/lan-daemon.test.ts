@@ -19,6 +19,10 @@ import { hubctl, HubctlWatch } from './hubctl-process.js';
 
 const LAN = { listen: '127.0.0.1', port: 0, mdns: false };
 
+// Each case has its own data dir, stick and daemon (LAN on port 0, no mDNS) and mostly waits on
+// process starts: they run side by side (tap buffers each one's output).
+t.jobs = 3;
+
 t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a sensor report', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zigbee-hubd-lan-'));
   const coordinator = await startVirtualCoordinator({ port: 0, nvStateFile: path.join(dir, 'stick.json'), ...(await daemonOnFormedStick(path.join(dir, 'data'))) });
@@ -61,10 +65,11 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   t.equal(fs.statSync(config).mode & 0o777, 0o600, 'hubctl config is 0600');
   t.equal(fs.statSync(path.join(dir, 'data', 'lan', 'lan-key.pem')).mode & 0o777, 0o600, 'hub key is 0600');
 
+  // Each hubctl is a process start (seconds on a busy machine): calls that do not depend on
+  // each other's effects run side by side.
   watch = new HubctlWatch(['--config', config]);
-  await watch.waitFor((item) => item['snapshot'] !== undefined);
-
-  t.equal((await hubctl(['permit-join', '120', '--config', config])).code, 0);
+  const [, permit] = await Promise.all([watch.waitFor((item) => item['snapshot'] !== undefined), hubctl(['permit-join', '120', '--config', config])]);
+  t.equal(permit.code, 0);
   const bulb = coordinator.join('ikea-bulb').ieee;
   const weather = coordinator.join('aqara-weather').ieee;
   for (const ieee of [bulb, weather]) {
@@ -88,23 +93,29 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   t.equal(simulated.get(1, 0x0008, 0x0000), 128, 'at brightness 128');
   await watch.waitFor((i) => i['event']?.state_changed?.ieee === bulb && i['event'].state_changed.state.fields.brightness?.numberValue === 128);
 
-  const invalid = await hubctl(['set', 'bulb', 'brightness=999', '--config', config]);
+  // Refused requests change nothing, so they cannot affect each other.
+  const [invalid, unknownKey, wrongType, unknown] = await Promise.all([
+    hubctl(['set', 'bulb', 'brightness=999', '--config', config]),
+    hubctl(['set', 'bulb', 'colour=red', '--config', config]),
+    hubctl(['set', 'bulb', 'brightness=bright', '--config', config]),
+    hubctl(['set', 'nosuch', 'state=ON', '--config', config]),
+  ]);
   t.equal(invalid.code, 1);
   t.match(invalid.stderr, /INVALID_ARGUMENT: .*brightness/);
-  const unknownKey = await hubctl(['set', 'bulb', 'colour=red', '--config', config]);
   t.match(unknownKey.stderr, /INVALID_ARGUMENT: LED1545G12 cannot set 'colour' \(settable: .*brightness/, 'an unknown key names the settable ones');
-  const wrongType = await hubctl(['set', 'bulb', 'brightness=bright', '--config', config]);
   t.match(wrongType.stderr, /INVALID_ARGUMENT: .*'brightness' must be a number/);
-  const unknown = await hubctl(['set', 'nosuch', 'state=ON', '--config', config]);
   t.match(unknown.stderr, /NOT_FOUND: no device "nosuch"/);
 
-  const viaBulb = await hubctl(['permit-join', '30', '--via', 'bulb', '--config', config]);
+  // The two refused ones are refused for what they name, whatever permit join the first opened.
+  const [viaBulb, viaSensor, viaNothing] = await Promise.all([
+    hubctl(['permit-join', '30', '--via', 'bulb', '--config', config]),
+    hubctl(['permit-join', '30', '--via', weather, '--config', config]),
+    hubctl(['permit-join', '30', '--via', 'nosuch', '--config', config]),
+  ]);
   t.equal(viaBulb.code, 0, viaBulb.stderr);
   t.equal(viaBulb.stdout.trim(), `permit join open for 30 s through bulb (${bulb}) only`);
-  const viaSensor = await hubctl(['permit-join', '30', '--via', weather, '--config', config]);
   t.equal(viaSensor.code, 1);
   t.match(viaSensor.stderr, new RegExp(`INVALID_ARGUMENT: permit join through ${weather}: it is an end device, not a router`));
-  const viaNothing = await hubctl(['permit-join', '30', '--via', 'nosuch', '--config', config]);
   t.match(viaNothing.stderr, /NOT_FOUND: no device "nosuch"/);
   t.equal((await hubctl(['permit-join', '0', '--config', config])).code, 0);
 
@@ -112,13 +123,12 @@ t.test('with no cloud: pair with hubctl, join and switch the IKEA bulb, watch a 
   const report = await watch.waitFor((i) => i['event']?.state_changed?.ieee === weather && i['event'].state_changed.state.fields.temperature !== undefined);
   t.equal(report['event'].state_changed.state.fields.temperature.numberValue, 21.5, 'hubctl watch sees the sensor report');
 
-  const info = await hubctl(['info', '--json', '--config', config]);
+  const [info, infoTable] = await Promise.all([hubctl(['info', '--json', '--config', config]), hubctl(['info', '--config', config])]);
   t.match(JSON.parse(info.stdout), {
     cloud: { enabled: false, state: 'disabled' },
     coordinator: { available: true, type: /^ZStack/i, firmware: /^\d+$/, ieee: coordinator.ieee },
     devices: { total: 2 },
   });
-  const infoTable = await hubctl(['info', '--config', config]);
   t.match(infoTable.stdout, new RegExp(`coordinator +zstack at tcp://127\\.0\\.0\\.1:\\d+, up \\(ZStack\\w+ firmware \\d+, ${coordinator.ieee}\\)`), 'hubctl info shows the coordinator firmware');
 
   // Backup: the database and a fresh coordinator backup (network key, frame counters), both 0600.

@@ -78,6 +78,10 @@ function startChild(t: Test, mode: string, graceMs = 60_000): Child {
   };
 }
 
+// Every case runs its own child in its own temp dir and waits on it (markers, exit), not on
+// timers: they run three at a time (tap buffers each one's output).
+t.jobs = 3;
+
 t.test('SIGTERM: the daemon is stopped in order and the process exits 0', async (t) => {
   const child = startChild(t, 'normal');
   await child.marker('started');
