@@ -12,8 +12,10 @@ import Database from 'better-sqlite3';
  * - synchronous=FULL: with WAL, NORMAL does not fsync the WAL at commit, so the last
  *   transactions before a power cut can vanish although they were reported committed. We
  *   acknowledge commits to callers (flush()), so each commit must be on the medium: FULL
- *   fsyncs the WAL at every commit. Group commit (write-batch.ts) keeps that to a few fsyncs
- *   per second however many changes arrive, which is what protects the SD card.
+ *   fsyncs the WAL at every commit. The daemon's store lowers it to NORMAL only together with
+ *   its own fsync of the WAL off the event loop (wal-sync.ts), which it waits for before it
+ *   reports a commit. Group commit (write-batch.ts) keeps that to a few fsyncs per second
+ *   however many changes arrive, which is what protects the SD card.
  * - journal_size_limit: truncates the WAL after checkpoints so it does not stay at its
  *   high-water size forever.
  * - foreign_keys: device_state rows die with their device.

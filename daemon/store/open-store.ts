@@ -22,6 +22,7 @@ import { SeenCommands } from './seen-commands.js';
 import { Settings } from './settings.js';
 import { diskCondition, StorageTrouble } from './storage-trouble.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
+import { walFileSync, type FsyncFile, type WalSync } from './wal-sync.js';
 import { WriteBatch, type WriteBatchHooks } from './write-batch.js';
 
 /** Settings row recording the last storage trouble episode (reason, since, until). */
@@ -70,6 +71,17 @@ function openFailed(path: string, err: unknown): StoreError {
   return new StoreError(err instanceof StoreError ? err.code : 'open_failed', message, { cause: err });
 }
 
+/**
+ * Commits fsync the WAL on the thread pool instead of inside COMMIT (wal-sync.ts): the pragma
+ * connection.ts sets (FULL) is lowered to NORMAL only together with that sync. An in-memory
+ * database has no WAL to sync.
+ */
+function offLoopSync(db: Database.Database, path: string, fsyncFile: FsyncFile | undefined): WalSync | undefined {
+  if (db.memory) return undefined;
+  db.pragma('synchronous = NORMAL');
+  return walFileSync(path, fsyncFile);
+}
+
 function assemble(db: Database.Database, recovered: RecoveryReport | undefined, options: StoreOptions, clock: StoreClock): Store {
   const now = () => clock.now();
   const { log, path } = options;
@@ -77,10 +89,11 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   // Hooks reach the parts built below; the batch calls them only after openStore returned.
   const hooks: WriteBatchHooks = {
     beforeCommit: () => outbox.enforceBounds(),
-    afterCommit: () => {
-      outbox.committed();
+    afterCommitStaged: () => {
+      outbox.commitStaged();
       trouble.committed();
     },
+    afterCommit: (commits = 1) => outbox.durable(commits),
     afterRollback: (error: Error, writes: number) => {
       states.reset();
       presence.reload();
@@ -94,7 +107,8 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
     writeMark: (): number => outbox.uncommittedMark(),
     writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
   };
-  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000);
+  const walSync = offLoopSync(db, path, options.fsyncFile);
+  const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000, walSync);
   const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
   const presence = new DevicePresence(db);
@@ -139,7 +153,7 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
           settings.setInternal(LAST_STORAGE_TROUBLE_KEY, marker);
           for (const event of events) outbox.insert(event);
         });
-        return batch.commit();
+        return batch.commitDurable();
       },
     },
     clock,

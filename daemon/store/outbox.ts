@@ -68,6 +68,11 @@ export class Outbox implements OutboxReader {
   private uncommitted: HubEvent[] = [];
   /** The rows of `uncommitted` (one per event); once committed, the tail of `recent`. */
   private uncommittedRows: StoredRow[] = [];
+  /**
+   * Committed transactions waiting for their fsync, oldest first: their rows (undefined once
+   * shedding deleted rows meanwhile) and the last seq each assigned.
+   */
+  private staged: { rows: StoredRow[] | undefined; lastSeq: number }[] = [];
   /** The newest committed rows in seq order: every row the table holds from recent[0] on. */
   private recent: StoredRow[] = [];
   /** Rows of the open transaction were shed: its rows do not go to `recent`. */
@@ -213,7 +218,7 @@ export class Outbox implements OutboxReader {
       this.insert({ kind: 'resync_requested', reason });
     });
     // At once: a Hello must never name an epoch that a crash could still take back.
-    this.batch.commit();
+    this.batch.commitDurable();
     return this.epochId;
   }
 
@@ -309,6 +314,7 @@ export class Outbox implements OutboxReader {
     // readers get, until the next commit starts a new run of rows in memory.
     this.recent = [];
     this.rowsShed = true;
+    for (const commit of this.staged) commit.rows = undefined;
     this.droppedSinceOpen += shed.dropped;
     this.insert({ kind: 'gap', fromSeq: shed.fromSeq, toSeq: shed.toSeq, dropped: shed.dropped, reason: shed.reason });
     this.log.warn('store: outbox over its bounds, dropped oldest telemetry', {
@@ -341,18 +347,39 @@ export class Outbox implements OutboxReader {
     return events;
   }
 
-  /** After COMMIT: what was assigned is durable now; wake readers. */
+  /** After COMMIT and its fsync (no WalSync): what was assigned is durable now; wake readers. */
   committed(): void {
+    this.commitStaged();
+    this.durable(this.staged.length);
+  }
+
+  /**
+   * After COMMIT returned, before its fsync: the transaction's rows can no longer be lost to a
+   * rollback, but readers (the cloud link) see them only once `durable` says so.
+   */
+  commitStaged(): void {
     // Events that no write handed out (the gap event shedding added before COMMIT).
     this.handOutUncommitted();
     this.handedOut = 0;
     this.uncommitted = [];
-    if (!this.rowsShed) for (const row of this.uncommittedRows) this.recent.push(row);
+    this.staged.push({ rows: this.rowsShed ? undefined : this.uncommittedRows, lastSeq: this.lastSeq });
     this.uncommittedRows = [];
     this.rowsShed = false;
+  }
+
+  /** The oldest `commits` staged commits are on the medium: readers may have their events. */
+  durable(commits: number): void {
+    const done = this.staged.splice(0, commits);
+    const lastDone = done.at(-1);
+    if (!lastDone) return;
+    for (const commit of done) {
+      // Rows shed while staged are gone from the table: the table decides what readers get.
+      if (commit.rows) for (const row of commit.rows) this.recent.push(row);
+      else this.recent = [];
+    }
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
-    if (this.lastSeq <= this.durableSeq) return;
-    this.durableSeq = this.lastSeq;
+    if (lastDone.lastSeq <= this.durableSeq) return;
+    this.durableSeq = lastDone.lastSeq;
     const lastSeq = this.durableSeq;
     // Not synchronously: a commit can happen inside a caller's write (full group), and a
     // listener that reads or writes the store must not run in the middle of that call.
@@ -376,6 +403,7 @@ export class Outbox implements OutboxReader {
   /** Re-reads counters from the database (at open, and after a lost transaction). */
   reload(): void {
     this.recent = [];
+    for (const commit of this.staged) commit.rows = undefined;
     this.lastSeq = this.loadSeq.get()?.seq ?? 0;
     this.acked = this.loadCursor.get(CLOUD_STREAM)?.acked_seq ?? 0;
     this.epochId = this.loadEpoch.get(EPOCH_KEY)?.value ?? this.epochId;

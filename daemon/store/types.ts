@@ -2,6 +2,7 @@
 import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
 import type { GroupRecord } from './groups.js';
 import type { SceneRecord, SceneTargetRef } from './scenes.js';
+import type { FsyncFile } from './wal-sync.js';
 
 /** Structured logger; the daemon's ops logger fits this shape. */
 export interface StoreLog {
@@ -68,6 +69,11 @@ export interface StoreOptions {
   seenFlushMs?: number;
   /** Commit early when this many writes are pending; default 2000. */
   maxPendingWrites?: number;
+  /**
+   * The asynchronous fsync of the -wal file (default fs.fsync). Tests pass one that holds the
+   * real fsync, to see what happens between a COMMIT and its durability.
+   */
+  fsyncFile?: FsyncFile;
   outboxBounds?: Partial<OutboxBounds>;
   backup?: BackupOptions;
   /** Told 'bad' when commits start failing (disk full, read-only, I/O error) and 'ok' when they work again. */
@@ -260,9 +266,15 @@ export interface CommitStats {
   committedWrites: number;
   failedCommits: number;
   pendingWrites: number;
-  /** Time spent in COMMIT (fsync, checkpoints), blocking the event loop; total and worst. */
+  /** Time spent in COMMIT (WAL writes, checkpoints; the fsync too without a WalSync), blocking the event loop; total and worst. */
   commitMsTotal: number;
   commitMsMax: number;
+  /** fsyncs of the WAL off the event loop (each makes every commit staged before it durable), failed ones, the slowest. */
+  syncs: number;
+  failedSyncs: number;
+  syncMsMax: number;
+  /** Commits whose COMMIT returned but whose fsync has not completed. */
+  stagedCommits: number;
 }
 
 /** A snapshot queued in the outbox. */

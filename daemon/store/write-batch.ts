@@ -11,15 +11,30 @@
 // most 1000 / minSpacingMs fsyncs a second whatever the load. `maxPending` writes commit at once.
 // A lazy write (a cloud ack: losing it costs a re-send, never data) does not ask for a commit
 // of its own: it rides with the next one, or commits after `lazyCommitMs`.
+//
+// With a WalSync (the daemon's store: synchronous=NORMAL) the COMMIT does not fsync: it only
+// writes the WAL frames, and the fsync runs on the thread pool (wal-sync.ts), so a COMMIT no
+// longer blocks the event loop for the disk. A commit is then "staged" until an fsync that
+// started after it completes; only then is it durable: afterCommit runs and flush() resolves.
+// One fsync at a time: the commits staged while one runs share the next.
 import type Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
 import type { CommitStats, StoreLog } from './types.js';
+import type { WalSync } from './wal-sync.js';
 
 export interface WriteBatchHooks {
   /** Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal. */
   beforeCommit(): void;
-  /** Runs after a successful COMMIT. */
-  afterCommit(): void;
+  /**
+   * Runs right after a successful COMMIT returned, before it is durable (with a WalSync). Its
+   * writes are readable and can no longer be rolled back.
+   */
+  afterCommitStaged?(): void;
+  /**
+   * Runs once committed writes are durable: after the COMMIT (without a WalSync), or after the
+   * fsync that covers `commits` staged commits, oldest first.
+   */
+  afterCommit(commits?: number): void;
   /**
    * Runs after each outermost write that succeeded, before its COMMIT (the outbox hands its new,
    * not yet durable events to the consumers that asked for them). Errors are logged, not fatal.
@@ -43,6 +58,15 @@ interface Waiter {
   reject(err: Error): void;
 }
 
+/** A commit whose COMMIT returned, waiting for its fsync. */
+interface StagedCommit {
+  no: number;
+  waiters: Waiter[];
+}
+
+/** After a failed fsync, the next try (the frames stay in the page cache meanwhile). */
+const SYNC_RETRY_MS = 1000;
+
 export class WriteBatch {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -55,7 +79,13 @@ export class WriteBatch {
   private depth = 0;
   private waiters: Waiter[] = [];
   private closed = false;
-  private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0 };
+  private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0, syncs: 0, failedSyncs: 0, syncMsMax: 0 };
+  private staged: StagedCommit[] = [];
+  private stagedNo = 0;
+  private syncing = false;
+  private syncRetry: NodeJS.Timeout | undefined;
+  /** A failed fsync is logged once per episode, not per try. */
+  private syncFailing = false;
   private readonly begin: Database.Statement;
   private readonly commitStmt: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -70,6 +100,7 @@ export class WriteBatch {
     private readonly minSpacingMs: number,
     private readonly maxPending: number,
     private readonly lazyCommitMs = 1000,
+    private readonly walSync?: WalSync,
   ) {
     // IMMEDIATE takes the write lock up front, so a commit cannot fail with SQLITE_BUSY later.
     this.begin = db.prepare('BEGIN IMMEDIATE');
@@ -104,9 +135,13 @@ export class WriteBatch {
     return result;
   }
 
-  /** Resolves once everything queued so far is committed; rejects if that commit fails. */
+  /** Resolves once everything queued so far is committed and durable; rejects if that commit fails. */
   flush(): Promise<void> {
-    if (!this.db.inTransaction) return Promise.resolve();
+    if (!this.db.inTransaction) {
+      const last = this.staged.at(-1);
+      if (!last) return Promise.resolve();
+      return new Promise((resolve, reject) => last.waiters.push({ resolve, reject }));
+    }
     // Someone waits for it: lazy writes alone must not hold them for lazyCommitMs.
     this.schedule('soon');
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
@@ -137,6 +172,17 @@ export class WriteBatch {
     return this.commitQueued() === undefined;
   }
 
+  /** Commits now and waits (blocking) for the fsync. False when either failed; the failure is logged. */
+  commitDurable(): boolean {
+    try {
+      this.commitNow();
+      return true;
+    } catch (err) {
+      this.log.debug('store: durable commit failed', { err: String(err) });
+      return false;
+    }
+  }
+
   /**
    * Commits now and throws a StoreError when that fails: for a write that must be durable
    * before the caller goes on (a command's started record, before the command reaches the radio).
@@ -144,6 +190,7 @@ export class WriteBatch {
   commitNow(): void {
     const failure = this.commitQueued();
     if (failure) throw failure;
+    this.syncStagedNow();
   }
 
   private commitQueued(): StoreError | undefined {
@@ -161,6 +208,7 @@ export class WriteBatch {
     } catch (err) {
       this.stats.failedCommits++;
       if (this.db.inTransaction) this.rollback.run();
+      this.settleStagedBeforeRollback();
       const writes = this.pending;
       this.pending = 0;
       const error = new StoreError('commit_failed', `commit failed: ${(err as Error).message}`, { cause: err });
@@ -176,17 +224,93 @@ export class WriteBatch {
     this.stats.commits++;
     this.stats.committedWrites += this.pending;
     this.pending = 0;
-    this.hooks.afterCommit();
-    return this.settle();
+    this.hooks.afterCommitStaged?.();
+    if (!this.walSync) {
+      this.hooks.afterCommit(1);
+      return this.settle();
+    }
+    this.staged.push({ no: ++this.stagedNo, waiters: this.waiters });
+    this.waiters = [];
+    this.startSync();
+    return undefined;
   }
 
   close(): void {
     this.commit();
+    try {
+      this.syncStagedNow();
+    } catch (err) {
+      this.log.error('store: the last commits could not be made durable at close', { err: String(err) });
+    }
+    if (this.syncRetry) clearTimeout(this.syncRetry);
+    this.walSync?.close();
     this.closed = true;
   }
 
   commitStats(): CommitStats {
-    return { ...this.stats, pendingWrites: this.pending };
+    return { ...this.stats, pendingWrites: this.pending, stagedCommits: this.staged.length };
+  }
+
+  /** One fsync on the thread pool for every commit staged so far; the next starts when it ends. */
+  private startSync(): void {
+    if (!this.walSync || this.syncing || this.syncRetry || this.staged.length === 0) return;
+    this.syncing = true;
+    const upTo = this.stagedNo;
+    const started = performance.now();
+    this.walSync.sync((err) => {
+      this.syncing = false;
+      if (this.closed) return;
+      if (err) {
+        this.stats.failedSyncs++;
+        // The commits stay staged: nobody is told they are kept, and the next try covers them.
+        if (!this.syncFailing) this.log.error('store: cannot make commits durable; retrying', { err: err.message });
+        this.syncFailing = true;
+        this.syncRetry = setTimeout(() => {
+          this.syncRetry = undefined;
+          this.startSync();
+        }, SYNC_RETRY_MS).unref();
+        return;
+      }
+      if (this.syncFailing) this.log.info('store: commits are durable again');
+      this.syncFailing = false;
+      this.stats.syncMsMax = Math.max(this.stats.syncMsMax, performance.now() - started);
+      this.durableUpTo(upTo);
+      this.startSync();
+    });
+  }
+
+  /** Blocking fsync of everything staged: the caller needs it kept before it goes on. */
+  private syncStagedNow(): void {
+    if (!this.walSync || this.staged.length === 0) return;
+    try {
+      this.walSync.syncNow();
+    } catch (err) {
+      this.stats.failedSyncs++;
+      throw new StoreError('commit_failed', `commit not durable: ${(err as Error).message}`, { cause: err });
+    }
+    this.durableUpTo(this.stagedNo);
+  }
+
+  /**
+   * A lost transaction is accounted against what is durable: commits before it are kept (their
+   * COMMIT returned), so they are made durable first, in order.
+   */
+  private settleStagedBeforeRollback(): void {
+    try {
+      this.syncStagedNow();
+    } catch (err) {
+      this.log.error('store: earlier commits could not be made durable', { err: String(err) });
+    }
+  }
+
+  private durableUpTo(no: number): void {
+    let n = 0;
+    while (n < this.staged.length && this.staged[n]!.no <= no) n++;
+    if (n === 0) return;
+    const done = this.staged.splice(0, n);
+    this.stats.syncs++;
+    this.hooks.afterCommit(n);
+    for (const commit of done) for (const w of commit.waiters) w.resolve();
   }
 
   private wrote(): void {
@@ -209,6 +333,7 @@ export class WriteBatch {
     this.stats.failedCommits++;
     const writes = this.pending + 1;
     this.pending = 0;
+    this.settleStagedBeforeRollback();
     const error = new StoreError('commit_failed', `transaction rolled back by SQLite: ${String(cause)}`, { cause });
     this.log.debug('store: transaction rolled back by SQLite; queued writes are lost', { err: String(cause), writes });
     this.hooks.afterRollback(error, writes);
