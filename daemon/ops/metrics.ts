@@ -23,7 +23,7 @@ export interface MetricsSources {
   outbox(): { events: number; bytes: number; oldestAt?: number; droppedSinceOpen: number };
   cloudLink(): { state: string; disconnects: number } | undefined;
   coordinatorReconnects(): number;
-  commits(): { commits: number; failedCommits: number; commitMsTotal: number; commitMsMax: number };
+  commits(): { commits: number; failedCommits: number; commitMsTotal: number; commitMsMax: number; syncs: number; failedSyncs: number; syncMsMax: number };
   now(): number;
 }
 
@@ -32,7 +32,7 @@ export class HubMetrics {
   private readonly messagesIn: Counter<'cluster'>;
   private readonly commands: Counter<'kind' | 'result'>;
   private readonly commandSeconds: Histogram<'kind'>;
-  private readonly seenCommits = { commits: 0, failedCommits: 0, commitMsTotal: 0 };
+  private readonly seenCommits = { commits: 0, failedCommits: 0, commitMsTotal: 0, syncs: 0, failedSyncs: 0 };
   private readonly seenDisconnects = { count: 0 };
 
   constructor(sources: MetricsSources) {
@@ -113,21 +113,25 @@ export class HubMetrics {
         this.set(sources.coordinatorReconnects());
       },
     });
-    // Three counters fed from one snapshot of the store's totals: whichever is collected first
-    // brings all three up to date, so a scrape never shows commits without their time.
+    // Counters fed from one snapshot of the store's totals: whichever is collected first brings
+    // all of them up to date, so a scrape never shows commits without their time.
     const seenCommits = this.seenCommits;
     const syncCommits = () => {
       const now = sources.commits();
       commitsCounter.inc(Math.max(0, now.commits - seenCommits.commits));
       failedCounter.inc(Math.max(0, now.failedCommits - seenCommits.failedCommits));
       commitSeconds.inc(Math.max(0, now.commitMsTotal - seenCommits.commitMsTotal) / 1000);
-      Object.assign(seenCommits, { commits: now.commits, failedCommits: now.failedCommits, commitMsTotal: now.commitMsTotal });
+      fsyncsCounter.inc(Math.max(0, now.syncs - seenCommits.syncs));
+      failedFsyncsCounter.inc(Math.max(0, now.failedSyncs - seenCommits.failedSyncs));
+      Object.assign(seenCommits, { commits: now.commits, failedCommits: now.failedCommits, commitMsTotal: now.commitMsTotal, syncs: now.syncs, failedSyncs: now.failedSyncs });
     };
-    const commitsCounter = new Counter({ name: `${PREFIX}sqlite_commits_total`, help: 'SQLite group commits (each one fsync)', registers, collect: syncCommits });
+    const commitsCounter = new Counter({ name: `${PREFIX}sqlite_commits_total`, help: 'SQLite group commits (each made durable by at most one fsync)', registers, collect: syncCommits });
+    const fsyncsCounter = new Counter({ name: `${PREFIX}sqlite_fsyncs_total`, help: 'fsyncs of the WAL, off the event loop (each makes every commit before it durable)', registers, collect: syncCommits });
+    const failedFsyncsCounter = new Counter({ name: `${PREFIX}sqlite_fsync_failures_total`, help: 'fsyncs of the WAL that failed (retried; the commits wait)', registers, collect: syncCommits });
     const failedCounter = new Counter({ name: `${PREFIX}sqlite_commit_failures_total`, help: 'SQLite commits that failed (disk full, read-only)', registers, collect: syncCommits });
     const commitSeconds = new Counter({
       name: `${PREFIX}sqlite_commit_seconds_total`,
-      help: 'Time spent in SQLite COMMIT (fsync included, on the event loop); divide by sqlite_commits_total for the mean',
+      help: 'Time spent in SQLite COMMIT on the event loop (WAL writes, checkpoints; the fsync runs apart); divide by sqlite_commits_total for the mean',
       registers,
       collect: syncCommits,
     });
@@ -137,6 +141,14 @@ export class HubMetrics {
       registers,
       collect() {
         this.set(sources.commits().commitMsMax / 1000);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}sqlite_fsync_max_seconds`,
+      help: 'The slowest fsync of the WAL since start',
+      registers,
+      collect() {
+        this.set(sources.commits().syncMsMax / 1000);
       },
     });
   }

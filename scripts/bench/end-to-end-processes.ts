@@ -5,7 +5,7 @@
 // plugs, seeded by cloning two paired ones). Phases, each on a fresh daemon process:
 // paced at each --rates (latency of the pipeline itself), then unpaced (at most --window
 // reports in flight). Per phase: latency p50/p99 (radio frame -> delivered), daemon CPU µs per
-// report, commits/s (each one WAL fsync, from the daemon's metrics), RSS at ready, 5 s later and
+// report, commits/s (each made durable by at most one WAL fsync; from the daemon's metrics), RSS at ready, 5 s later and
 // peak, start to ready. Repeated --runs times; the summary gives medians with their ranges.
 // --lan-watcher also runs one LAN watcher in a process of its own (lan-watcher-host.ts: paired,
 // batch_events, gRPC over TLS, like hubctl watch) and reports radio frame -> LAN watcher latency

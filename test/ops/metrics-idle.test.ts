@@ -21,7 +21,7 @@ const idleSources = {
   outbox: () => ({ events: 0, bytes: 0, droppedSinceOpen: 0 }),
   cloudLink: () => undefined,
   coordinatorReconnects: () => 0,
-  commits: () => ({ commits: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0 }),
+  commits: () => ({ commits: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0, syncs: 0, failedSyncs: 0, syncMsMax: 0 }),
   now: () => Date.now(),
 };
 

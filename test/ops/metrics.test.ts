@@ -49,6 +49,8 @@ t.test('after a burst of reports and some commands the metrics show the right co
   t.ok(sample(after, 'zigbee_hubd_outbox_oldest_age_seconds')! >= 0, 'outbox oldest age');
   t.ok(sample(after, 'zigbee_hubd_sqlite_commits_total')! > 0, 'SQLite commits counted');
   t.ok(sample(after, 'zigbee_hubd_sqlite_commit_seconds_total')! > 0, 'and their time');
+  t.ok(sample(after, 'zigbee_hubd_sqlite_fsyncs_total')! > 0, 'and the fsyncs that made them durable');
+  t.equal(sample(after, 'zigbee_hubd_sqlite_fsync_failures_total'), 0, 'none failed');
   t.ok(sample(after, 'zigbee_hubd_nodejs_eventloop_lag_seconds')! >= 0, 'event-loop lag');
   t.ok(sample(after, 'zigbee_hubd_process_resident_memory_bytes')! > 10e6, 'memory');
 
