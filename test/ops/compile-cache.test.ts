@@ -10,7 +10,7 @@ import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
-import { buildCompiledPackage } from './helpers/compiled-package.js';
+import { buildCompiledPackage, packagedDaemonConfig } from './helpers/compiled-package.js';
 
 const supported = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
 
@@ -27,13 +27,7 @@ t.test('compile cache: filled by the first start, used by the next, never in the
     const daemon = DaemonProcess.start({
       dir: path.join(pkg, 'run'),
       bin: path.join(pkg, 'bin/zigbee-hubd.js'),
-      config: {
-        data_dir: './data',
-        serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
-        cloud: { enabled: false },
-        lan: { enabled: false },
-        log: { level: 'info', format: 'json' },
-      },
+      config: packagedDaemonConfig(coordinator.port),
       env: { ZIGBEE_HUBD_RUNTIME: undefined, NODE_OPTIONS: '', CACHE_DIRECTORY: undefined, NODE_DISABLE_COMPILE_CACHE: undefined, ...env },
     });
     t.teardown(() => daemon.stop());

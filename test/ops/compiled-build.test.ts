@@ -9,7 +9,7 @@ import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
-import { buildCompiledPackage, REPO_ROOT } from './helpers/compiled-package.js';
+import { buildCompiledPackage, REPO_ROOT, packagedDaemonConfig } from './helpers/compiled-package.js';
 
 t.test('the compiled daemon reaches ready on the virtual coordinator without tsx', async (t) => {
   const pkg = await buildCompiledPackage();
@@ -22,13 +22,7 @@ t.test('the compiled daemon reaches ready on the virtual coordinator without tsx
   const daemon = DaemonProcess.start({
     dir: path.join(pkg, 'run'),
     bin: path.join(pkg, 'bin/zigbee-hubd.js'),
-    config: {
-      data_dir: './data',
-      serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
-      cloud: { enabled: false },
-      lan: { enabled: false },
-      log: { level: 'info', format: 'json' },
-    },
+    config: packagedDaemonConfig(coordinator.port),
     // Whatever the environment says, the package has only dist/ to run.
     env: { ZIGBEE_HUBD_RUNTIME: undefined, NODE_OPTIONS: '' },
   });

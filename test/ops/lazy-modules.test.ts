@@ -9,7 +9,7 @@ import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
-import { buildCompiledPackage } from './helpers/compiled-package.js';
+import { buildCompiledPackage, packagedDaemonConfig } from './helpers/compiled-package.js';
 
 const OPTIONAL = { grpc: 'node_modules/@grpc/grpc-js/', promClient: 'node_modules/prom-client/' };
 
@@ -23,13 +23,7 @@ t.test('gRPC and prom-client load only for the cloud link and metrics', async (t
     const daemon = DaemonProcess.start({
       dir: path.join(pkg, 'run'),
       bin: path.join(pkg, 'bin/zigbee-hubd.js'),
-      config: {
-        data_dir: './data',
-        serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
-        lan: { enabled: false },
-        log: { level: 'info', format: 'json' },
-        ...config,
-      },
+      config: packagedDaemonConfig(coordinator.port, config),
       env: { ZIGBEE_HUBD_RUNTIME: undefined, NODE_OPTIONS: '', NODE_DEBUG: 'module' },
     });
     t.teardown(() => daemon.stop());

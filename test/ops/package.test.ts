@@ -9,7 +9,7 @@ import t from 'tap';
 import { DaemonProcess } from '../../scripts/lib/daemon-process.js';
 import { startVirtualCoordinator } from '../../scripts/virtual-coordinator/coordinator.js';
 import { daemonOnFormedStick } from '../zigbee/formed-stick.js';
-import { REPO_ROOT } from './helpers/compiled-package.js';
+import { REPO_ROOT, packagedDaemonConfig } from './helpers/compiled-package.js';
 
 t.test('the packaged tarball runs the daemon without dev dependencies or tsx', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hubd-package-'));
@@ -33,13 +33,7 @@ t.test('the packaged tarball runs the daemon without dev dependencies or tsx', a
   const daemon = DaemonProcess.start({
     dir: path.join(dir, 'run'),
     bin: path.join(app, 'bin/zigbee-hubd.js'),
-    config: {
-      data_dir: './data',
-      serial: { path: `tcp://127.0.0.1:${coordinator.port}`, adapter: 'zstack' },
-      cloud: { enabled: false },
-      lan: { enabled: false },
-      log: { level: 'info', format: 'json' },
-    },
+    config: packagedDaemonConfig(coordinator.port),
     // Only the tarball's own files: no loader from the environment.
     env: { ZIGBEE_HUBD_RUNTIME: 'dist', NODE_OPTIONS: '' },
   });

@@ -69,3 +69,18 @@ function buildInputsHash(): string {
   for (const input of BUILD_INPUTS) add(path.join(REPO_ROOT, input));
   return hash.digest('hex').slice(0, 16);
 }
+
+/**
+ * The config a packaged daemon runs with in these tests: data in `./data` of its run dir, the
+ * virtual coordinator on `port`, JSON logs at info; cloud link and LAN off unless `over` says.
+ */
+export function packagedDaemonConfig(port: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    data_dir: './data',
+    serial: { path: `tcp://127.0.0.1:${port}`, adapter: 'zstack' },
+    cloud: { enabled: false },
+    lan: { enabled: false },
+    log: { level: 'info', format: 'json' },
+    ...over,
+  };
+}
