@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DaemonProcess } from '../lib/daemon-process.js';
+import { cloneHerdsmanDevice } from './processes/clone-known-devices.js';
 import { startReferenceCloud } from '../reference-cloud/server.js';
 import { startVirtualCoordinator } from '../virtual-coordinator/coordinator.js';
 
@@ -48,14 +49,7 @@ async function makeKnownDevices(count: number): Promise<void> {
   const { ieee } = coordinator.join('aqara-weather');
   await cloud.waitForEvent((e) => e.event.kind === 'device_interview' && e.event.ieee === ieee && e.event.status === 'successful', 120_000);
   await daemon.stop();
-  const file = path.join(dir, 'data', 'herdsman', 'database.db');
-  const entries = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const real = entries.find((e) => e.ieeeAddr === ieee)!;
-  let id = Math.max(...entries.map((e) => Number(e.id)));
-  for (let i = 1; i < count; i++) {
-    entries.push({ ...real, id: ++id, ieeeAddr: `0x00124b00be${i.toString(16).padStart(6, '0')}`, nwkAddr: 0x1000 + i });
-  }
-  fs.writeFileSync(file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  cloneHerdsmanDevice(path.join(dir, 'data', 'herdsman', 'database.db'), ieee, count);
   await once('source'); // imports the clones into the store
 }
 
