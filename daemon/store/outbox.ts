@@ -280,12 +280,15 @@ export class Outbox implements OutboxReader {
 
   /**
    * After a lost transaction and reload(): tells onRollback listeners which seqs they were
-   * shown that are not durable (and will not be reused).
+   * shown that went with it (and will not be reused). Commits before it whose fsync is still
+   * to come (staged: reload() read their seqs back as committed) were not lost: they are
+   * reported durable later, so their seqs are not revoked.
    */
   rolledBack(error: Error): void {
     this.handedOut = 0;
-    if (this.shownSeq <= this.durableSeq) return;
-    const lost: RolledBackSeqs = { fromSeq: this.durableSeq + 1, toSeq: this.shownSeq, reason: error.message };
+    const kept = Math.max(this.durableSeq, this.lastSeq);
+    if (this.shownSeq <= kept) return;
+    const lost: RolledBackSeqs = { fromSeq: kept + 1, toSeq: this.shownSeq, reason: error.message };
     for (const listener of this.rollbackListeners) {
       try {
         listener(lost);

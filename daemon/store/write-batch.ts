@@ -79,6 +79,8 @@ export class WriteBatch {
   private depth = 0;
   private waiters: Waiter[] = [];
   private closed = false;
+  /** close() could not make the last commits durable: flush() after close says so. */
+  private closeError: Error | undefined;
   private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0, syncs: 0, failedSyncs: 0, syncMsMax: 0 };
   private staged: StagedCommit[] = [];
   private stagedNo = 0;
@@ -137,6 +139,7 @@ export class WriteBatch {
 
   /** Resolves once everything queued so far is committed and durable; rejects if that commit fails. */
   flush(): Promise<void> {
+    if (this.closed && this.closeError) return Promise.reject(this.closeError);
     if (!this.db.inTransaction) {
       const last = this.staged.at(-1);
       if (!last) return Promise.resolve();
@@ -241,6 +244,12 @@ export class WriteBatch {
       this.syncStagedNow();
     } catch (err) {
       this.log.error('store: the last commits could not be made durable at close', { err: String(err) });
+      // Nobody will sync them any more: whoever waits is told they are not known to be kept.
+      this.closeError = err as Error;
+      for (const commit of this.staged) {
+        for (const w of commit.waiters) w.reject(this.closeError);
+        commit.waiters = [];
+      }
     }
     if (this.syncRetry) clearTimeout(this.syncRetry);
     this.walSync?.close();
