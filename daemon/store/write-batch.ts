@@ -23,8 +23,12 @@ import type { CommitStats, StoreLog } from './types.js';
 import type { WalSync } from './wal-sync.js';
 
 export interface WriteBatchHooks {
-  /** Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal. */
-  beforeCommit(): void;
+  /**
+   * Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal.
+   * True: this commit must be made durable at once (with a WalSync), because readers of the
+   * table would otherwise see its effect (rows shed) before it is durable.
+   */
+  beforeCommit(): boolean | void;
   /**
    * Runs right after a successful COMMIT returned, before it is durable (with a WalSync). Its
    * writes are readable and can no longer be rolled back.
@@ -199,8 +203,9 @@ export class WriteBatch {
   private commitQueued(): StoreError | undefined {
     this.cancelScheduled();
     if (!this.db.inTransaction) return this.settle();
+    let syncAtOnce = false;
     try {
-      this.hooks.beforeCommit();
+      syncAtOnce = this.hooks.beforeCommit() === true;
     } catch (err) {
       this.log.error('store: pre-commit step failed; committing the writes anyway', { err: String(err) });
     }
@@ -234,6 +239,13 @@ export class WriteBatch {
     }
     this.staged.push({ no: ++this.stagedNo, waiters: this.waiters });
     this.waiters = [];
+    if (syncAtOnce) {
+      try {
+        this.syncStagedNow();
+      } catch (err) {
+        this.log.error('store: a commit that shed outbox rows could not be made durable at once', { err: String(err) });
+      }
+    }
     this.startSync();
     return undefined;
   }

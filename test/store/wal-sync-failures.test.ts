@@ -178,3 +178,30 @@ t.test('close() while the last commits cannot be made durable settles flush() in
   sync.releaseAll();
   if (closed) await closing;
 });
+
+t.test('shedding is not visible to the cloud link before the gap event announcing it is durable', async (t) => {
+  const path = join(t.testdir({}), 'hub.db');
+  const sync = heldFsync();
+  const store = openStore({ path, log: recordingLog(), fsyncFile: sync.fsyncFile, commitIntervalMs: 0, outboxBounds: { maxEvents: 10, shedToFraction: 0.5 } });
+  t.teardown(async () => {
+    sync.releaseAll();
+    await store.close();
+  });
+  const telemetry = (n: number): HubEvent => ({ kind: 'state_changed', ieee: '0x00158d0000000001', state: { counter: n }, changed: ['counter'] });
+  for (let i = 1; i <= 10; i++) store.events.append(telemetry(i));
+  const flushed = store.flush();
+  await until(() => sync.held.length === 1, 'the fsync of the first ten');
+  sync.releaseAll();
+  await flushed;
+  t.equal(store.outbox.lastCommittedSeq(), 10, 'ten telemetry events durable; the cloud link is away');
+
+  // The eleventh crosses the bound: its commit deletes the oldest telemetry and adds a gap event.
+  store.events.append(telemetry(11));
+  await until(() => store.commitStats().commits === 2, 'the shedding commit');
+  await tick();
+  // The cloud link comes back now. If a power cut took the shedding commit, the deleted rows
+  // would be back and the gap gone: the cloud must not have been shown the deletion alone.
+  const read = store.outbox.readAfter(0, 100);
+  const seqs = read.map((e) => e.seq);
+  t.ok(seqs[0] === 1 || read.some((e) => e.event.kind === 'gap'), `what the cloud reads skips no seq without a durable gap event (read ${seqs.join(',')})`);
+});
