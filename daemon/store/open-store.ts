@@ -153,7 +153,10 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
           settings.setInternal(LAST_STORAGE_TROUBLE_KEY, marker);
           for (const event of events) outbox.insert(event);
         });
-        return batch.commitDurable();
+        // COMMIT worked but its fsync did not: the events are in the table (never to be written
+        // again); the disk is still in trouble.
+        if (!batch.commit()) return false;
+        return batch.commitDurable() ? true : 'not-durable';
       },
     },
     clock,

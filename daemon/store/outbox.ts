@@ -280,12 +280,15 @@ export class Outbox implements OutboxReader {
 
   /**
    * After a lost transaction and reload(): tells onRollback listeners which seqs they were
-   * shown that are not durable (and will not be reused).
+   * shown that went with it (and will not be reused). Commits before it whose fsync is still
+   * to come (staged: reload() read their seqs back as committed) were not lost: they are
+   * reported durable later, so their seqs are not revoked.
    */
   rolledBack(error: Error): void {
     this.handedOut = 0;
-    if (this.shownSeq <= this.durableSeq) return;
-    const lost: RolledBackSeqs = { fromSeq: this.durableSeq + 1, toSeq: this.shownSeq, reason: error.message };
+    const kept = Math.max(this.durableSeq, this.lastSeq);
+    if (this.shownSeq <= kept) return;
+    const lost: RolledBackSeqs = { fromSeq: kept + 1, toSeq: this.shownSeq, reason: error.message };
     for (const listener of this.rollbackListeners) {
       try {
         listener(lost);
@@ -295,18 +298,23 @@ export class Outbox implements OutboxReader {
     }
   }
 
-  /** Inside the group transaction, before COMMIT: shed telemetry beyond the bounds. */
-  enforceBounds(): void {
+  /**
+   * Inside the group transaction, before COMMIT: shed telemetry beyond the bounds. True when rows
+   * were shed: the commit must then be durable at once, since readers of the table see the
+   * deletion as soon as COMMIT returns, and a power cut must not take the gap event and leave
+   * the cloud without the shed events and without word of them.
+   */
+  enforceBounds(): boolean {
     const { reasons, shed } = this.shedder.shed({ events: this.events, bytes: this.bytes }, this.now());
     if (reasons.length === 0) {
       this.overBoundsLogged = false;
-      return;
+      return false;
     }
     if (!shed) {
       // Only must-keep events left: they stay; say so once per episode, not per commit.
       if (!this.overBoundsLogged) this.log.error('store: outbox over its bounds with only must-keep events left', { reasons });
       this.overBoundsLogged = true;
-      return;
+      return false;
     }
     this.events -= shed.dropped;
     this.bytes -= shed.bytes;
@@ -323,6 +331,7 @@ export class Outbox implements OutboxReader {
       dropped: shed.dropped,
       reason: shed.reason,
     });
+    return true;
   }
 
   /** Mark before one write, so that undoing that write alone forgets its events. */

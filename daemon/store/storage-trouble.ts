@@ -14,8 +14,11 @@ import type { StoreClock, StoreHealth, StoreLog } from './types.js';
 export const MAX_HELD_EVENTS = 1000;
 
 export interface TroubleWriter {
-  /** Writes the events and a marker row and commits now; false (or a throw) when that failed. */
-  writeRecovery(events: HubEvent[], marker: string): boolean;
+  /**
+   * Writes the events and a marker row and commits now, durably; false (or a throw) when the
+   * commit failed and they are lost; 'not-durable' when they were committed but the fsync failed.
+   */
+  writeRecovery(events: HubEvent[], marker: string): boolean | 'not-durable';
 }
 
 export class StorageTrouble {
@@ -93,7 +96,7 @@ export class StorageTrouble {
     // If this commit fails too, failed() holds these events again (and skips the gap).
     this.held = [];
     this.recovering = true;
-    let stored = false;
+    let stored: boolean | 'not-durable' = false;
     try {
       stored = this.writer.writeRecovery([...events, ...gap], JSON.stringify({ reason, since: this.since, until: this.clock.now() }));
     } catch (error) {
@@ -101,7 +104,13 @@ export class StorageTrouble {
     } finally {
       this.recovering = false;
     }
-    if (!stored) {
+    if (stored === 'not-durable') {
+      // The held events and the gap are committed: written again they would be duplicates.
+      // The disk still fails: stay in trouble, and try (a marker alone) again.
+      this.lostTelemetry = 0;
+      this.lostEvents = 0;
+    }
+    if (stored !== true) {
       this.scheduleRetry();
       return;
     }

@@ -23,8 +23,12 @@ import type { CommitStats, StoreLog } from './types.js';
 import type { WalSync } from './wal-sync.js';
 
 export interface WriteBatchHooks {
-  /** Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal. */
-  beforeCommit(): void;
+  /**
+   * Runs inside the transaction just before COMMIT (outbox bounds). Errors are logged, not fatal.
+   * True: this commit must be made durable at once (with a WalSync), because readers of the
+   * table would otherwise see its effect (rows shed) before it is durable.
+   */
+  beforeCommit(): boolean | void;
   /**
    * Runs right after a successful COMMIT returned, before it is durable (with a WalSync). Its
    * writes are readable and can no longer be rolled back.
@@ -79,6 +83,8 @@ export class WriteBatch {
   private depth = 0;
   private waiters: Waiter[] = [];
   private closed = false;
+  /** close() could not make the last commits durable: flush() after close says so. */
+  private closeError: Error | undefined;
   private readonly stats = { commits: 0, committedWrites: 0, failedCommits: 0, commitMsTotal: 0, commitMsMax: 0, syncs: 0, failedSyncs: 0, syncMsMax: 0 };
   private staged: StagedCommit[] = [];
   private stagedNo = 0;
@@ -137,6 +143,7 @@ export class WriteBatch {
 
   /** Resolves once everything queued so far is committed and durable; rejects if that commit fails. */
   flush(): Promise<void> {
+    if (this.closed && this.closeError) return Promise.reject(this.closeError);
     if (!this.db.inTransaction) {
       const last = this.staged.at(-1);
       if (!last) return Promise.resolve();
@@ -196,8 +203,9 @@ export class WriteBatch {
   private commitQueued(): StoreError | undefined {
     this.cancelScheduled();
     if (!this.db.inTransaction) return this.settle();
+    let syncAtOnce = false;
     try {
-      this.hooks.beforeCommit();
+      syncAtOnce = this.hooks.beforeCommit() === true;
     } catch (err) {
       this.log.error('store: pre-commit step failed; committing the writes anyway', { err: String(err) });
     }
@@ -231,6 +239,13 @@ export class WriteBatch {
     }
     this.staged.push({ no: ++this.stagedNo, waiters: this.waiters });
     this.waiters = [];
+    if (syncAtOnce) {
+      try {
+        this.syncStagedNow();
+      } catch (err) {
+        this.log.error('store: a commit that shed outbox rows could not be made durable at once', { err: String(err) });
+      }
+    }
     this.startSync();
     return undefined;
   }
@@ -241,6 +256,12 @@ export class WriteBatch {
       this.syncStagedNow();
     } catch (err) {
       this.log.error('store: the last commits could not be made durable at close', { err: String(err) });
+      // Nobody will sync them any more: whoever waits is told they are not known to be kept.
+      this.closeError = err as Error;
+      for (const commit of this.staged) {
+        for (const w of commit.waiters) w.reject(this.closeError);
+        commit.waiters = [];
+      }
     }
     if (this.syncRetry) clearTimeout(this.syncRetry);
     this.walSync?.close();
