@@ -225,7 +225,8 @@ export class WriteBatch {
       this.settle(error);
       return error;
     }
-    // The event loop is blocked for this long (fsync, and now and then a WAL checkpoint).
+    // The event loop is blocked for this long: the WAL writes, now and then a checkpoint, and
+    // the fsync too when there is no WalSync.
     const took = performance.now() - started;
     this.stats.commitMsTotal += took;
     this.stats.commitMsMax = Math.max(this.stats.commitMsMax, took);

@@ -12,18 +12,12 @@ import { openStore, type RolledBackSeqs } from '../../daemon/store/index.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from '../../daemon/store/outbox-bounds.js';
 import { ensureEpoch, Outbox } from '../../daemon/store/outbox.js';
 import { StorageTrouble } from '../../daemon/store/storage-trouble.js';
-import { walFileSync, type FsyncFile } from '../../daemon/store/wal-sync.js';
+import { walFileSync } from '../../daemon/store/wal-sync.js';
 import { WriteBatch, type WriteBatchHooks } from '../../daemon/store/write-batch.js';
+import { heldFsync, tick, until } from './held-fsync.js';
 import { FakeClock, recordingLog } from './helpers.js';
 
 const result = (id: string): HubEvent => ({ kind: 'command_result', commandId: id, ok: true });
-
-/** The asynchronous fsync, held until released (then the real one runs). */
-function heldFsync() {
-  const held: Array<() => void> = [];
-  const fsyncFile: FsyncFile = (fd, done) => held.push(() => fs.fsync(fd, done));
-  return { fsyncFile, held, releaseAll: () => held.splice(0).forEach((run) => run()) };
-}
 
 /** fs.fsyncSync fails with EIO until the returned function is called (restored at teardown too). */
 function failSyncFsync(t: Test): () => void {
@@ -37,12 +31,6 @@ function failSyncFsync(t: Test): () => void {
   };
   t.teardown(restore);
   return restore;
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 250 && !cond(); i++) await tick();
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
 }
 
 /** A store wired as open-store.ts wires it (outbox, storage trouble, WAL sync), on a real file. */

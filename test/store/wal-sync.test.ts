@@ -7,40 +7,10 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { openStore } from '../../daemon/store/index.js';
-import type { FsyncFile } from '../../daemon/store/wal-sync.js';
+import { heldFsync, tick, until } from './held-fsync.js';
 import { committedEvents, recordingLog } from './helpers.js';
 
 const result = (id: number) => ({ kind: 'command_result' as const, commandId: `cmd-${id}`, ok: true });
-
-/** The real fsync, run only when the test releases it; or failing while `failing` is set. */
-function heldFsync() {
-  const held: Array<() => void> = [];
-  const calls: number[] = [];
-  let failing: NodeJS.ErrnoException | undefined;
-  const fsyncFile: FsyncFile = (fd, done) => {
-    calls.push(fd);
-    if (failing) {
-      const err = failing;
-      setImmediate(() => done(err));
-      return;
-    }
-    held.push(() => fs.fsync(fd, done));
-  };
-  return {
-    fsyncFile,
-    calls,
-    held,
-    releaseAll: () => held.splice(0).forEach((run) => run()),
-    fail: (err: NodeJS.ErrnoException | undefined) => (failing = err),
-  };
-}
-
-const tick = () => new Promise((resolve) => setTimeout(resolve, 30));
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 500 && !cond(); i++) await tick();
-  if (!cond()) throw new Error(`timed out waiting for ${what}`);
-}
 
 t.test('an event is readable by the cloud link only after the fsync of its commit completed', async (t) => {
   const path = join(t.testdir({}), 'hub.db');
