@@ -8,22 +8,12 @@ import type Database from 'better-sqlite3';
 import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
 import type { TelemetryShedder } from './outbox-bounds.js';
+import { type OutboxRow, RecentRows } from './outbox-recent.js';
 import { SNAPSHOT_OWED_KEY } from './snapshot.js';
 import type { OutboxReader, OutboxStats, RolledBackSeqs, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
 
 const CLOUD_STREAM = 'cloud';
-/**
- * The newest committed events kept in memory, so readers that keep up (the cloud link, LAN
- * watchers) are served without reading back what was just written; older ones come from disk.
- */
-const RECENT_MAX = 4096;
-
-interface StoredRow {
-  seq: number;
-  at: number;
-  payload: string;
-}
 /** Settings key of the outbox epoch; the public settings API refuses the `store.` prefix. */
 export const EPOCH_KEY = 'store.outbox_epoch';
 
@@ -67,14 +57,14 @@ export class Outbox implements OutboxReader {
   /** Events inserted into the open group transaction: what a failed commit takes with it. */
   private uncommitted: HubEvent[] = [];
   /** The rows of `uncommitted` (one per event); once committed, the tail of `recent`. */
-  private uncommittedRows: StoredRow[] = [];
+  private uncommittedRows: OutboxRow[] = [];
   /**
    * Committed transactions waiting for their fsync, oldest first: their rows (undefined once
    * shedding deleted rows meanwhile) and the last seq each assigned.
    */
-  private staged: { rows: StoredRow[] | undefined; lastSeq: number }[] = [];
-  /** The newest committed rows in seq order: every row the table holds from recent[0] on. */
-  private recent: StoredRow[] = [];
+  private staged: { rows: OutboxRow[] | undefined; lastSeq: number }[] = [];
+  /** The newest durable rows, so readers that keep up are served without a read-back. */
+  private readonly recent = new RecentRows();
   /** Rows of the open transaction were shed: its rows do not go to `recent`. */
   private rowsShed = false;
   private readonly listeners = new Set<(lastSeq: number) => void>();
@@ -151,30 +141,13 @@ export class Outbox implements OutboxReader {
   readAfter(afterSeq: number, limit: number): SequencedEvent[] {
     // A reader that has everything (the cloud link's last read of every pump): no query.
     if (!(limit > 0) || afterSeq >= this.durableSeq) return [];
-    const first = this.recent[0];
-    if (first && afterSeq >= first.seq - 1) return this.readRecent(afterSeq, Math.floor(limit));
+    const fromMemory = this.recent.readAfter(afterSeq, Math.floor(limit));
+    if (fromMemory) return fromMemory;
     return this.readStmt.all(afterSeq, this.durableSeq, Math.floor(limit)).map((row) => ({
       seq: row.seq,
       at: row.at,
       event: decodeEvent(row.payload),
     }));
-  }
-
-  /** What the SELECT would return, from memory: decoded from the stored payload. */
-  private readRecent(afterSeq: number, limit: number): SequencedEvent[] {
-    let lo = 0;
-    let hi = this.recent.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.recent[mid]!.seq <= afterSeq) lo = mid + 1;
-      else hi = mid;
-    }
-    const out: SequencedEvent[] = [];
-    for (let i = lo; i < this.recent.length && out.length < limit; i++) {
-      const row = this.recent[i]!;
-      out.push({ seq: row.seq, at: row.at, event: decodeEvent(row.payload) });
-    }
-    return out;
   }
 
   ack(uptoSeq: number): void {
@@ -187,7 +160,7 @@ export class Outbox implements OutboxReader {
       this.saveCursor.run(CLOUD_STREAM, upto, this.now());
       this.events -= size.n;
       this.bytes -= size.bytes;
-      this.forgetRecentUpTo(upto);
+      this.recent.forgetUpTo(upto);
       // Inside the write: if this write's own commit (a full group) fails, reload() restores
       // the cursor from the database after this closure ran, and nothing overwrites it again.
       this.acked = upto;
@@ -320,7 +293,7 @@ export class Outbox implements OutboxReader {
     this.bytes -= shed.bytes;
     // Rows were deleted, some perhaps of this very transaction: the table decides again what
     // readers get, until the next commit starts a new run of rows in memory.
-    this.recent = [];
+    this.recent.clear();
     this.rowsShed = true;
     for (const commit of this.staged) commit.rows = undefined;
     this.droppedSinceOpen += shed.dropped;
@@ -383,10 +356,9 @@ export class Outbox implements OutboxReader {
     if (!lastDone) return;
     for (const commit of done) {
       // Rows shed while staged are gone from the table: the table decides what readers get.
-      if (commit.rows) for (const row of commit.rows) this.recent.push(row);
-      else this.recent = [];
+      if (commit.rows) this.recent.add(commit.rows);
+      else this.recent.clear();
     }
-    if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     if (lastDone.lastSeq <= this.durableSeq) return;
     this.durableSeq = lastDone.lastSeq;
     const lastSeq = this.durableSeq;
@@ -403,15 +375,9 @@ export class Outbox implements OutboxReader {
     });
   }
 
-  private forgetRecentUpTo(seq: number): void {
-    let n = 0;
-    while (n < this.recent.length && this.recent[n]!.seq <= seq) n++;
-    if (n > 0) this.recent.splice(0, n);
-  }
-
   /** Re-reads counters from the database (at open, and after a lost transaction). */
   reload(): void {
-    this.recent = [];
+    this.recent.clear();
     for (const commit of this.staged) commit.rows = undefined;
     this.lastSeq = this.loadSeq.get()?.seq ?? 0;
     this.acked = this.loadCursor.get(CLOUD_STREAM)?.acked_seq ?? 0;
