@@ -16,6 +16,7 @@ import { betterSqliteBinding, nativeBindingProblem } from './native-binding-chec
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from './outbox-bounds.js';
 import { LanClients } from './lan-clients.js';
 import { Snapshots } from './snapshot.js';
+import { OutboxStaging } from './outbox-staging.js';
 import { ensureEpoch, Outbox, raiseSeqFloor } from './outbox.js';
 import { restoreFromBackup } from './restore-from-backup.js';
 import { SeenCommands } from './seen-commands.js';
@@ -90,26 +91,28 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const hooks: WriteBatchHooks = {
     beforeCommit: () => outbox.enforceBounds(),
     afterCommitStaged: () => {
-      outbox.commitStaged();
+      staging.commitStaged();
       trouble.committed();
     },
-    afterCommit: (commits = 1) => outbox.durable(commits),
+    afterCommit: (commits = 1) => staging.durable(commits),
     afterRollback: (error: Error, writes: number) => {
       states.reset();
       presence.reload();
       deviceOptions.forget();
-      const lost = outbox.takeUncommitted();
+      const lost = staging.takeUncommitted();
       outbox.reload();
-      outbox.rolledBack(error);
+      staging.rolledBack(error);
       trouble.failed(error, lost, writes);
     },
-    afterWrite: () => outbox.handOutUncommitted(),
-    writeMark: (): number => outbox.uncommittedMark(),
-    writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
+    afterWrite: () => staging.handOutUncommitted(),
+    writeMark: (): number => staging.uncommittedMark(),
+    writeUndone: (mark: number) => staging.forgetUncommittedAfter(mark),
   };
   const walSync = offLoopSync(db, path, options.fsyncFile);
   const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000, walSync);
-  const outbox = new Outbox(db, batch, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
+  // Outbox events between INSERT and fsync (outbox-staging.ts); the table itself is the Outbox's.
+  const staging = new OutboxStaging(log);
+  const outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
   const presence = new DevicePresence(db);
   const deviceOptions = new DeviceOptions(db, batch);

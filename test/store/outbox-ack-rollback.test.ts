@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import t from 'tap';
 import { openStore } from '../../daemon/store/index.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from '../../daemon/store/outbox-bounds.js';
+import { OutboxStaging } from '../../daemon/store/outbox-staging.js';
 import { ensureEpoch, Outbox } from '../../daemon/store/outbox.js';
 import { WriteBatch } from '../../daemon/store/write-batch.js';
 import { recordingLog } from './helpers.js';
@@ -18,9 +19,10 @@ t.test('a failed commit triggered by ack() leaves lastAcked at the stored cursor
   db.pragma('foreign_keys = ON');
   const log = recordingLog();
   // Wired as open-store.ts wires it; a group of two writes commits inside the second write.
-  const hooks = { beforeCommit: () => {}, afterCommit: () => outbox.committed(), afterRollback: () => outbox.reload() };
+  const hooks = { beforeCommit: () => {}, afterCommit: () => staging.committed(), afterRollback: () => outbox.reload() };
+  const staging = new OutboxStaging(log);
   const batch = new WriteBatch(db, hooks, log, 60_000, 2);
-  const outbox: Outbox = new Outbox(db, batch, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => 1, log, ensureEpoch(db, 1));
+  const outbox: Outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => 1, log, ensureEpoch(db, 1));
   for (let i = 0; i < 4; i++) outbox.append({ kind: 'command_result', commandId: `c-${i}`, ok: true });
   batch.commit();
   t.equal(outbox.stats().lastSeq, 4);

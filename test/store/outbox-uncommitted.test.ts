@@ -9,6 +9,7 @@ import t from 'tap';
 import type { SequencedEvent } from '../../daemon/domain/events.js';
 import { openStore, type RolledBackSeqs } from '../../daemon/store/index.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from '../../daemon/store/outbox-bounds.js';
+import { OutboxStaging } from '../../daemon/store/outbox-staging.js';
 import { ensureEpoch, Outbox } from '../../daemon/store/outbox.js';
 import { WriteBatch, type WriteBatchHooks } from '../../daemon/store/write-batch.js';
 import { recordingLog } from './helpers.js';
@@ -23,18 +24,19 @@ t.test('events are handed out before COMMIT; a lost commit names them and their 
   // Wired as open-store.ts wires it.
   const hooks: WriteBatchHooks = {
     beforeCommit: () => {},
-    afterCommit: () => outbox.committed(),
+    afterCommit: () => staging.committed(),
     afterRollback: (error) => {
-      outbox.takeUncommitted();
+      staging.takeUncommitted();
       outbox.reload();
-      outbox.rolledBack(error);
+      staging.rolledBack(error);
     },
-    afterWrite: () => outbox.handOutUncommitted(),
-    writeMark: () => outbox.uncommittedMark(),
-    writeUndone: (mark) => outbox.forgetUncommittedAfter(mark),
+    afterWrite: () => staging.handOutUncommitted(),
+    writeMark: () => staging.uncommittedMark(),
+    writeUndone: (mark) => staging.forgetUncommittedAfter(mark),
   };
+  const staging = new OutboxStaging(log);
   const batch = new WriteBatch(db, hooks, log, 60_000, 1000);
-  const outbox: Outbox = new Outbox(db, batch, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => 1, log, ensureEpoch(db, 1));
+  const outbox: Outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => 1, log, ensureEpoch(db, 1));
   const handedOut: SequencedEvent[][] = [];
   const lost: RolledBackSeqs[] = [];
   outbox.onUncommittedAppend((events) => handedOut.push([...events]));

@@ -10,6 +10,7 @@ import t, { type Test } from 'tap';
 import type { HubEvent } from '../../daemon/domain/events.js';
 import { openStore, type RolledBackSeqs } from '../../daemon/store/index.js';
 import { DEFAULT_OUTBOX_BOUNDS, TelemetryShedder } from '../../daemon/store/outbox-bounds.js';
+import { OutboxStaging } from '../../daemon/store/outbox-staging.js';
 import { ensureEpoch, Outbox } from '../../daemon/store/outbox.js';
 import { StorageTrouble } from '../../daemon/store/storage-trouble.js';
 import { walFileSync } from '../../daemon/store/wal-sync.js';
@@ -47,22 +48,23 @@ async function wired(t: Test) {
   const hooks: WriteBatchHooks = {
     beforeCommit: () => outbox.enforceBounds(),
     afterCommitStaged: () => {
-      outbox.commitStaged();
+      staging.commitStaged();
       trouble.committed();
     },
-    afterCommit: (commits = 1) => outbox.durable(commits),
+    afterCommit: (commits = 1) => staging.durable(commits),
     afterRollback: (error: Error, writes: number) => {
-      const lost = outbox.takeUncommitted();
+      const lost = staging.takeUncommitted();
       outbox.reload();
-      outbox.rolledBack(error);
+      staging.rolledBack(error);
       trouble.failed(error, lost, writes);
     },
-    afterWrite: () => outbox.handOutUncommitted(),
-    writeMark: () => outbox.uncommittedMark(),
-    writeUndone: (mark: number) => outbox.forgetUncommittedAfter(mark),
+    afterWrite: () => staging.handOutUncommitted(),
+    writeMark: () => staging.uncommittedMark(),
+    writeUndone: (mark: number) => staging.forgetUncommittedAfter(mark),
   };
+  const staging = new OutboxStaging(log);
   const batch = new WriteBatch(db, hooks, log, 60_000, 1000, 60_000, walFileSync(path, sync.fsyncFile));
-  const outbox: Outbox = new Outbox(db, batch, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => clock.now(), log, ensureEpoch(db, 1));
+  const outbox: Outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => clock.now(), log, ensureEpoch(db, 1));
   const trouble: StorageTrouble = new StorageTrouble(
     path,
     {
