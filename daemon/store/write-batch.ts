@@ -40,8 +40,8 @@ export interface WriteBatchHooks {
    */
   afterCommit(commits?: number): void;
   /**
-   * Runs after each outermost write that succeeded, before its COMMIT (the outbox hands its new,
-   * not yet durable events to the consumers that asked for them). Errors are logged, not fatal.
+   * Runs after each outermost write that succeeded, before its COMMIT (outbox-staging.ts hands
+   * its new, not yet durable events to the consumers that asked for them). Errors are logged, not fatal.
    */
   afterWrite?(): void;
   /**

@@ -34,7 +34,7 @@ function failSyncFsync(t: Test): () => void {
   return restore;
 }
 
-/** A store wired as open-store.ts wires it (outbox, storage trouble, WAL sync), on a real file. */
+/** A store wired as open-store.ts wires it (outbox and its staging, storage trouble, WAL sync), on a real file. */
 async function wired(t: Test) {
   const path = join(t.testdir({}), 'hub.db');
   await openStore({ path, log: recordingLog() }).close(); // the real schema
