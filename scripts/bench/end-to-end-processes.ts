@@ -13,7 +13,14 @@
 //
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--warmup 2] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
-//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--paced-only] [--json]
+//     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--paced-only]
+//     [--zigbee2mqtt] [--z2m-log-level warning] [--json]
+// --zigbee2mqtt also runs Zigbee2MQTT 2.14.1 (installed on demand into ~/.cache/zigbee-hubd, see
+// zigbee2mqtt/install.ts) in the same run, interleaved with the builds: the same coordinator process,
+// network and 200 devices (its database starts as a copy of the hub's), publishing to an MQTT
+// broker in a process of its own (processes/mqtt-host.ts); its latency is radio frame -> MQTT
+// publish at the broker. --z2m-log-level sets its advanced.log_level (default warning, its
+// cheapest; at info it logs every publish).
 // --warmup: seconds of paced reports before each paced window (the JIT is still compiling the
 // report path for a minute or more at 100/s; a long-running daemon has done that).
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
@@ -31,9 +38,11 @@ import { sendUnpaced, type LoopResult, type Pipeline } from './e2e/send-loops.js
 import { median, quantile, round } from './e2e/stats.js';
 import { ArrivalMatcher } from './processes/arrival-matcher.js';
 import { HelperProcess } from './processes/helper-process.js';
-import type { FromCloud, FromCoordinator, FromLanWatcher, ToCloud, ToCoordinator, ToLanWatcher } from './processes/messages.js';
+import type { FromCloud, FromCoordinator, FromLanWatcher, FromMqtt, ToCloud, ToCoordinator, ToLanWatcher, ToMqtt } from './processes/messages.js';
 import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
+import { ensureZigbee2mqtt } from './zigbee2mqtt/install.js';
+import { consoleTail, prepareZigbee2mqtt, startZigbee2mqtt, stopZigbee2mqtt } from './zigbee2mqtt/z2m-process.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const GATEWAY = BENCH_GATEWAY;
@@ -50,6 +59,8 @@ const { values: args } = parseArgs({
     bin: { type: 'string' },
     'lan-watcher': { type: 'boolean', default: false },
     'paced-only': { type: 'boolean', default: false },
+    zigbee2mqtt: { type: 'boolean', default: false },
+    'z2m-log-level': { type: 'string', default: 'warning' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -59,6 +70,8 @@ const SECONDS = Number(args.seconds);
 interface Build {
   label: string;
   runtime: { bin?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] };
+  /** Zigbee2MQTT rather than a build of the hub. */
+  zigbee2mqtt?: true;
 }
 const builds: Build[] = args.bin
   ? args.bin.split(',').map((spec, i) => {
@@ -70,6 +83,9 @@ const builds: Build[] = args.bin
       return { label, runtime: { bin: path.resolve(file), env: { ZIGBEE_HUBD_RUNTIME: 'dist' }, nodeArgs: flags?.split(' ').filter(Boolean) ?? [] } };
     })
   : [{ label: '', runtime: {} }];
+if (args.zigbee2mqtt) builds.push({ label: 'zigbee2mqtt', runtime: {}, zigbee2mqtt: true });
+if (args.zigbee2mqtt && !builds[0]!.label) builds[0]!.label = 'zigbee-hubd';
+const zigbee2mqtt = args.zigbee2mqtt ? ensureZigbee2mqtt(progress) : undefined;
 const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
 
@@ -112,6 +128,11 @@ const cloud = HelperProcess.start<ToCloud, FromCloud>(path.join(HERE, 'processes
 const matcher = new ArrivalMatcher(devices);
 coordinator.on((m) => m.kind === 'sent' && matcher.onSent(m.records));
 cloud.on((m) => m.kind === 'arrived' && matcher.onArrived(m.events));
+const mqtt = zigbee2mqtt ? HelperProcess.start<ToMqtt, FromMqtt>(path.join(HERE, 'processes/mqtt-host.ts'), [zigbee2mqtt.dir]) : undefined;
+// Only one of the hub and Zigbee2MQTT runs at a time, so both feed the one matcher.
+mqtt?.on((m) => m.kind === 'arrived' && matcher.onArrived(m.events));
+const mqttListening = mqtt?.next('listening');
+const z2mDataDir = path.join(dir, 'zigbee2mqtt');
 const lanWatcher = withLan ? HelperProcess.start<ToLanWatcher, FromLanWatcher>(path.join(HERE, 'processes/lan-watcher-host.ts'), []) : undefined;
 const lanMatcher = new ArrivalMatcher(devices);
 if (lanWatcher) {
@@ -128,7 +149,21 @@ try {
   const [{ port: coordinatorPort }, { port: cloudPort }] = await Promise.all([coordinator.next('listening'), cloud.next('listening')]);
   coordinator.send({ kind: 'devices', devices });
   // The first start imports the seeded clones into the store; not measured.
-  await startDaemon(builds[0]!, coordinatorPort, cloudPort).then(({ daemon }) => daemon.stop());
+  const hubBuild = builds.find((b) => !b.zigbee2mqtt)!;
+  await startSubject(hubBuild, coordinatorPort, cloudPort).then((running) => running.stop());
+  if (mqtt) {
+    const { port: mqttPort } = (await mqttListening)!;
+    prepareZigbee2mqtt({ dataDir: z2mDataDir, hubDataDir: path.join(dir, 'data'), channel: 11, coordinatorPort, mqttPort, logLevel: args['z2m-log-level'] });
+    // Zigbee2MQTT's first start configures the plugs, and each weather sensor when it first speaks
+    // (one report from every device); not measured.
+    const running = await startSubject(builds.find((b) => b.zigbee2mqtt)!, coordinatorPort, cloudPort);
+    const warm = await paced(100, Math.ceil(devices.length / 100) + 1);
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await running.stop();
+    // Not carried into the measured phases (they would each wait for it and count it lost).
+    if (warm.lost > 0) progress(`  zigbee2mqtt's first start: ${warm.lost} of ${warm.sent} reports did not reach MQTT`);
+    matcher.requested = matcher.arrived;
+  }
 
   const phases: PhaseFigures[] = [];
   for (let run = 1; run <= Number(args.runs); run++) {
@@ -154,32 +189,57 @@ try {
   await coordinator.stop({ kind: 'stop' });
   await cloud.stop({ kind: 'stop' });
   await lanWatcher?.stop({ kind: 'stop' });
+  await mqtt?.stop({ kind: 'stop' });
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-async function startDaemon(build: Build, coordinatorPort: number, cloudPort: number): Promise<{ daemon: DaemonProcess; startToReadyMs: number }> {
+/** A hub build or Zigbee2MQTT, started and ready: the hub connected to the cloud, Zigbee2MQTT
+ * online on MQTT. */
+interface RunningSubject {
+  pid: number;
+  startToReadyMs: number;
+  /** The hub's metrics endpoint (commits/s, the LAN port); Zigbee2MQTT has none. */
+  daemon?: DaemonProcess;
+  stop(): Promise<void>;
+}
+
+async function startSubject(build: Build, coordinatorPort: number, cloudPort: number): Promise<RunningSubject> {
+  if (build.zigbee2mqtt) {
+    // The previous run's "offline" may still be on its way: wait for "online".
+    let off: () => unknown = () => undefined;
+    const online = new Promise<void>((resolve) => (off = mqtt!.on((m) => m.kind === 'bridge' && m.state === 'online' && (resolve(), true))));
+    const started = performance.now();
+    const child = startZigbee2mqtt(zigbee2mqtt!.entry, z2mDataDir);
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`zigbee2mqtt exited (${code}) before it was online:\n${consoleTail(z2mDataDir)}`))));
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`zigbee2mqtt was not online within 180 s:\n${consoleTail(z2mDataDir)}`)), 180_000).unref());
+    await Promise.race([online, exited, timeout]).finally(off);
+    const startToReadyMs = performance.now() - started;
+    exited.catch(() => undefined);
+    return { pid: child.pid!, startToReadyMs, stop: () => stopZigbee2mqtt(child) };
+  }
   const connected = cloud.next('connected', 180_000);
   const started = performance.now();
   const daemon = DaemonProcess.start({ dir, config: daemonConfig(coordinatorPort, cloudPort), ...build.runtime });
   await daemon.ready(180_000);
   const startToReadyMs = performance.now() - started;
   await connected;
-  return { daemon, startToReadyMs };
+  return { pid: daemon.child.pid!, startToReadyMs, daemon, stop: async () => void (await daemon.stop()) };
 }
 
 async function phase(build: Build, name: string, coordinatorPort: number, cloudPort: number, warmUp: () => Promise<LoopResult>, measure: () => Promise<LoopResult>): Promise<PhaseFigures> {
   progress(`phase ${name}`);
-  const { daemon, startToReadyMs } = await startDaemon(build, coordinatorPort, cloudPort);
-  const pid = daemon.child.pid!;
+  const running = await startSubject(build, coordinatorPort, cloudPort);
+  const { daemon, pid, startToReadyMs } = running;
   const rssReadyMiB = sampleProcess(pid)?.rssMiB ?? NaN;
   await new Promise((resolve) => setTimeout(resolve, 5000));
   const rss5sMiB = sampleProcess(pid)?.rssMiB ?? NaN;
-  const metricsPort = Number((await daemon.waitForLog((l) => l.msg === 'metrics listening')).port);
-  if (lanWatcher) {
+  const metricsPort = daemon ? Number((await daemon.waitForLog((l) => l.msg === 'metrics listening')).port) : undefined;
+  const watching = daemon ? lanWatcher : undefined;
+  if (daemon && watching) {
     const lanPort = Number((await daemon.waitForLog((l) => l.msg === 'lan api listening')).port);
-    const watching = lanWatcher.next('watching', 60_000);
-    lanWatcher.send({ kind: 'attach', address: `127.0.0.1:${lanPort}`, adminSocket: path.join(dir, 'data', 'admin', 'lan.sock') });
-    await watching;
+    const attached = watching.next('watching', 60_000);
+    watching.send({ kind: 'attach', address: `127.0.0.1:${lanPort}`, adminSocket: path.join(dir, 'data', 'admin', 'lan.sock') });
+    await attached;
   }
   await warmUp();
   matcher.resetLatencies();
@@ -194,21 +254,21 @@ async function phase(build: Build, name: string, coordinatorPort: number, cloudP
   const cpuAfter = sampleProcess(pid)!;
   const commitsAfter = await commits(metricsPort);
   const arrived = matcher.arrived - arrivedBefore;
-  if (lanWatcher) {
+  if (watching) {
     // The two helpers report over separate IPC channels: let the watcher's last stamps land.
     const deadline = Date.now() + 10_000;
     while (lanMatcher.arrived - lanArrivedBefore < arrived && Date.now() < deadline) await lanMatcher.progress.next(1000);
     if (lanMatcher.arrived - lanArrivedBefore < arrived) progress(`  the LAN watcher got ${lanMatcher.arrived - lanArrivedBefore} of ${arrived} reports`);
-    lanWatcher.send({ kind: 'detach' });
+    watching.send({ kind: 'detach' });
   }
-  await daemon.stop();
+  await running.stop();
   const figures: PhaseFigures = {
     phase: name,
     reportsPerSec: arrived / result.seconds,
     latencyP50Ms: quantile(matcher.latencies, 0.5),
     latencyP99Ms: quantile(matcher.latencies, 0.99),
-    lanLatencyP50Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.5) : NaN,
-    lanLatencyP99Ms: lanWatcher ? quantile(lanMatcher.latencies, 0.99) : NaN,
+    lanLatencyP50Ms: watching ? quantile(lanMatcher.latencies, 0.5) : NaN,
+    lanLatencyP99Ms: watching ? quantile(lanMatcher.latencies, 0.99) : NaN,
     cpuUsPerReport: ((cpuAfter.cpuMs - cpuBefore.cpuMs) * 1000) / Math.max(arrived, 1),
     runUsPerReport: ((cpuAfter.runMs - cpuBefore.runMs) * 1000) / Math.max(arrived, 1),
     commitsPerSec: (commitsAfter - commitsBefore) / result.seconds,
@@ -255,7 +315,8 @@ async function unpaced(count: number): Promise<LoopResult> {
   return { sent, seconds: (performance.now() - t0) / 1000, lost: drained.lost };
 }
 
-async function commits(metricsPort: number): Promise<number> {
+async function commits(metricsPort: number | undefined): Promise<number> {
+  if (metricsPort === undefined) return NaN;
   const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   return Number(/^zigbee_hubd_sqlite_commits_total (\d+)/m.exec(text)?.[1] ?? NaN);
 }

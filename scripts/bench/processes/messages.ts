@@ -1,5 +1,5 @@
 // What the bench parent and its helper processes (the virtual coordinator, the reference
-// cloud, a LAN watcher) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
+// cloud, a LAN watcher, an MQTT broker for Zigbee2MQTT) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
 // precision (performance.timeOrigin + performance.now()), comparable across processes on one
 // machine: a report is stamped where the radio frame leaves and where the cloud receives it.
 
@@ -38,6 +38,15 @@ export type FromLanWatcher =
   | { kind: 'watching' }
   | { kind: 'ended'; reason: string }
   /** state_changed events that reached the watcher, as FromCloud's. */
+  | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
+
+export type ToMqtt = { kind: 'stop' };
+
+export type FromMqtt =
+  | { kind: 'listening'; port: number }
+  /** Zigbee2MQTT's <base>/bridge/state: "online" once it has started, "offline" as it stops. */
+  | { kind: 'bridge'; state: string }
+  /** Device state publishes that reached the broker: [ieee, the payload, received at]. */
   | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
 
 export function wallClockMs(): number {
