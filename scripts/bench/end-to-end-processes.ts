@@ -14,13 +14,16 @@
 //   npx tsx scripts/bench/end-to-end-processes.ts [--devices 200] [--runs 3] [--rates 100,300]
 //     [--seconds 8] [--warmup 2] [--reports 20000] [--window 2000] [--store '{"commit_interval_ms":20}']
 //     [--bin [LABEL=]DIR/bin/zigbee-hubd.js[@NODE-FLAG ...][,LABEL=...]] [--lan-watcher] [--paced-only]
-//     [--zigbee2mqtt] [--z2m-log-level warning] [--json]
+//     [--zigbee2mqtt] [--z2m-log-level warning] [--herdsman-floor] [--json]
 // --zigbee2mqtt also runs Zigbee2MQTT 2.14.1 (installed on demand into ~/.cache/zigbee-hubd, see
 // zigbee2mqtt/install.ts) in the same run, interleaved with the builds: the same coordinator process,
 // network and 200 devices (its database starts as a copy of the hub's), publishing to an MQTT
 // broker in a process of its own (processes/mqtt-host.ts); its latency is radio frame -> MQTT
 // publish at the broker. --z2m-log-level sets its advanced.log_level (default warning, its
 // cheapest; at info it logs every publish).
+// --herdsman-floor also runs processes/herdsman-floor-host.mjs: zigbee-herdsman on the same network,
+// each message converted by the converters' fromZigbee, nothing else; what any herdsman-based hub
+// pays per report before its own work (latency: radio frame -> converted).
 // --warmup: seconds of paced reports before each paced window (the JIT is still compiling the
 // report path for a minute or more at 100/s; a long-running daemon has done that).
 // --bin runs a build copied aside by snapshot-build.sh (its dist/, forced), so a measurement
@@ -38,7 +41,7 @@ import { sendUnpaced, type LoopResult, type Pipeline } from './e2e/send-loops.js
 import { median, quantile, round } from './e2e/stats.js';
 import { ArrivalMatcher } from './processes/arrival-matcher.js';
 import { HelperProcess } from './processes/helper-process.js';
-import type { FromCloud, FromCoordinator, FromLanWatcher, FromMqtt, ToCloud, ToCoordinator, ToLanWatcher, ToMqtt } from './processes/messages.js';
+import type { FromCloud, FromCoordinator, FromHerdsmanFloor, FromLanWatcher, FromMqtt, ToCloud, ToCoordinator, ToHerdsmanFloor, ToLanWatcher, ToMqtt } from './processes/messages.js';
 import { BENCH_GATEWAY, benchDaemonConfig } from './processes/bench-daemon-config.js';
 import { seedDevices } from './processes/seed-devices.js';
 import { ensureZigbee2mqtt } from './zigbee2mqtt/install.js';
@@ -60,6 +63,7 @@ const { values: args } = parseArgs({
     'lan-watcher': { type: 'boolean', default: false },
     'paced-only': { type: 'boolean', default: false },
     zigbee2mqtt: { type: 'boolean', default: false },
+    'herdsman-floor': { type: 'boolean', default: false },
     'z2m-log-level': { type: 'string', default: 'warning' },
     json: { type: 'boolean', default: false },
   },
@@ -72,6 +76,8 @@ interface Build {
   runtime: { bin?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] };
   /** Zigbee2MQTT rather than a build of the hub. */
   zigbee2mqtt?: true;
+  /** herdsman-floor-host.mjs rather than a build of the hub. */
+  floor?: true;
 }
 const builds: Build[] = args.bin
   ? args.bin.split(',').map((spec, i) => {
@@ -84,7 +90,8 @@ const builds: Build[] = args.bin
     })
   : [{ label: '', runtime: {} }];
 if (args.zigbee2mqtt) builds.push({ label: 'zigbee2mqtt', runtime: {}, zigbee2mqtt: true });
-if (args.zigbee2mqtt && !builds[0]!.label) builds[0]!.label = 'zigbee-hubd';
+if (args['herdsman-floor']) builds.push({ label: 'herdsman-floor', runtime: {}, floor: true });
+if (builds.length > 1 && !builds[0]!.label) builds[0]!.label = 'zigbee-hubd';
 const zigbee2mqtt = args.zigbee2mqtt ? ensureZigbee2mqtt(progress) : undefined;
 const labelled = (build: Build, name: string) => (build.label ? `${build.label}: ${name}` : name);
 const storeConfig = args.store ? (JSON.parse(args.store) as Record<string, unknown>) : undefined;
@@ -149,7 +156,7 @@ try {
   const [{ port: coordinatorPort }, { port: cloudPort }] = await Promise.all([coordinator.next('listening'), cloud.next('listening')]);
   coordinator.send({ kind: 'devices', devices });
   // The first start imports the seeded clones into the store; not measured.
-  const hubBuild = builds.find((b) => !b.zigbee2mqtt)!;
+  const hubBuild = builds.find((b) => !b.zigbee2mqtt && !b.floor)!;
   await startSubject(hubBuild, coordinatorPort, cloudPort).then((running) => running.stop());
   if (mqtt) {
     const { port: mqttPort } = (await mqttListening)!;
@@ -204,6 +211,17 @@ interface RunningSubject {
 }
 
 async function startSubject(build: Build, coordinatorPort: number, cloudPort: number): Promise<RunningSubject> {
+  if (build.floor) {
+    const started = performance.now();
+    const floor = HelperProcess.start<ToHerdsmanFloor, FromHerdsmanFloor>(path.join(HERE, 'processes/herdsman-floor-host.mjs'), [
+      path.join(dir, 'herdsman-floor'),
+      path.join(dir, 'data'),
+      String(coordinatorPort),
+    ]);
+    floor.on((m) => m.kind === 'arrived' && matcher.onArrived(m.events));
+    await floor.next('ready', 180_000);
+    return { pid: floor.child.pid!, startToReadyMs: performance.now() - started, stop: () => floor.stop({ kind: 'stop' }) };
+  }
   if (build.zigbee2mqtt) {
     // The previous run's "offline" may still be on its way: wait for "online".
     let off: () => unknown = () => undefined;

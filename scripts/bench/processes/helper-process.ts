@@ -10,8 +10,10 @@ export class HelperProcess<In, Out extends { kind: string }> {
     });
   }
 
+  /** TypeScript helpers run through tsx; a plain .mjs one by plain node (its memory is measured). */
   static start<In, Out extends { kind: string }>(file: string, args: string[]): HelperProcess<In, Out> {
-    const child = fork(file, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const execArgv = file.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+    const child = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     return new HelperProcess<In, Out>(child);
   }
 

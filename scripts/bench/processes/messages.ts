@@ -1,5 +1,5 @@
 // What the bench parent and its helper processes (the virtual coordinator, the reference
-// cloud, a LAN watcher, an MQTT broker for Zigbee2MQTT) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
+// cloud, a LAN watcher, an MQTT broker for Zigbee2MQTT, the herdsman floor) say to each other over the fork IPC channel. Times are wall-clock ms with sub-ms
 // precision (performance.timeOrigin + performance.now()), comparable across processes on one
 // machine: a report is stamped where the radio frame leaves and where the cloud receives it.
 
@@ -47,6 +47,13 @@ export type FromMqtt =
   /** Zigbee2MQTT's <base>/bridge/state: "online" once it has started, "offline" as it stops. */
   | { kind: 'bridge'; state: string }
   /** Device state publishes that reached the broker: [ieee, the payload, received at]. */
+  | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
+
+export type ToHerdsmanFloor = { kind: 'stop' };
+
+export type FromHerdsmanFloor =
+  | { kind: 'ready' }
+  /** Messages herdsman received and the converters turned into state: [ieee, state, converted at]. */
   | { kind: 'arrived'; events: Array<[string, Record<string, unknown>, number]> };
 
 export function wallClockMs(): number {
