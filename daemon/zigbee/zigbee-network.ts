@@ -8,13 +8,13 @@ import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
 import { resolveSerial } from './adapter-discovery.js';
 import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
-import { describeDevice } from './device-description.js';
+import { DeviceLookup } from './device-lookup.js';
 import { DeviceConfigurer } from './device-configurer.js';
 import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
 import { describeError, ZigbeeError } from './errors.js';
 import { describeExposes, type ExposeDescription } from './expose-description.js';
-import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
+import type { HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
@@ -61,6 +61,7 @@ export class ZigbeeNetwork {
   private readonly clock: Clock;
   private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
   private readonly definitions = new DefinitionCache();
+  private readonly lookup = new DeviceLookup(this.definitions);
   private readonly state: NetworkState;
   private readonly faults: DeviceFaults;
   private readonly configurer: DeviceConfigurer;
@@ -73,7 +74,6 @@ export class ZigbeeNetwork {
   /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
   readonly bindings: BindingControl;
   private readonly maxPermitJoinSeconds: number;
-  private controller: Controller | undefined;
   private translator: HerdsmanEventTranslator | undefined;
   private readonly guards: ControllerGuards;
 
@@ -105,7 +105,7 @@ export class ZigbeeNetwork {
       emit: (kind, payload) => this.events.emit(kind, payload),
     });
     this.configurer = new DeviceConfigurer({
-      coordinatorEndpoint: () => this.coordinatorEndpoint(),
+      coordinatorEndpoint: () => this.lookup.coordinatorEndpoint(),
       maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
       retryDelaysMs: CONFIGURE_RETRY_DELAYS_MS,
       timers,
@@ -114,18 +114,18 @@ export class ZigbeeNetwork {
       faults: this.faults,
     });
     this.groups = new GroupControl({
-      controller: () => this.started(),
-      device: (ieee) => this.device(ieee),
+      controller: () => this.lookup.started(),
+      device: (ieee) => this.lookup.device(ieee),
       definitions: this.definitions,
       publish: (ieee, payload) => this.state.publish(ieee, payload),
     });
     this.scenes = new SceneControl({
-      controller: () => this.started(),
+      controller: () => this.lookup.started(),
       endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
       publish: (ieee, payload) => this.state.publish(ieee, payload),
     });
     this.bindings = new BindingControl({
-      controller: () => this.started(),
+      controller: () => this.lookup.started(),
       endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
     });
     this.refresher = new StateRefresh({
@@ -136,7 +136,7 @@ export class ZigbeeNetwork {
       log: this.log,
     });
     this.interviewer = new DeviceInterviewer({
-      lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
+      lookup: (ieee) => this.lookup.find(ieee),
       translator: () => this.translator,
       definitions: this.definitions,
       maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
@@ -177,7 +177,7 @@ export class ZigbeeNetwork {
    * 'restored' when herdsman restored it from its coordinator backup.
    */
   async start(): Promise<StartResult> {
-    if (this.controller) throw new ZigbeeError('invalid_options', 'the network is already started');
+    if (this.lookup.current()) throw new ZigbeeError('invalid_options', 'the network is already started');
     const herdsmanLog = this.log.child('herdsman');
     const libraryLogger = createLibraryLogger(herdsmanLog, {
       forwardDebug: () => herdsmanLog.isLevelEnabled?.('debug') ?? false,
@@ -220,7 +220,7 @@ export class ZigbeeNetwork {
       this.log.error('coordinator start failed', { path: this.options.serial.path, error: describeError(error) });
       throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
     }
-    this.controller = controller;
+    this.lookup.set(controller);
     // What the stick is and runs, once per start: the first thing to know about a field report.
     const coordinator = await this.coordinatorInfo().catch(() => undefined);
     this.log.info('zigbee network started', {
@@ -236,9 +236,9 @@ export class ZigbeeNetwork {
 
   /** Stops the network; herdsman saves its database and takes a coordinator backup. */
   async stop(): Promise<void> {
-    const controller = this.controller;
+    const controller = this.lookup.current();
     if (!controller) return;
-    this.controller = undefined;
+    this.lookup.set(undefined);
     this.guards.stopping();
     this.interviewer.stop();
     this.configurer.stop();
@@ -263,7 +263,7 @@ export class ZigbeeNetwork {
    * device table: what moving to a new stick needs) now, instead of at its next daily one.
    */
   async backupCoordinator(): Promise<void> {
-    await this.started().backup();
+    await this.lookup.started().backup();
   }
 
   /**
@@ -272,11 +272,11 @@ export class ZigbeeNetwork {
    * request is addressed to the router alone instead of broadcast.
    */
   async permitJoin(seconds: number, via?: Ieee): Promise<number> {
-    const controller = this.started();
+    const controller = this.lookup.started();
     if (!Number.isInteger(seconds) || seconds < 0) {
       throw new ZigbeeError('invalid_value', `permit join needs a whole number of seconds >= 0, got ${seconds}`);
     }
-    const router = via === undefined ? undefined : this.device(via);
+    const router = via === undefined ? undefined : this.lookup.device(via);
     if (router && router.type !== 'Router') {
       throw new ZigbeeError('invalid_value', `permit join through ${via}: it is ${router.type === 'EndDevice' ? 'an end device' : `of type ${String(router.type)}`}, not a router`);
     }
@@ -288,27 +288,18 @@ export class ZigbeeNetwork {
 
   /** Every device herdsman knows (without the coordinator). */
   devices(): DeviceDescription[] {
-    const controller = this.started();
-    const list: DeviceDescription[] = [];
-    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      list.push(describeDevice(device, this.definitions.get(device.ieeeAddr)));
-    }
-    return list;
+    return this.lookup.devices();
   }
 
   /** The parameters the coordinator actually runs with. */
   async networkParameters(): Promise<NetworkParameters> {
-    const p = await this.started().getNetworkParameters();
+    const p = await this.lookup.started().getNetworkParameters();
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
   /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
   async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
-    const controller = this.started();
-    const version = await controller.getCoordinatorVersion();
-    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
-    const coordinator = controller.getDevicesByType('Coordinator')[0];
-    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
+    return this.lookup.coordinatorInfo();
   }
 
   /**
@@ -350,8 +341,8 @@ export class ZigbeeNetwork {
    * Resolves with the state the converters report (also emitted as a `state` event).
    */
   async setState(ieee: Ieee, request: DeviceState): Promise<DeviceState> {
-    const device = this.device(ieee);
-    const definition = await this.definitionOf(device);
+    const device = this.lookup.device(ieee);
+    const definition = await this.lookup.definitionOf(device);
     const result = await applyState(request, {
       device,
       definition,
@@ -369,7 +360,7 @@ export class ZigbeeNetwork {
    * converters get it through `deviceOptions`.
    */
   async checkOptions(ieee: Ieee, changes: Record<string, unknown>): Promise<void> {
-    checkOptions(await this.definitionOf(this.device(ieee)), changes);
+    checkOptions(await this.lookup.definitionOf(this.lookup.device(ieee)), changes);
   }
 
   /**
@@ -380,8 +371,8 @@ export class ZigbeeNetwork {
    * did within `settleMs` after the reads were answered; rejects when none did.
    */
   async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
-    const device = this.device(ieee);
-    const definition = await this.definitionOf(device);
+    const device = this.lookup.device(ieee);
+    const definition = await this.lookup.definitionOf(device);
     const answers = this.state.collect(ieee, keys);
     try {
       await requestState(keys, {
@@ -408,11 +399,11 @@ export class ZigbeeNetwork {
    * device that is gone for good). Emits `device_left`.
    */
   async remove(ieee: Ieee, options: RemoveOptions = {}): Promise<void> {
-    const device = this.device(ieee);
+    const device = this.lookup.device(ieee);
     if (options.force) {
       device.removeFromDatabase();
     } else {
-      const controller = this.started();
+      const controller = this.lookup.started();
       const translator = this.translator!;
       try {
         await translator.whileRemoving(ieee, () => device.removeFromNetwork());
@@ -434,13 +425,13 @@ export class ZigbeeNetwork {
    * failure is also retried automatically, like any failed interview.
    */
   async reinterview(ieee: Ieee): Promise<DeviceDescription> {
-    return this.interviewer.reinterview(this.device(ieee));
+    return this.interviewer.reinterview(this.lookup.device(ieee));
   }
 
   /** Runs the definition's configure (bindings, reporting) now, even if done before. */
   async reconfigure(ieee: Ieee): Promise<void> {
-    const device = this.device(ieee);
-    await this.configurer.configure(device, await this.definitionOf(device), true);
+    const device = this.lookup.device(ieee);
+    await this.configurer.configure(device, await this.lookup.definitionOf(device), true);
   }
 
   /**
@@ -448,7 +439,7 @@ export class ZigbeeNetwork {
    * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
    */
   async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
-    const device = this.device(ieee);
+    const device = this.lookup.device(ieee);
     const definition = await this.definitions.resolve(device);
     return definition ? describeExposes(definition, device) : [];
   }
@@ -460,7 +451,7 @@ export class ZigbeeNetwork {
    * an unknown device or a lost coordinator.
    */
   async refreshState(ieee: Ieee): Promise<void> {
-    await this.refreshDevice(this.device(ieee), false);
+    await this.refreshDevice(this.lookup.device(ieee), false);
   }
 
   /**
@@ -469,7 +460,7 @@ export class ZigbeeNetwork {
    * device (route discovery, herdsman's recovery); without, it is one frame, nothing more.
    */
   async ping(ieee: Ieee, options: { recovery?: boolean } = {}): Promise<boolean> {
-    const device = this.device(ieee);
+    const device = this.lookup.device(ieee);
     try {
       await device.ping(options.recovery !== true);
       return true;
@@ -494,31 +485,7 @@ export class ZigbeeNetwork {
   private async refreshDevice(device: HerdsmanDevice, debounce: boolean): Promise<void> {
     if (this.faults.isQuarantined(device.ieeeAddr)) return;
     const definition = await this.definitions.resolve(device).catch(() => undefined);
-    if (!definition || !this.controller) return;
+    if (!definition || !this.lookup.current()) return;
     await this.refresher.refresh(device, definition, debounce);
-  }
-
-  private started(): Controller {
-    if (!this.controller) throw new ZigbeeError('not_started', 'the Zigbee coordinator is not available (not started yet, or lost and being reopened)');
-    return this.controller;
-  }
-
-  private device(ieee: Ieee): HerdsmanDevice {
-    const device = this.started().getDeviceByIeeeAddr(ieee);
-    if (!device || device.type === 'Coordinator') throw new ZigbeeError('unknown_device', `no device ${ieee} in the network`);
-    return device;
-  }
-
-  private async definitionOf(device: HerdsmanDevice): Promise<ConverterDefinition> {
-    const definition = await this.definitions.resolve(device);
-    if (!definition) throw new ZigbeeError('device_busy', `${device.ieeeAddr} is still being interviewed`);
-    return definition;
-  }
-
-  private coordinatorEndpoint() {
-    const coordinator = this.started().getDevicesByType('Coordinator')[0];
-    const endpoint = coordinator?.getEndpoint(1) ?? coordinator?.endpoints[0];
-    if (!endpoint) throw new ZigbeeError('device_error', 'the coordinator has no endpoint');
-    return endpoint;
   }
 }
