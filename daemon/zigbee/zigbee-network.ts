@@ -9,6 +9,7 @@ import { resolveSerial } from './adapter-discovery.js';
 import { DefinitionCache } from './definition-cache.js';
 import { notifyConvertersStop } from './definition-events.js';
 import { DeviceLookup } from './device-lookup.js';
+import { DeviceRemoval } from './device-removal.js';
 import { DeviceConfigurer } from './device-configurer.js';
 import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
@@ -67,6 +68,7 @@ export class ZigbeeNetwork {
   private readonly configurer: DeviceConfigurer;
   private readonly interviewer: DeviceInterviewer;
   private readonly refresher: StateRefresh;
+  private readonly removal: DeviceRemoval;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
   /** Scenes (genScenes) on a group or one endpoint of a device. */
@@ -134,6 +136,12 @@ export class ZigbeeNetwork {
       publish: (ieee, payload) => this.state.publish(ieee, payload),
       now: () => this.clock.now(),
       log: this.log,
+    });
+    this.removal = new DeviceRemoval({
+      lookup: this.lookup,
+      translator: () => this.translator,
+      log: this.log,
+      emit: this.emit,
     });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.lookup.find(ieee),
@@ -399,26 +407,9 @@ export class ZigbeeNetwork {
    * device that is gone for good). Emits `device_left`.
    */
   async remove(ieee: Ieee, options: RemoveOptions = {}): Promise<void> {
-    const device = this.lookup.device(ieee);
-    if (options.force) {
-      device.removeFromDatabase();
-    } else {
-      const controller = this.lookup.started();
-      const translator = this.translator!;
-      try {
-        await translator.whileRemoving(ieee, () => device.removeFromNetwork());
-      } catch (error) {
-        // The answer may be lost although the device did leave (herdsman saw its leave
-        // indication and forgot it): that is a removal, not an error.
-        if (controller.getDeviceByIeeeAddr(ieee)) {
-          throw new ZigbeeError('device_error', `${ieee} did not confirm the leave request (${describeError(error)}); remove it with force if it is gone`, { cause: error });
-        }
-      }
-    }
-    this.translator?.forgetDevice(ieee);
-    this.log.info('device removed', { ieee, force: options.force === true });
-    this.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
+    await this.removal.remove(ieee, options);
   }
+
 
   /**
    * Interviews the device again (descriptors, basic attributes), then re-resolves it. A
