@@ -49,6 +49,7 @@ import type {
   ZigbeeNetworkStats,
 } from './types.js';
 import { NetworkState } from './network-state.js';
+import { PermitJoin } from './permit-join.js';
 
 export interface NetworkParameters {
   panId: number;
@@ -75,7 +76,7 @@ export class ZigbeeNetwork {
   readonly scenes: SceneControl;
   /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
   readonly bindings: BindingControl;
-  private readonly maxPermitJoinSeconds: number;
+  private readonly permits: PermitJoin;
   private translator: HerdsmanEventTranslator | undefined;
   private readonly guards: ControllerGuards;
 
@@ -84,7 +85,6 @@ export class ZigbeeNetwork {
     options.log.addSecret?.(Uint8Array.from(options.network.networkKey));
     this.log = options.log.child('zigbee');
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.maxPermitJoinSeconds = options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS;
     this.events = new TypedEmitter((kind, error) =>
       this.log.error('event listener failed', { event: String(kind), error: describeError(error) }),
     );
@@ -135,6 +135,11 @@ export class ZigbeeNetwork {
       options: (ieee) => this.state.optionsOf(ieee),
       publish: (ieee, payload) => this.state.publish(ieee, payload),
       now: () => this.clock.now(),
+      log: this.log,
+    });
+    this.permits = new PermitJoin({
+      lookup: this.lookup,
+      maxSeconds: options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS,
       log: this.log,
     });
     this.removal = new DeviceRemoval({
@@ -280,19 +285,9 @@ export class ZigbeeNetwork {
    * request is addressed to the router alone instead of broadcast.
    */
   async permitJoin(seconds: number, via?: Ieee): Promise<number> {
-    const controller = this.lookup.started();
-    if (!Number.isInteger(seconds) || seconds < 0) {
-      throw new ZigbeeError('invalid_value', `permit join needs a whole number of seconds >= 0, got ${seconds}`);
-    }
-    const router = via === undefined ? undefined : this.lookup.device(via);
-    if (router && router.type !== 'Router') {
-      throw new ZigbeeError('invalid_value', `permit join through ${via}: it is ${router.type === 'EndDevice' ? 'an end device' : `of type ${String(router.type)}`}, not a router`);
-    }
-    const bounded = Math.min(seconds, this.maxPermitJoinSeconds);
-    await controller.permitJoin(bounded, router);
-    this.log.info(bounded > 0 ? 'permit join opened' : 'permit join closed', { seconds: bounded, ...(via !== undefined ? { via } : {}) });
-    return bounded;
+    return this.permits.open(seconds, via);
   }
+
 
   /** Every device herdsman knows (without the coordinator). */
   devices(): DeviceDescription[] {
