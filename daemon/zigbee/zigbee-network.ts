@@ -19,12 +19,11 @@ import type { HerdsmanDevice } from './herdsman-types.js';
 import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
 import { releaseTimersAfterStop } from './herdsman-quirks.js';
 import { createLibraryLogger, secretRedactor } from './library-logger.js';
-import { applyState } from './state-setter.js';
+import { StateCommands } from './state-commands.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
 import { SceneControl } from './scene-control.js';
 import { BindingControl } from './binding-control.js';
-import { requestState } from './state-reader.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
   controllerOptions,
@@ -70,6 +69,7 @@ export class ZigbeeNetwork {
   private readonly interviewer: DeviceInterviewer;
   private readonly refresher: StateRefresh;
   private readonly removal: DeviceRemoval;
+  private readonly stateCommands: StateCommands;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
   /** Scenes (genScenes) on a group or one endpoint of a device. */
@@ -137,6 +137,7 @@ export class ZigbeeNetwork {
       now: () => this.clock.now(),
       log: this.log,
     });
+    this.stateCommands = new StateCommands({ lookup: this.lookup, state: this.state });
     this.permits = new PermitJoin({
       lookup: this.lookup,
       maxSeconds: options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS,
@@ -344,18 +345,9 @@ export class ZigbeeNetwork {
    * Resolves with the state the converters report (also emitted as a `state` event).
    */
   async setState(ieee: Ieee, request: DeviceState): Promise<DeviceState> {
-    const device = this.lookup.device(ieee);
-    const definition = await this.lookup.definitionOf(device);
-    const result = await applyState(request, {
-      device,
-      definition,
-      state: this.state.of(ieee),
-      options: this.state.optionsOf(ieee),
-      publish: (payload) => this.state.publish(ieee, payload),
-    });
-    this.state.publish(ieee, result);
-    return result;
+    return this.stateCommands.set(ieee, request);
   }
+
 
   /**
    * Checks option changes (null removes one) against the device definition's options. Throws
@@ -374,28 +366,9 @@ export class ZigbeeNetwork {
    * did within `settleMs` after the reads were answered; rejects when none did.
    */
   async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
-    const device = this.lookup.device(ieee);
-    const definition = await this.lookup.definitionOf(device);
-    const answers = this.state.collect(ieee, keys);
-    try {
-      await requestState(keys, {
-        device,
-        definition,
-        state: this.state.of(ieee),
-        options: this.state.optionsOf(ieee),
-        publish: (payload) => this.state.publish(ieee, payload),
-      });
-      // The read is answered before its message has gone through fromZigbee: wait, bounded.
-      await answers.settled(settleMs);
-    } finally {
-      answers.stop();
-    }
-    const { fresh } = answers;
-    if (Object.keys(fresh).length === 0) {
-      throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
-    }
-    return fresh;
+    return this.stateCommands.read(ieee, keys, settleMs);
   }
+
 
   /**
    * Asks the device to leave and forgets it. With `force`, forgets it without asking (for a
