@@ -2,23 +2,16 @@
 // zigbee-herdsman (radio, device database) and zigbee-herdsman-converters (device
 // definitions, raw ZCL <-> named state). herdsman's events are translated here into typed
 // events; no herdsman or converters type leaves this module.
-import { Controller, setLogger as setHerdsmanLogger } from 'zigbee-herdsman';
-import * as zhc from 'zigbee-herdsman-converters';
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
-import { resolveSerial } from './adapter-discovery.js';
 import { DefinitionCache } from './definition-cache.js';
-import { notifyConvertersStop } from './definition-events.js';
 import { DeviceLookup } from './device-lookup.js';
 import { DeviceRemoval } from './device-removal.js';
 import { DeviceConfigurer } from './device-configurer.js';
 import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
 import { DeviceInterviewer } from './device-interviewer.js';
-import { describeError, ZigbeeError } from './errors.js';
+import { describeError } from './errors.js';
 import { describeExposes, type ExposeDescription } from './expose-description.js';
 import type { HerdsmanDevice } from './herdsman-types.js';
-import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
-import { releaseTimersAfterStop } from './herdsman-quirks.js';
-import { createLibraryLogger, secretRedactor } from './library-logger.js';
 import { StateCommands } from './state-commands.js';
 import { StateRefresh } from './state-refresh.js';
 import { GroupControl } from './group-control.js';
@@ -26,7 +19,6 @@ import { SceneControl } from './scene-control.js';
 import { BindingControl } from './binding-control.js';
 import {
   CONFIGURE_RETRY_DELAYS_MS,
-  controllerOptions,
   DEFAULT_INTERVIEW_RETRIES,
   DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
   DEFAULT_MAX_CONFIGURE_ATTEMPTS,
@@ -34,8 +26,6 @@ import {
   validateOptions,
 } from './network-options.js';
 import { TypedEmitter } from '../domain/typed-emitter.js';
-import { installUnpiParserFix } from './unpi-parser-fix.js';
-import { installTcpBootloaderFix } from './tcp-bootloader-fix.js';
 import { checkOptions } from './option-validation.js';
 import { ControllerGuards } from './controller-guards.js';
 import type {
@@ -47,6 +37,7 @@ import type {
   ZigbeeNetworkOptions,
   ZigbeeNetworkStats,
 } from './types.js';
+import { NetworkLifecycle } from './network-lifecycle.js';
 import { NetworkState } from './network-state.js';
 import { PermitJoin } from './permit-join.js';
 
@@ -77,10 +68,10 @@ export class ZigbeeNetwork {
   /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
   readonly bindings: BindingControl;
   private readonly permits: PermitJoin;
-  private translator: HerdsmanEventTranslator | undefined;
+  private readonly lifecycle: NetworkLifecycle;
   private readonly guards: ControllerGuards;
 
-  constructor(private readonly options: ZigbeeNetworkOptions) {
+  constructor(options: ZigbeeNetworkOptions) {
     validateOptions(options);
     options.log.addSecret?.(Uint8Array.from(options.network.networkKey));
     this.log = options.log.child('zigbee');
@@ -145,19 +136,33 @@ export class ZigbeeNetwork {
     });
     this.removal = new DeviceRemoval({
       lookup: this.lookup,
-      translator: () => this.translator,
+      translator: () => this.lifecycle.translator(),
       log: this.log,
       emit: this.emit,
     });
     this.interviewer = new DeviceInterviewer({
       lookup: (ieee) => this.lookup.find(ieee),
-      translator: () => this.translator,
+      translator: () => this.lifecycle.translator(),
       definitions: this.definitions,
       maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
       retryDelaysMs: options.interviewRetry?.delaysMs ?? DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
       clock: this.clock,
       timers,
       log: this.log,
+    });
+    this.lifecycle = new NetworkLifecycle({
+      options,
+      lookup: this.lookup,
+      guards: this.guards,
+      definitions: this.definitions,
+      configurer: this.configurer,
+      interviewer: this.interviewer,
+      state: this.state,
+      faults: this.faults,
+      clock: this.clock,
+      log: this.log,
+      emit: this.emit,
+      announced: (device) => void this.refreshDevice(device, true),
     });
   }
 
@@ -191,86 +196,15 @@ export class ZigbeeNetwork {
    * 'restored' when herdsman restored it from its coordinator backup.
    */
   async start(): Promise<StartResult> {
-    if (this.lookup.current()) throw new ZigbeeError('invalid_options', 'the network is already started');
-    const herdsmanLog = this.log.child('herdsman');
-    const libraryLogger = createLibraryLogger(herdsmanLog, {
-      forwardDebug: () => herdsmanLog.isLevelEnabled?.('debug') ?? false,
-      redact: secretRedactor(this.options.network.networkKey),
-    });
-    // Both libraries keep their logger module-wide; there is one network per process.
-    setHerdsmanLogger(libraryLogger);
-    zhc.setLogger(libraryLogger);
-    if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
-    if (!installTcpBootloaderFix()) this.log.debug('herdsman Z-Stack TCP open changed; running it without our fix (see tcp-bootloader-fix.ts)');
-
-    const serial = await resolveSerial(this.options.serial, this.log);
-    this.guards.beforeStart();
-    const acceptJoin = this.options.acceptJoin;
-    const controller = new Controller(
-      controllerOptions({ ...this.options, serial }, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
-    );
-    this.guards.created(controller);
-    this.translator = new HerdsmanEventTranslator({
-      controller,
-      definitions: this.definitions,
-      configurer: this.configurer,
-      state: this.state,
-      faults: this.faults,
-      clock: this.clock,
-      log: this.log,
-      emit: this.emit,
-      // A device announcing itself again (a bulb after a power cut) may have another state now.
-      announced: (device) => void this.refreshDevice(device, true),
-    });
-    this.configurer.start();
-    this.translator.attach();
-    let result: StartResult;
-    try {
-      result = await controller.start();
-    } catch (error) {
-      this.translator.detach();
-      this.translator = undefined;
-      await controller.stop().catch(() => {});
-      this.log.error('coordinator start failed', { path: this.options.serial.path, error: describeError(error) });
-      throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
-    }
-    this.lookup.set(controller);
-    // What the stick is and runs, once per start: the first thing to know about a field report.
-    const coordinator = await this.coordinatorInfo().catch(() => undefined);
-    this.log.info('zigbee network started', {
-      result,
-      channel: this.options.network.channel,
-      ...(coordinator ? { coordinator: coordinator.type, firmware: coordinator.firmware, coordinator_ieee: coordinator.ieee } : {}),
-    });
-    this.guards.started(controller);
-    await this.translator.onStarted();
-    this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
-    return result;
+    return this.lifecycle.start();
   }
+
 
   /** Stops the network; herdsman saves its database and takes a coordinator backup. */
   async stop(): Promise<void> {
-    const controller = this.lookup.current();
-    if (!controller) return;
-    this.lookup.set(undefined);
-    this.guards.stopping();
-    this.interviewer.stop();
-    this.configurer.stop();
-    this.translator?.detach();
-    await this.translator?.idle();
-    this.translator = undefined;
-    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      await notifyConvertersStop(device.ieeeAddr, this.definitions.get(device.ieeeAddr), this.log);
-    }
-    this.definitions.clear();
-    try {
-      await controller.stop();
-      this.guards.stopped();
-    } finally {
-      releaseTimersAfterStop(controller);
-      this.log.info('zigbee network stopped');
-    }
+    await this.lifecycle.stop();
   }
+
 
   /**
    * Has herdsman write a fresh coordinator backup (network key, frame counters, the stick's
