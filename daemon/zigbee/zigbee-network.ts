@@ -1,45 +1,19 @@
 // The Zigbee network as the rest of the daemon sees it: a narrow typed surface over
 // zigbee-herdsman (radio, device database) and zigbee-herdsman-converters (device
-// definitions, raw ZCL <-> named state). herdsman's events are translated here into typed
-// events; no herdsman or converters type leaves this module.
+// definitions, raw ZCL <-> named state). herdsman's events are translated into typed events
+// (herdsman-event-translator.ts); no herdsman or converters type leaves this module. Each job
+// has its own file (network-assembly.ts wires them); this class only delegates.
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
-import { DefinitionCache } from './definition-cache.js';
-import { DeviceLookup } from './device-lookup.js';
-import { DeviceRemoval } from './device-removal.js';
-import { DeviceConfigurer } from './device-configurer.js';
-import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
-import { DeviceInterviewer } from './device-interviewer.js';
+import type { DeviceActivity, Quarantine } from './device-faults.js';
 import { describeError } from './errors.js';
 import { describeExposes, type ExposeDescription } from './expose-description.js';
-import type { HerdsmanDevice } from './herdsman-types.js';
-import { StateCommands } from './state-commands.js';
-import { StateRefresh } from './state-refresh.js';
-import { GroupControl } from './group-control.js';
-import { SceneControl } from './scene-control.js';
-import { BindingControl } from './binding-control.js';
-import {
-  CONFIGURE_RETRY_DELAYS_MS,
-  DEFAULT_INTERVIEW_RETRIES,
-  DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
-  DEFAULT_MAX_CONFIGURE_ATTEMPTS,
-  DEFAULT_MAX_PERMIT_JOIN_SECONDS,
-  validateOptions,
-} from './network-options.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
+import type { BindingControl } from './binding-control.js';
+import type { GroupControl } from './group-control.js';
+import type { SceneControl } from './scene-control.js';
+import { assembleNetwork, type NetworkParts } from './network-assembly.js';
+import { validateOptions } from './network-options.js';
 import { checkOptions } from './option-validation.js';
-import { ControllerGuards } from './controller-guards.js';
-import type {
-  Clock,
-  RemoveOptions,
-  StartResult,
-  ZigbeeLogger,
-  ZigbeeNetworkEvents,
-  ZigbeeNetworkOptions,
-  ZigbeeNetworkStats,
-} from './types.js';
-import { NetworkLifecycle } from './network-lifecycle.js';
-import { NetworkState } from './network-state.js';
-import { PermitJoin } from './permit-join.js';
+import type { RemoveOptions, StartResult, ZigbeeNetworkEvents, ZigbeeNetworkOptions, ZigbeeNetworkStats } from './types.js';
 
 export interface NetworkParameters {
   panId: number;
@@ -49,145 +23,26 @@ export interface NetworkParameters {
 }
 
 export class ZigbeeNetwork {
-  private readonly log: ZigbeeLogger;
-  private readonly clock: Clock;
-  private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
-  private readonly definitions = new DefinitionCache();
-  private readonly lookup = new DeviceLookup(this.definitions);
-  private readonly state: NetworkState;
-  private readonly faults: DeviceFaults;
-  private readonly configurer: DeviceConfigurer;
-  private readonly interviewer: DeviceInterviewer;
-  private readonly refresher: StateRefresh;
-  private readonly removal: DeviceRemoval;
-  private readonly stateCommands: StateCommands;
+  private readonly parts: NetworkParts;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
   /** Scenes (genScenes) on a group or one endpoint of a device. */
   readonly scenes: SceneControl;
   /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
   readonly bindings: BindingControl;
-  private readonly permits: PermitJoin;
-  private readonly lifecycle: NetworkLifecycle;
-  private readonly guards: ControllerGuards;
 
   constructor(options: ZigbeeNetworkOptions) {
     validateOptions(options);
     options.log.addSecret?.(Uint8Array.from(options.network.networkKey));
-    this.log = options.log.child('zigbee');
-    this.clock = options.clock ?? { now: () => Date.now() };
-    this.events = new TypedEmitter((kind, error) =>
-      this.log.error('event listener failed', { event: String(kind), error: describeError(error) }),
-    );
-    this.state = new NetworkState({
-      log: this.log,
-      deviceOptions: options.deviceOptions,
-      ...(options.stateOf ? { source: { get: options.stateOf } } : {}),
-      rangesOf: (ieee) => this.definitions.rangesOf(ieee),
-      emit: this.emit,
-    });
-    this.faults = new DeviceFaults({ log: this.log, emit: this.emit });
-    const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
-    this.guards = new ControllerGuards({
-      dir: options.dataDir,
-      keepCopies: options.herdsmanFileCopies ?? 3,
-      adapter: options.serial.adapter,
-      log: this.log,
-      timers,
-      now: () => this.clock.now(),
-      emit: (kind, payload) => this.events.emit(kind, payload),
-    });
-    this.configurer = new DeviceConfigurer({
-      coordinatorEndpoint: () => this.lookup.coordinatorEndpoint(),
-      maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
-      retryDelaysMs: CONFIGURE_RETRY_DELAYS_MS,
-      timers,
-      log: this.log,
-      onReport: (report) => this.emit('device_configured', report),
-      faults: this.faults,
-    });
-    this.groups = new GroupControl({
-      controller: () => this.lookup.started(),
-      device: (ieee) => this.lookup.device(ieee),
-      definitions: this.definitions,
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-    });
-    this.scenes = new SceneControl({
-      controller: () => this.lookup.started(),
-      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-    });
-    this.bindings = new BindingControl({
-      controller: () => this.lookup.started(),
-      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
-    });
-    this.refresher = new StateRefresh({
-      state: (ieee) => this.state.of(ieee),
-      options: (ieee) => this.state.optionsOf(ieee),
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-      now: () => this.clock.now(),
-      log: this.log,
-    });
-    this.stateCommands = new StateCommands({ lookup: this.lookup, state: this.state });
-    this.permits = new PermitJoin({
-      lookup: this.lookup,
-      maxSeconds: options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS,
-      log: this.log,
-    });
-    this.removal = new DeviceRemoval({
-      lookup: this.lookup,
-      translator: () => this.lifecycle.translator(),
-      log: this.log,
-      emit: this.emit,
-    });
-    this.interviewer = new DeviceInterviewer({
-      lookup: (ieee) => this.lookup.find(ieee),
-      translator: () => this.lifecycle.translator(),
-      definitions: this.definitions,
-      maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
-      retryDelaysMs: options.interviewRetry?.delaysMs ?? DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
-      clock: this.clock,
-      timers,
-      log: this.log,
-    });
-    this.lifecycle = new NetworkLifecycle({
-      options,
-      lookup: this.lookup,
-      guards: this.guards,
-      definitions: this.definitions,
-      configurer: this.configurer,
-      interviewer: this.interviewer,
-      state: this.state,
-      faults: this.faults,
-      clock: this.clock,
-      log: this.log,
-      emit: this.emit,
-      announced: (device) => void this.refreshDevice(device, true),
-    });
+    this.parts = assembleNetwork(options);
+    this.groups = this.parts.groups;
+    this.scenes = this.parts.scenes;
+    this.bindings = this.parts.bindings;
   }
-
-  /**
-   * Every event leaves through here. The interview retries hear it first, directly rather than
-   * as a listener of our own emitter: every interview's end (herdsman's at join, ours) and
-   * every sign of life drive them.
-   */
-  private readonly emit = <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]): void => {
-    try {
-      if (kind === 'device_interview') this.interviewer.onInterviewEvent(payload as ZigbeeNetworkEvents['device_interview']);
-      else if (kind === 'seen') this.interviewer.onSeen((payload as ZigbeeNetworkEvents['seen']).ieee);
-      else if (kind === 'device_left') {
-        this.interviewer.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
-        this.refresher.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
-      }
-    } catch (error) {
-      this.log.error('interview retry bookkeeping failed', { event: kind, error: describeError(error) });
-    }
-    this.events.emit(kind, payload);
-  };
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
   on<K extends keyof ZigbeeNetworkEvents>(kind: K, listener: (event: ZigbeeNetworkEvents[K]) => void): () => void {
-    return this.events.on(kind, listener);
+    return this.parts.events.on(kind, listener);
   }
 
   /**
@@ -196,22 +51,20 @@ export class ZigbeeNetwork {
    * 'restored' when herdsman restored it from its coordinator backup.
    */
   async start(): Promise<StartResult> {
-    return this.lifecycle.start();
+    return this.parts.lifecycle.start();
   }
-
 
   /** Stops the network; herdsman saves its database and takes a coordinator backup. */
   async stop(): Promise<void> {
-    await this.lifecycle.stop();
+    await this.parts.lifecycle.stop();
   }
-
 
   /**
    * Has herdsman write a fresh coordinator backup (network key, frame counters, the stick's
    * device table: what moving to a new stick needs) now, instead of at its next daily one.
    */
   async backupCoordinator(): Promise<void> {
-    await this.lookup.started().backup();
+    await this.parts.lookup.started().backup();
   }
 
   /**
@@ -220,24 +73,23 @@ export class ZigbeeNetwork {
    * request is addressed to the router alone instead of broadcast.
    */
   async permitJoin(seconds: number, via?: Ieee): Promise<number> {
-    return this.permits.open(seconds, via);
+    return this.parts.permits.open(seconds, via);
   }
-
 
   /** Every device herdsman knows (without the coordinator). */
   devices(): DeviceDescription[] {
-    return this.lookup.devices();
+    return this.parts.lookup.devices();
   }
 
   /** The parameters the coordinator actually runs with. */
   async networkParameters(): Promise<NetworkParameters> {
-    const p = await this.lookup.started().getNetworkParameters();
+    const p = await this.parts.lookup.started().getNetworkParameters();
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
   /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
   async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
-    return this.lookup.coordinatorInfo();
+    return this.parts.lookup.coordinatorInfo();
   }
 
   /**
@@ -245,12 +97,12 @@ export class ZigbeeNetwork {
    * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).
    */
   quarantine(ieee: Ieee, reason: string, stage: string): void {
-    this.faults.quarantine(ieee, reason, stage);
+    this.parts.faults.quarantine(ieee, reason, stage);
   }
 
   /** A quarantine already recorded (in our store): in force again, without a new event. */
   seedQuarantine(ieee: Ieee, quarantine: Quarantine): void {
-    this.faults.seed(ieee, quarantine);
+    this.parts.faults.seed(ieee, quarantine);
   }
 
   /**
@@ -258,7 +110,7 @@ export class ZigbeeNetwork {
    * it die this instant. Cheap; meant for a crash handler.
    */
   deviceActivity(): DeviceActivity | undefined {
-    return this.faults.activity();
+    return this.parts.faults.activity();
   }
 
   /**
@@ -267,9 +119,9 @@ export class ZigbeeNetwork {
    * pinned on a device. Repeats quarantine the device like any failure of its data.
    */
   containEscapedFailure(error: unknown): DeviceActivity | undefined {
-    const activity = this.faults.activity();
+    const activity = this.parts.faults.activity();
     if (!activity) return undefined;
-    this.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
+    this.parts.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
     return activity;
   }
 
@@ -279,9 +131,8 @@ export class ZigbeeNetwork {
    * Resolves with the state the converters report (also emitted as a `state` event).
    */
   async setState(ieee: Ieee, request: DeviceState): Promise<DeviceState> {
-    return this.stateCommands.set(ieee, request);
+    return this.parts.stateCommands.set(ieee, request);
   }
-
 
   /**
    * Checks option changes (null removes one) against the device definition's options. Throws
@@ -289,7 +140,7 @@ export class ZigbeeNetwork {
    * converters get it through `deviceOptions`.
    */
   async checkOptions(ieee: Ieee, changes: Record<string, unknown>): Promise<void> {
-    checkOptions(await this.lookup.definitionOf(this.lookup.device(ieee)), changes);
+    checkOptions(await this.parts.lookup.definitionOf(this.parts.lookup.device(ieee)), changes);
   }
 
   /**
@@ -300,31 +151,29 @@ export class ZigbeeNetwork {
    * did within `settleMs` after the reads were answered; rejects when none did.
    */
   async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
-    return this.stateCommands.read(ieee, keys, settleMs);
+    return this.parts.stateCommands.read(ieee, keys, settleMs);
   }
-
 
   /**
    * Asks the device to leave and forgets it. With `force`, forgets it without asking (for a
    * device that is gone for good). Emits `device_left`.
    */
   async remove(ieee: Ieee, options: RemoveOptions = {}): Promise<void> {
-    await this.removal.remove(ieee, options);
+    await this.parts.removal.remove(ieee, options);
   }
-
 
   /**
    * Interviews the device again (descriptors, basic attributes), then re-resolves it. A
    * failure is also retried automatically, like any failed interview.
    */
   async reinterview(ieee: Ieee): Promise<DeviceDescription> {
-    return this.interviewer.reinterview(this.lookup.device(ieee));
+    return this.parts.interviewer.reinterview(this.parts.lookup.device(ieee));
   }
 
   /** Runs the definition's configure (bindings, reporting) now, even if done before. */
   async reconfigure(ieee: Ieee): Promise<void> {
-    const device = this.lookup.device(ieee);
-    await this.configurer.configure(device, await this.lookup.definitionOf(device), true);
+    const device = this.parts.lookup.device(ieee);
+    await this.parts.configurer.configure(device, await this.parts.lookup.definitionOf(device), true);
   }
 
   /**
@@ -332,8 +181,8 @@ export class ZigbeeNetwork {
    * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
    */
   async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
-    const device = this.lookup.device(ieee);
-    const definition = await this.definitions.resolve(device);
+    const device = this.parts.lookup.device(ieee);
+    const definition = await this.parts.definitions.resolve(device);
     return definition ? describeExposes(definition, device) : [];
   }
 
@@ -344,7 +193,7 @@ export class ZigbeeNetwork {
    * an unknown device or a lost coordinator.
    */
   async refreshState(ieee: Ieee): Promise<void> {
-    await this.refreshDevice(this.lookup.device(ieee), false);
+    await this.parts.stateCommands.refresh(this.parts.lookup.device(ieee), false);
   }
 
   /**
@@ -353,32 +202,25 @@ export class ZigbeeNetwork {
    * device (route discovery, herdsman's recovery); without, it is one frame, nothing more.
    */
   async ping(ieee: Ieee, options: { recovery?: boolean } = {}): Promise<boolean> {
-    const device = this.lookup.device(ieee);
+    const device = this.parts.lookup.device(ieee);
     try {
       await device.ping(options.recovery !== true);
       return true;
     } catch (error) {
-      this.log.debug('ping failed', { ieee, error: describeError(error) });
+      this.parts.log.debug('ping failed', { ieee, error: describeError(error) });
       return false;
     }
   }
 
   stats(): ZigbeeNetworkStats {
-    const faults = this.faults.stats();
+    const faults = this.parts.faults.stats();
     return {
-      ...this.state.stats(),
+      ...this.parts.state.stats(),
       deviceFailures: faults.failures,
       deviceFailuresByStage: faults.failuresByStage,
       quarantined: faults.quarantined,
       ignoredMessages: faults.ignoredMessages,
-      serialDropped: this.guards.serialDropStats(),
+      serialDropped: this.parts.guards.serialDropStats(),
     };
-  }
-
-  private async refreshDevice(device: HerdsmanDevice, debounce: boolean): Promise<void> {
-    if (this.faults.isQuarantined(device.ieeeAddr)) return;
-    const definition = await this.definitions.resolve(device).catch(() => undefined);
-    if (!definition || !this.lookup.current()) return;
-    await this.refresher.refresh(device, definition, debounce);
   }
 }
