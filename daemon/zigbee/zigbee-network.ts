@@ -2,7 +2,7 @@
 // zigbee-herdsman (radio, device database) and zigbee-herdsman-converters (device
 // definitions, raw ZCL <-> named state). herdsman's events are translated into typed events
 // (herdsman-event-translator.ts); no herdsman or converters type leaves this module. Each job
-// has its own file (network-assembly.ts wires them); this class only delegates.
+// has its own file, made and wired by network-assembly.ts; this class is the surface over them.
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
 import type { DeviceActivity, Quarantine } from './device-faults.js';
 import { describeError } from './errors.js';
