@@ -1,53 +1,19 @@
 // The Zigbee network as the rest of the daemon sees it: a narrow typed surface over
 // zigbee-herdsman (radio, device database) and zigbee-herdsman-converters (device
-// definitions, raw ZCL <-> named state). herdsman's events are translated here into typed
-// events; no herdsman or converters type leaves this module.
-import { Controller, setLogger as setHerdsmanLogger } from 'zigbee-herdsman';
-import * as zhc from 'zigbee-herdsman-converters';
+// definitions, raw ZCL <-> named state). herdsman's events are translated into typed events
+// (herdsman-event-translator.ts); no herdsman or converters type leaves this module. Each job
+// has its own file, made and wired by network-assembly.ts; this class is the surface over them.
 import type { DeviceDescription, DeviceState, Ieee } from '../domain/events.js';
-import { resolveSerial } from './adapter-discovery.js';
-import { DefinitionCache } from './definition-cache.js';
-import { notifyConvertersStop } from './definition-events.js';
-import { describeDevice } from './device-description.js';
-import { DeviceConfigurer } from './device-configurer.js';
-import { DeviceFaults, type DeviceActivity, type Quarantine } from './device-faults.js';
-import { DeviceInterviewer } from './device-interviewer.js';
-import { describeError, ZigbeeError } from './errors.js';
+import type { DeviceActivity, Quarantine } from './device-faults.js';
+import { describeError } from './errors.js';
 import { describeExposes, type ExposeDescription } from './expose-description.js';
-import type { ConverterDefinition, HerdsmanDevice } from './herdsman-types.js';
-import { HerdsmanEventTranslator } from './herdsman-event-translator.js';
-import { releaseTimersAfterStop } from './herdsman-quirks.js';
-import { createLibraryLogger, secretRedactor } from './library-logger.js';
-import { applyState } from './state-setter.js';
-import { StateRefresh } from './state-refresh.js';
-import { GroupControl } from './group-control.js';
-import { SceneControl } from './scene-control.js';
-import { BindingControl } from './binding-control.js';
-import { requestState } from './state-reader.js';
-import {
-  CONFIGURE_RETRY_DELAYS_MS,
-  controllerOptions,
-  DEFAULT_INTERVIEW_RETRIES,
-  DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
-  DEFAULT_MAX_CONFIGURE_ATTEMPTS,
-  DEFAULT_MAX_PERMIT_JOIN_SECONDS,
-  validateOptions,
-} from './network-options.js';
-import { TypedEmitter } from '../domain/typed-emitter.js';
-import { installUnpiParserFix } from './unpi-parser-fix.js';
-import { installTcpBootloaderFix } from './tcp-bootloader-fix.js';
+import type { BindingControl } from './binding-control.js';
+import type { GroupControl } from './group-control.js';
+import type { SceneControl } from './scene-control.js';
+import { assembleNetwork, type NetworkParts } from './network-assembly.js';
+import { validateOptions } from './network-options.js';
 import { checkOptions } from './option-validation.js';
-import { ControllerGuards } from './controller-guards.js';
-import type {
-  Clock,
-  RemoveOptions,
-  StartResult,
-  ZigbeeLogger,
-  ZigbeeNetworkEvents,
-  ZigbeeNetworkOptions,
-  ZigbeeNetworkStats,
-} from './types.js';
-import { NetworkState } from './network-state.js';
+import type { RemoveOptions, StartResult, ZigbeeNetworkEvents, ZigbeeNetworkOptions, ZigbeeNetworkStats } from './types.js';
 
 export interface NetworkParameters {
   panId: number;
@@ -57,118 +23,26 @@ export interface NetworkParameters {
 }
 
 export class ZigbeeNetwork {
-  private readonly log: ZigbeeLogger;
-  private readonly clock: Clock;
-  private readonly events: TypedEmitter<ZigbeeNetworkEvents>;
-  private readonly definitions = new DefinitionCache();
-  private readonly state: NetworkState;
-  private readonly faults: DeviceFaults;
-  private readonly configurer: DeviceConfigurer;
-  private readonly interviewer: DeviceInterviewer;
-  private readonly refresher: StateRefresh;
+  private readonly parts: NetworkParts;
   /** Zigbee groups: herdsman's groups, members told to the devices, group commands through the converters. */
   readonly groups: GroupControl;
   /** Scenes (genScenes) on a group or one endpoint of a device. */
   readonly scenes: SceneControl;
   /** Bindings (a device's output clusters to a device or group) and attribute reporting. */
   readonly bindings: BindingControl;
-  private readonly maxPermitJoinSeconds: number;
-  private controller: Controller | undefined;
-  private translator: HerdsmanEventTranslator | undefined;
-  private readonly guards: ControllerGuards;
 
-  constructor(private readonly options: ZigbeeNetworkOptions) {
+  constructor(options: ZigbeeNetworkOptions) {
     validateOptions(options);
     options.log.addSecret?.(Uint8Array.from(options.network.networkKey));
-    this.log = options.log.child('zigbee');
-    this.clock = options.clock ?? { now: () => Date.now() };
-    this.maxPermitJoinSeconds = options.maxPermitJoinSeconds ?? DEFAULT_MAX_PERMIT_JOIN_SECONDS;
-    this.events = new TypedEmitter((kind, error) =>
-      this.log.error('event listener failed', { event: String(kind), error: describeError(error) }),
-    );
-    this.state = new NetworkState({
-      log: this.log,
-      deviceOptions: options.deviceOptions,
-      ...(options.stateOf ? { source: { get: options.stateOf } } : {}),
-      rangesOf: (ieee) => this.definitions.rangesOf(ieee),
-      emit: this.emit,
-    });
-    this.faults = new DeviceFaults({ log: this.log, emit: this.emit });
-    const timers = options.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
-    this.guards = new ControllerGuards({
-      dir: options.dataDir,
-      keepCopies: options.herdsmanFileCopies ?? 3,
-      adapter: options.serial.adapter,
-      log: this.log,
-      timers,
-      now: () => this.clock.now(),
-      emit: (kind, payload) => this.events.emit(kind, payload),
-    });
-    this.configurer = new DeviceConfigurer({
-      coordinatorEndpoint: () => this.coordinatorEndpoint(),
-      maxAttempts: options.maxConfigureAttempts ?? DEFAULT_MAX_CONFIGURE_ATTEMPTS,
-      retryDelaysMs: CONFIGURE_RETRY_DELAYS_MS,
-      timers,
-      log: this.log,
-      onReport: (report) => this.emit('device_configured', report),
-      faults: this.faults,
-    });
-    this.groups = new GroupControl({
-      controller: () => this.started(),
-      device: (ieee) => this.device(ieee),
-      definitions: this.definitions,
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-    });
-    this.scenes = new SceneControl({
-      controller: () => this.started(),
-      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-    });
-    this.bindings = new BindingControl({
-      controller: () => this.started(),
-      endpointOf: (ieee, name) => this.groups.endpointOf(ieee, name),
-    });
-    this.refresher = new StateRefresh({
-      state: (ieee) => this.state.of(ieee),
-      options: (ieee) => this.state.optionsOf(ieee),
-      publish: (ieee, payload) => this.state.publish(ieee, payload),
-      now: () => this.clock.now(),
-      log: this.log,
-    });
-    this.interviewer = new DeviceInterviewer({
-      lookup: (ieee) => this.controller?.getDeviceByIeeeAddr(ieee),
-      translator: () => this.translator,
-      definitions: this.definitions,
-      maxRetries: options.interviewRetry?.maxRetries ?? DEFAULT_INTERVIEW_RETRIES,
-      retryDelaysMs: options.interviewRetry?.delaysMs ?? DEFAULT_INTERVIEW_RETRY_DELAYS_MS,
-      clock: this.clock,
-      timers,
-      log: this.log,
-    });
+    this.parts = assembleNetwork(options);
+    this.groups = this.parts.groups;
+    this.scenes = this.parts.scenes;
+    this.bindings = this.parts.bindings;
   }
-
-  /**
-   * Every event leaves through here. The interview retries hear it first, directly rather than
-   * as a listener of our own emitter: every interview's end (herdsman's at join, ours) and
-   * every sign of life drive them.
-   */
-  private readonly emit = <K extends keyof ZigbeeNetworkEvents>(kind: K, payload: ZigbeeNetworkEvents[K]): void => {
-    try {
-      if (kind === 'device_interview') this.interviewer.onInterviewEvent(payload as ZigbeeNetworkEvents['device_interview']);
-      else if (kind === 'seen') this.interviewer.onSeen((payload as ZigbeeNetworkEvents['seen']).ieee);
-      else if (kind === 'device_left') {
-        this.interviewer.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
-        this.refresher.forget((payload as ZigbeeNetworkEvents['device_left']).ieee);
-      }
-    } catch (error) {
-      this.log.error('interview retry bookkeeping failed', { event: kind, error: describeError(error) });
-    }
-    this.events.emit(kind, payload);
-  };
 
   /** Subscribes to one kind of event; returns the unsubscribe function. */
   on<K extends keyof ZigbeeNetworkEvents>(kind: K, listener: (event: ZigbeeNetworkEvents[K]) => void): () => void {
-    return this.events.on(kind, listener);
+    return this.parts.events.on(kind, listener);
   }
 
   /**
@@ -177,85 +51,12 @@ export class ZigbeeNetwork {
    * 'restored' when herdsman restored it from its coordinator backup.
    */
   async start(): Promise<StartResult> {
-    if (this.controller) throw new ZigbeeError('invalid_options', 'the network is already started');
-    const herdsmanLog = this.log.child('herdsman');
-    const libraryLogger = createLibraryLogger(herdsmanLog, {
-      forwardDebug: () => herdsmanLog.isLevelEnabled?.('debug') ?? false,
-      redact: secretRedactor(this.options.network.networkKey),
-    });
-    // Both libraries keep their logger module-wide; there is one network per process.
-    setHerdsmanLogger(libraryLogger);
-    zhc.setLogger(libraryLogger);
-    if (!installUnpiParserFix()) this.log.debug('herdsman UNPI parser changed; running it without our fix (see unpi-parser-fix.ts)');
-    if (!installTcpBootloaderFix()) this.log.debug('herdsman Z-Stack TCP open changed; running it without our fix (see tcp-bootloader-fix.ts)');
-
-    const serial = await resolveSerial(this.options.serial, this.log);
-    this.guards.beforeStart();
-    const acceptJoin = this.options.acceptJoin;
-    const controller = new Controller(
-      controllerOptions({ ...this.options, serial }, async (ieee) => (acceptJoin ? await acceptJoin(ieee) : true)),
-    );
-    this.guards.created(controller);
-    this.translator = new HerdsmanEventTranslator({
-      controller,
-      definitions: this.definitions,
-      configurer: this.configurer,
-      state: this.state,
-      faults: this.faults,
-      clock: this.clock,
-      log: this.log,
-      emit: this.emit,
-      // A device announcing itself again (a bulb after a power cut) may have another state now.
-      announced: (device) => void this.refreshDevice(device, true),
-    });
-    this.configurer.start();
-    this.translator.attach();
-    let result: StartResult;
-    try {
-      result = await controller.start();
-    } catch (error) {
-      this.translator.detach();
-      this.translator = undefined;
-      await controller.stop().catch(() => {});
-      this.log.error('coordinator start failed', { path: this.options.serial.path, error: describeError(error) });
-      throw new ZigbeeError('device_error', `coordinator start failed: ${describeError(error)}`, { cause: error });
-    }
-    this.controller = controller;
-    // What the stick is and runs, once per start: the first thing to know about a field report.
-    const coordinator = await this.coordinatorInfo().catch(() => undefined);
-    this.log.info('zigbee network started', {
-      result,
-      channel: this.options.network.channel,
-      ...(coordinator ? { coordinator: coordinator.type, firmware: coordinator.firmware, coordinator_ieee: coordinator.ieee } : {}),
-    });
-    this.guards.started(controller);
-    await this.translator.onStarted();
-    this.interviewer.resumeUnfinished(controller.getDevicesIterator((d) => d.type !== 'Coordinator'));
-    return result;
+    return this.parts.lifecycle.start();
   }
 
   /** Stops the network; herdsman saves its database and takes a coordinator backup. */
   async stop(): Promise<void> {
-    const controller = this.controller;
-    if (!controller) return;
-    this.controller = undefined;
-    this.guards.stopping();
-    this.interviewer.stop();
-    this.configurer.stop();
-    this.translator?.detach();
-    await this.translator?.idle();
-    this.translator = undefined;
-    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      await notifyConvertersStop(device.ieeeAddr, this.definitions.get(device.ieeeAddr), this.log);
-    }
-    this.definitions.clear();
-    try {
-      await controller.stop();
-      this.guards.stopped();
-    } finally {
-      releaseTimersAfterStop(controller);
-      this.log.info('zigbee network stopped');
-    }
+    await this.parts.lifecycle.stop();
   }
 
   /**
@@ -263,7 +64,7 @@ export class ZigbeeNetwork {
    * device table: what moving to a new stick needs) now, instead of at its next daily one.
    */
   async backupCoordinator(): Promise<void> {
-    await this.started().backup();
+    await this.parts.lookup.started().backup();
   }
 
   /**
@@ -272,43 +73,23 @@ export class ZigbeeNetwork {
    * request is addressed to the router alone instead of broadcast.
    */
   async permitJoin(seconds: number, via?: Ieee): Promise<number> {
-    const controller = this.started();
-    if (!Number.isInteger(seconds) || seconds < 0) {
-      throw new ZigbeeError('invalid_value', `permit join needs a whole number of seconds >= 0, got ${seconds}`);
-    }
-    const router = via === undefined ? undefined : this.device(via);
-    if (router && router.type !== 'Router') {
-      throw new ZigbeeError('invalid_value', `permit join through ${via}: it is ${router.type === 'EndDevice' ? 'an end device' : `of type ${String(router.type)}`}, not a router`);
-    }
-    const bounded = Math.min(seconds, this.maxPermitJoinSeconds);
-    await controller.permitJoin(bounded, router);
-    this.log.info(bounded > 0 ? 'permit join opened' : 'permit join closed', { seconds: bounded, ...(via !== undefined ? { via } : {}) });
-    return bounded;
+    return this.parts.permits.open(seconds, via);
   }
 
   /** Every device herdsman knows (without the coordinator). */
   devices(): DeviceDescription[] {
-    const controller = this.started();
-    const list: DeviceDescription[] = [];
-    for (const device of controller.getDevicesIterator((d) => d.type !== 'Coordinator')) {
-      list.push(describeDevice(device, this.definitions.get(device.ieeeAddr)));
-    }
-    return list;
+    return this.parts.lookup.devices();
   }
 
   /** The parameters the coordinator actually runs with. */
   async networkParameters(): Promise<NetworkParameters> {
-    const p = await this.started().getNetworkParameters();
+    const p = await this.parts.lookup.started().getNetworkParameters();
     return { panId: p.panID, extendedPanId: p.extendedPanID, channel: p.channel };
   }
 
   /** What the coordinator says it is: stack type (e.g. "zStack3x0"), firmware revision and IEEE address. */
   async coordinatorInfo(): Promise<{ type: string; firmware: string; ieee: string }> {
-    const controller = this.started();
-    const version = await controller.getCoordinatorVersion();
-    const revision = version.meta['revision'] ?? version.meta['version'] ?? '';
-    const coordinator = controller.getDevicesByType('Coordinator')[0];
-    return { type: version.type, firmware: String(revision), ieee: coordinator?.ieeeAddr ?? '' };
+    return this.parts.lookup.coordinatorInfo();
   }
 
   /**
@@ -316,12 +97,12 @@ export class ZigbeeNetwork {
    * emits `device_quarantined`. Works before start (e.g. for the device the hub died on).
    */
   quarantine(ieee: Ieee, reason: string, stage: string): void {
-    this.faults.quarantine(ieee, reason, stage);
+    this.parts.faults.quarantine(ieee, reason, stage);
   }
 
   /** A quarantine already recorded (in our store): in force again, without a new event. */
   seedQuarantine(ieee: Ieee, quarantine: Quarantine): void {
-    this.faults.seed(ieee, quarantine);
+    this.parts.faults.seed(ieee, quarantine);
   }
 
   /**
@@ -329,7 +110,7 @@ export class ZigbeeNetwork {
    * it die this instant. Cheap; meant for a crash handler.
    */
   deviceActivity(): DeviceActivity | undefined {
-    return this.faults.activity();
+    return this.parts.faults.activity();
   }
 
   /**
@@ -338,9 +119,9 @@ export class ZigbeeNetwork {
    * pinned on a device. Repeats quarantine the device like any failure of its data.
    */
   containEscapedFailure(error: unknown): DeviceActivity | undefined {
-    const activity = this.faults.activity();
+    const activity = this.parts.faults.activity();
     if (!activity) return undefined;
-    this.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
+    this.parts.faults.failed(activity.ieee, activity.stage, `escaped: ${describeError(error)}`);
     return activity;
   }
 
@@ -350,17 +131,7 @@ export class ZigbeeNetwork {
    * Resolves with the state the converters report (also emitted as a `state` event).
    */
   async setState(ieee: Ieee, request: DeviceState): Promise<DeviceState> {
-    const device = this.device(ieee);
-    const definition = await this.definitionOf(device);
-    const result = await applyState(request, {
-      device,
-      definition,
-      state: this.state.of(ieee),
-      options: this.state.optionsOf(ieee),
-      publish: (payload) => this.state.publish(ieee, payload),
-    });
-    this.state.publish(ieee, result);
-    return result;
+    return this.parts.stateCommands.set(ieee, request);
   }
 
   /**
@@ -369,7 +140,7 @@ export class ZigbeeNetwork {
    * converters get it through `deviceOptions`.
    */
   async checkOptions(ieee: Ieee, changes: Record<string, unknown>): Promise<void> {
-    checkOptions(await this.definitionOf(this.device(ieee)), changes);
+    checkOptions(await this.parts.lookup.definitionOf(this.parts.lookup.device(ieee)), changes);
   }
 
   /**
@@ -380,27 +151,7 @@ export class ZigbeeNetwork {
    * did within `settleMs` after the reads were answered; rejects when none did.
    */
   async readState(ieee: Ieee, keys: string[], settleMs = 2000): Promise<DeviceState> {
-    const device = this.device(ieee);
-    const definition = await this.definitionOf(device);
-    const answers = this.state.collect(ieee, keys);
-    try {
-      await requestState(keys, {
-        device,
-        definition,
-        state: this.state.of(ieee),
-        options: this.state.optionsOf(ieee),
-        publish: (payload) => this.state.publish(ieee, payload),
-      });
-      // The read is answered before its message has gone through fromZigbee: wait, bounded.
-      await answers.settled(settleMs);
-    } finally {
-      answers.stop();
-    }
-    const { fresh } = answers;
-    if (Object.keys(fresh).length === 0) {
-      throw new ZigbeeError('device_error', `${ieee} answered the read but reported none of: ${keys.join(', ')}`);
-    }
-    return fresh;
+    return this.parts.stateCommands.read(ieee, keys, settleMs);
   }
 
   /**
@@ -408,25 +159,7 @@ export class ZigbeeNetwork {
    * device that is gone for good). Emits `device_left`.
    */
   async remove(ieee: Ieee, options: RemoveOptions = {}): Promise<void> {
-    const device = this.device(ieee);
-    if (options.force) {
-      device.removeFromDatabase();
-    } else {
-      const controller = this.started();
-      const translator = this.translator!;
-      try {
-        await translator.whileRemoving(ieee, () => device.removeFromNetwork());
-      } catch (error) {
-        // The answer may be lost although the device did leave (herdsman saw its leave
-        // indication and forgot it): that is a removal, not an error.
-        if (controller.getDeviceByIeeeAddr(ieee)) {
-          throw new ZigbeeError('device_error', `${ieee} did not confirm the leave request (${describeError(error)}); remove it with force if it is gone`, { cause: error });
-        }
-      }
-    }
-    this.translator?.forgetDevice(ieee);
-    this.log.info('device removed', { ieee, force: options.force === true });
-    this.emit('device_left', { ieee, reason: options.force ? 'force_removed' : 'removed' });
+    await this.parts.removal.remove(ieee, options);
   }
 
   /**
@@ -434,13 +167,13 @@ export class ZigbeeNetwork {
    * failure is also retried automatically, like any failed interview.
    */
   async reinterview(ieee: Ieee): Promise<DeviceDescription> {
-    return this.interviewer.reinterview(this.device(ieee));
+    return this.parts.interviewer.reinterview(this.parts.lookup.device(ieee));
   }
 
   /** Runs the definition's configure (bindings, reporting) now, even if done before. */
   async reconfigure(ieee: Ieee): Promise<void> {
-    const device = this.device(ieee);
-    await this.configurer.configure(device, await this.definitionOf(device), true);
+    const device = this.parts.lookup.device(ieee);
+    await this.parts.configurer.configure(device, await this.parts.lookup.definitionOf(device), true);
   }
 
   /**
@@ -448,8 +181,8 @@ export class ZigbeeNetwork {
    * is being interviewed. Throws ZigbeeError for an unknown device or a lost coordinator.
    */
   async exposes(ieee: Ieee): Promise<ExposeDescription[]> {
-    const device = this.device(ieee);
-    const definition = await this.definitions.resolve(device);
+    const device = this.parts.lookup.device(ieee);
+    const definition = await this.parts.definitions.resolve(device);
     return definition ? describeExposes(definition, device) : [];
   }
 
@@ -460,7 +193,7 @@ export class ZigbeeNetwork {
    * an unknown device or a lost coordinator.
    */
   async refreshState(ieee: Ieee): Promise<void> {
-    await this.refreshDevice(this.device(ieee), false);
+    await this.parts.stateCommands.refresh(this.parts.lookup.device(ieee), false);
   }
 
   /**
@@ -469,56 +202,25 @@ export class ZigbeeNetwork {
    * device (route discovery, herdsman's recovery); without, it is one frame, nothing more.
    */
   async ping(ieee: Ieee, options: { recovery?: boolean } = {}): Promise<boolean> {
-    const device = this.device(ieee);
+    const device = this.parts.lookup.device(ieee);
     try {
       await device.ping(options.recovery !== true);
       return true;
     } catch (error) {
-      this.log.debug('ping failed', { ieee, error: describeError(error) });
+      this.parts.log.debug('ping failed', { ieee, error: describeError(error) });
       return false;
     }
   }
 
   stats(): ZigbeeNetworkStats {
-    const faults = this.faults.stats();
+    const faults = this.parts.faults.stats();
     return {
-      ...this.state.stats(),
+      ...this.parts.state.stats(),
       deviceFailures: faults.failures,
       deviceFailuresByStage: faults.failuresByStage,
       quarantined: faults.quarantined,
       ignoredMessages: faults.ignoredMessages,
-      serialDropped: this.guards.serialDropStats(),
+      serialDropped: this.parts.guards.serialDropStats(),
     };
-  }
-
-  private async refreshDevice(device: HerdsmanDevice, debounce: boolean): Promise<void> {
-    if (this.faults.isQuarantined(device.ieeeAddr)) return;
-    const definition = await this.definitions.resolve(device).catch(() => undefined);
-    if (!definition || !this.controller) return;
-    await this.refresher.refresh(device, definition, debounce);
-  }
-
-  private started(): Controller {
-    if (!this.controller) throw new ZigbeeError('not_started', 'the Zigbee coordinator is not available (not started yet, or lost and being reopened)');
-    return this.controller;
-  }
-
-  private device(ieee: Ieee): HerdsmanDevice {
-    const device = this.started().getDeviceByIeeeAddr(ieee);
-    if (!device || device.type === 'Coordinator') throw new ZigbeeError('unknown_device', `no device ${ieee} in the network`);
-    return device;
-  }
-
-  private async definitionOf(device: HerdsmanDevice): Promise<ConverterDefinition> {
-    const definition = await this.definitions.resolve(device);
-    if (!definition) throw new ZigbeeError('device_busy', `${device.ieeeAddr} is still being interviewed`);
-    return definition;
-  }
-
-  private coordinatorEndpoint() {
-    const coordinator = this.started().getDevicesByType('Coordinator')[0];
-    const endpoint = coordinator?.getEndpoint(1) ?? coordinator?.endpoints[0];
-    if (!endpoint) throw new ZigbeeError('device_error', 'the coordinator has no endpoint');
-    return endpoint;
   }
 }
