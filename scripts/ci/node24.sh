@@ -15,6 +15,8 @@
 #   NODE24_TESTS=all scripts/ci/node24.sh            (or a list: NODE24_TESTS="test/a.test.ts test/b.test.ts")
 #   NODE24_VERSION=24.22.3 scripts/ci/node24.sh
 #   scripts/ci/node24.sh --if-ci         # what npm test runs: only under CI (CI set), else says so
+#   scripts/ci/node24.sh --run CMD ARG...  # CMD in the same Node 24 tree instead of the tests
+#                                          (e.g. a bench: docs/BENCHMARKS.md)
 #   NODE24_CACHE=DIR scripts/ci/node24.sh  (instead of ~/.cache/zigbee-hubd; not ZIGBEE_HUBD_*: the
 #                                         daemon reads those as config overrides)
 # Lines are prefixed "[node 24] ", so .ci/run's "# { total: ..." count stays the main suite's.
@@ -90,6 +92,19 @@ for entry in "$modules"/* "$modules"/.bin; do
   ln -s "$entry" "$tree/node_modules/$name"
 done
 ln -s "$bs3" "$tree/node_modules/better-sqlite3"
+
+if [ "${1:-}" = --run ]; then
+  shift
+  say "running $* on Node $version"
+  cd "$tree"
+  export PATH="$nodedir/bin:$PATH" NODE24_BETTER_SQLITE3="$bs3/build/Release/better_sqlite3.node"
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  say "Node $version: exit $rc"
+  exit "$rc"
+fi
 
 case "${NODE24_TESTS:-subset}" in
   all) files=() ;;
