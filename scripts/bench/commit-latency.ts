@@ -1,7 +1,7 @@
 // Benchmark: the store's part of a report's latency - from the change being applied to its
 // event being committed (readable by the cloud link) - at paced loads, with the store work of
 // a whole report (existence, last-seen, availability, state), and what it costs: commits
-// (fsyncs)/s and CPU µs per report. One process, no radio or network, so far less disturbed
+// (fsyncs)/s, CPU µs per report and the disk's write requests per commit. One process, no radio or network, so far less disturbed
 // by a loaded machine than the end-to-end figures. Several builds' stores (compiled, copied
 // aside by snapshot-build.sh) run interleaved:
 //   npx tsx scripts/bench/commit-latency.ts --store base=/tmp/b/dist/daemon/store/index.js,new=...
@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { openStore as OpenStore } from '../../daemon/store/index.js';
+import { diskWrites } from './e2e/disk-writes.js';
 import { median, quantile, round } from './e2e/stats.js';
 
 const { values: args } = parseArgs({
@@ -33,6 +34,8 @@ interface Figures {
   p99Ms: number;
   commitsPerSec: number;
   cpuUsPerReport: number;
+  /** Write requests the disk under the database completed per commit (every process's: quiet machine). */
+  diskWritesPerCommit: number;
 }
 
 async function phase(openStore: typeof OpenStore, rate: number, seconds: number): Promise<Figures> {
@@ -56,6 +59,7 @@ async function phase(openStore: typeof OpenStore, rate: number, seconds: number)
       }
     });
     const commitsBefore = store.commitStats().commits;
+    const disk = diskWrites(dir);
     const cpuBefore = process.cpuUsage();
     const t0 = performance.now();
     const total = Math.round(rate * seconds);
@@ -80,11 +84,14 @@ async function phase(openStore: typeof OpenStore, rate: number, seconds: number)
     await new Promise((resolve) => setImmediate(resolve));
     const elapsed = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const commits = store.commitStats().commits - commitsBefore;
+    const diskAfter = diskWrites(dir);
     return {
       p50Ms: quantile(latencies, 0.5),
       p99Ms: quantile(latencies, 0.99),
-      commitsPerSec: (store.commitStats().commits - commitsBefore) / elapsed,
+      commitsPerSec: commits / elapsed,
       cpuUsPerReport: (cpu.user + cpu.system) / total,
+      diskWritesPerCommit: disk && diskAfter ? (diskAfter.writes - disk.writes) / Math.max(commits, 1) : NaN,
     };
   } finally {
     await store.close();
