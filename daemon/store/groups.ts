@@ -7,13 +7,8 @@ import type Database from 'better-sqlite3';
 import type { Ieee } from '../domain/events.js';
 import { StoreError } from './errors.js';
 import type { Outbox } from './outbox.js';
+import type { GroupRecord } from './types.js';
 import type { WriteBatch } from './write-batch.js';
-
-export interface GroupRecord {
-  id: number;
-  name: string;
-  members: Array<{ ieee: Ieee; endpoint: number }>;
-}
 
 export class Groups {
   private readonly stmts;

@@ -43,8 +43,7 @@ export { openStore, systemClock } from './open-store.js';
 export { StoreError, NameTakenError, UnknownDeviceError, type StoreErrorCode } from './errors.js';
 export { DEFAULT_OUTBOX_BOUNDS } from './outbox-bounds.js';
 export { defaultMigrationsDir } from './migrations.js';
-export type { GroupRecord } from './groups.js';
-export type { SceneRecord, SceneTargetRef } from './scenes.js';
+export type { GroupRecord, SceneRecord, SceneTargetRef } from './types.js';
 export type {
   BackupOptions,
   CommitStats,

@@ -8,9 +8,11 @@ import type { HubEvent, SequencedEvent } from '../domain/events.js';
 import { decodeEvent, encodeEvent, eventClass } from './event-codec.js';
 import type { TelemetryShedder } from './outbox-bounds.js';
 import type { OutboxStaging } from './outbox-staging.js';
-import { SNAPSHOT_OWED_KEY } from './snapshot.js';
 import type { OutboxReader, OutboxStats, RolledBackSeqs, StoreLog } from './types.js';
 import type { WriteBatch } from './write-batch.js';
+
+/** Settings key holding why a snapshot is owed (set with a gap or a resync, cleared by snapshot.ts); absent when none is. */
+export const SNAPSHOT_OWED_KEY = 'store.snapshot_owed';
 
 const CLOUD_STREAM = 'cloud';
 /** Settings key of the outbox epoch; the public settings API refuses the `store.` prefix. */

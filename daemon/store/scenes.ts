@@ -4,17 +4,8 @@
 import type Database from 'better-sqlite3';
 import type { DeviceState, Ieee } from '../domain/events.js';
 import { StoreError } from './errors.js';
+import type { SceneRecord, SceneTargetRef } from './types.js';
 import type { WriteBatch } from './write-batch.js';
-
-export type SceneTargetRef = { groupId: number } | { ieee: Ieee; endpoint: number };
-
-export interface SceneRecord {
-  target: SceneTargetRef;
-  sceneId: number;
-  name: string;
-  /** ieee -> the state of that member (or the device) when the scene was stored. */
-  state: Record<Ieee, DeviceState>;
-}
 
 interface Row {
   group_id: number | null;

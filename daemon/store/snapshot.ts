@@ -11,12 +11,9 @@ import type { Devices } from './devices.js';
 import type { DeviceStates } from './device-state.js';
 import type { GroupStates } from './group-state.js';
 import type { Groups } from './groups.js';
-import type { Outbox } from './outbox.js';
+import { type Outbox, SNAPSHOT_OWED_KEY } from './outbox.js';
 import type { DeviceRecord, SnapshotInfo } from './types.js';
 import type { WriteBatch } from './write-batch.js';
-
-/** Settings key holding why a snapshot is owed; absent when none is. */
-export const SNAPSHOT_OWED_KEY = 'store.snapshot_owed';
 
 export class Snapshots {
   private readonly owedStmt: Database.Statement<[string], { value: string }>;

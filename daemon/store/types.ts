@@ -1,8 +1,22 @@
 // Public types of the store. Only domain types cross this line: nothing from better-sqlite3.
 import type { DeviceDescription, DeviceState, HubEvent, Ieee, SequencedEvent } from '../domain/events.js';
-import type { GroupRecord } from './groups.js';
-import type { SceneRecord, SceneTargetRef } from './scenes.js';
 import type { FsyncFile } from './wal-sync.js';
+
+export interface GroupRecord {
+  id: number;
+  name: string;
+  members: Array<{ ieee: Ieee; endpoint: number }>;
+}
+
+export type SceneTargetRef = { groupId: number } | { ieee: Ieee; endpoint: number };
+
+export interface SceneRecord {
+  target: SceneTargetRef;
+  sceneId: number;
+  name: string;
+  /** ieee -> the state of that member (or the device) when the scene was stored. */
+  state: Record<Ieee, DeviceState>;
+}
 
 /** Structured logger; the daemon's ops logger fits this shape. */
 export interface StoreLog {
