@@ -1,6 +1,6 @@
 // The two line layouts. Records arrive already redacted and JSON-safe.
 
-import type { LogLevel } from './logger.js';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface LogRecord {
   time: Date;

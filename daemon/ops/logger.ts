@@ -6,10 +6,10 @@
 // Other modules depend only on the Logger interface and receive one as a dependency.
 
 import { SecretRedactor } from './redaction.js';
-import { formatJsonLine, formatPrettyLine, type LogRecord } from './log-format.js';
+import { formatJsonLine, formatPrettyLine, type LogLevel, type LogRecord } from './log-format.js';
 import { DEFAULT_REPEAT_LIMIT, RepeatLimiter, type RepeatLimit, type SuppressedLines } from './repeat-limiter.js';
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type { LogLevel };
 export type LogFields = Record<string, unknown>;
 
 export interface Logger {
