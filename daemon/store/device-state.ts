@@ -53,27 +53,26 @@ export class DeviceStates implements StateStore {
     const stored = this.stored(ieee);
     if (!stored) throw new UnknownDeviceError(ieee);
     const changed: string[] = [];
-    const encoded: string[] = [];
+    const updates: StoredValue[] = [];
     for (const key of Object.keys(partial)) {
       const value = partial[key];
       if (value === undefined) continue;
       const json = canonicalJson(value);
       if (stored.get(key)?.json === json) continue;
       changed.push(key);
-      encoded.push(json);
+      updates.push({ json, value: readBack(value, json) });
     }
     if (changed.length === 0) return { changed };
     const full: DeviceState = {};
     for (const [key, { value }] of stored) full[key] = value;
-    const updates = changed.map((key, i) => [key, { json: encoded[i]!, value: JSON.parse(encoded[i]!) as unknown }] as const);
-    for (const [key, { value }] of updates) full[key] = value;
+    for (let i = 0; i < changed.length; i++) full[changed[i]!] = updates[i]!.value;
     this.batch.run(() => {
       const at = this.now();
-      for (let i = 0; i < changed.length; i++) this.upsertKey.run(ieee, changed[i]!, encoded[i]!, at);
+      for (let i = 0; i < changed.length; i++) this.upsertKey.run(ieee, changed[i]!, updates[i]!.json, at);
       this.outbox.insert({ kind: 'state_changed', ieee, state: full, changed });
     });
     // Only after the rows are in the transaction, so a failed write leaves the cache true.
-    for (const [key, entry] of updates) stored.set(key, entry);
+    for (let i = 0; i < changed.length; i++) stored.set(changed[i]!, updates[i]!);
     return { changed };
   }
 
@@ -95,4 +94,14 @@ export class DeviceStates implements StateStore {
     this.cache.set(ieee, entry);
     return entry;
   }
+}
+
+/**
+ * The value as its stored JSON reads back: a private copy of an object, null for NaN. A string,
+ * a boolean or a finite number other than -0 reads back as itself, so it is not parsed.
+ */
+function readBack(value: unknown, json: string): unknown {
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isFinite(value) && !Object.is(value, -0)) return value;
+  return JSON.parse(json) as unknown;
 }

@@ -7,9 +7,12 @@
 // (synchronous=NORMAL), so a checkpoint never drops frames this sync has not covered.
 //
 // fsync works on the file, not on the descriptor: any open descriptor of the -wal file flushes
-// the frames the writer connection wrote. SQLite truncates the -wal file in place (same inode);
-// it deletes it only when the last connection closes, and the file is reopened if its inode
-// ever changes.
+// the frames the writer connection wrote. SQLite writes them through the descriptor it opened
+// with the connection and keeps until the connection closes (it truncates the file in place and
+// deletes it only when the last connection closes, after this is closed), so the file is opened
+// once, at the first sync, and that descriptor is kept: it names the very file SQLite writes,
+// also if something renamed or replaced the path since. No stat of the path per commit (it cost
+// about 60 µs of CPU per commit, four Date objects included: docs/BENCHMARKS.md).
 import fs from 'node:fs';
 
 export interface WalSync {
@@ -26,17 +29,9 @@ export type FsyncFile = (fd: number, done: (err: NodeJS.ErrnoException | null) =
 export function walFileSync(dbPath: string, fsyncFile: FsyncFile = fs.fsync): WalSync {
   const walPath = `${dbPath}-wal`;
   let fd: number | undefined;
-  let ino: number | undefined;
 
-  /** The open -wal file, reopened when SQLite replaced it. */
-  const walFd = (): number => {
-    const now = fs.statSync(walPath).ino;
-    if (fd !== undefined && ino === now) return fd;
-    if (fd !== undefined) fs.closeSync(fd);
-    fd = fs.openSync(walPath, 'r');
-    ino = fs.fstatSync(fd).ino;
-    return fd;
-  };
+  /** The -wal file SQLite writes, opened at the first sync (SQLite has created it by then). */
+  const walFd = (): number => (fd ??= fs.openSync(walPath, 'r'));
 
   const named = (err: unknown): Error =>
     new Error(`fsync of ${walPath} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -61,7 +56,7 @@ export function walFileSync(dbPath: string, fsyncFile: FsyncFile = fs.fsync): Wa
     },
     close() {
       if (fd !== undefined) fs.closeSync(fd);
-      fd = ino = undefined;
+      fd = undefined;
     },
   };
 }

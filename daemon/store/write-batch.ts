@@ -1,7 +1,8 @@
 // Group commit. Every write runs at once inside one long transaction (each in its own savepoint,
-// so a failing write undoes only itself). Reads on the connection see queued writes immediately,
-// so "compare with the stored value" stays correct. Nothing written here is reported durable
-// (flush, afterCommit) before its COMMIT returned.
+// or the transaction itself for the write that opens it, so a failing write undoes only itself).
+// Reads on the connection see queued writes immediately, so "compare with the stored value"
+// stays correct. Nothing written here is reported durable (flush, afterCommit) before its
+// COMMIT returned.
 //
 // When to commit (one WAL fsync each): as soon as possible, but never sooner than `minSpacingMs`
 // after the previous COMMIT started. At low load a change therefore waits for one fsync, not for
@@ -120,20 +121,23 @@ export class WriteBatch {
   /** Runs `write` inside the open group transaction (opening one if needed). */
   run<T>(write: () => T, urgency: WriteUrgency = 'soon'): T {
     if (this.closed) throw new StoreError('closed', 'store is closed');
-    if (!this.db.inTransaction) this.begin.run();
-    this.savepoint.run();
+    // The write that opens the transaction needs no savepoint: undoing it is a ROLLBACK of a
+    // transaction that holds nothing else. Saves a SAVEPOINT and a RELEASE per commit.
+    const opens = !this.db.inTransaction;
+    if (opens) this.begin.run();
+    else this.savepoint.run();
     const mark = this.hooks.writeMark?.() ?? 0;
     let result: T;
     this.depth++;
     try {
       result = write();
     } catch (err) {
-      this.undoWrite(mark, err);
+      this.undoWrite(mark, err, opens);
       throw err;
     } finally {
       this.depth--;
     }
-    this.release.run();
+    if (!opens) this.release.run();
     if (this.depth === 0) this.wrote();
     this.pending++;
     if (this.pending >= this.maxPending) this.commit();
@@ -343,10 +347,14 @@ export class WriteBatch {
     }
   }
 
-  private undoWrite(mark: number, cause: unknown): void {
+  private undoWrite(mark: number, cause: unknown, openedTransaction: boolean): void {
     if (this.db.inTransaction) {
-      this.rollbackTo.run();
-      this.release.run();
+      if (openedTransaction) {
+        this.rollback.run();
+      } else {
+        this.rollbackTo.run();
+        this.release.run();
+      }
       this.hooks.writeUndone?.(mark);
       return;
     }

@@ -7,7 +7,9 @@
 //
 //   end-to-end-processes.ts --bin x=DIR/bin/zigbee-hubd.js@--perf-basic-prof ...   (JIT names)
 //   perf record -F 997 -g -p <daemon pid> -o FILE -- sleep 10
-//   npx tsx scripts/bench/perf-summary.ts FILE [--reports N] [--top 30]
+//   npx tsx scripts/bench/perf-summary.ts FILE [--reports N] [--top 30] [--time FROM,TO]
+// --time: only samples in that window (perf's clock, seconds; with `perf record -k CLOCK_MONOTONIC`
+// the window store-cpu-profile.ts prints).
 // --reports: how many reports the daemon handled while recorded (gives µs per report, with
 // -F 997 one sample is about 1 ms of CPU).
 import { execFileSync } from 'node:child_process';
@@ -15,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { reports: { type: 'string' }, top: { type: 'string', default: '30' }, hz: { type: 'string', default: '997' } },
+  options: { reports: { type: 'string' }, top: { type: 'string', default: '30' }, hz: { type: 'string', default: '997' }, time: { type: 'string' } },
 });
 const file = positionals[0];
 if (!file) throw new Error('usage: perf-summary.ts FILE [--reports N] [--top 30]');
@@ -34,7 +36,7 @@ export function sourceOf(symbol: string): string | undefined {
 const GC = /Heap::|Scavenge|MarkCompact|GCTracer|ConcurrentMarking|MinorMC|Sweeper/;
 const COMPILER = /compiler::|OptimizingCompileDispatcher|Compiler::|Maglev/;
 
-const text = execFileSync('perf', ['script', '-i', file, '-F', 'tid,ip,sym,dso'], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const text = execFileSync('perf', ['script', '-i', file, '-F', 'tid,ip,sym,dso', ...(args.time ? ['--time', args.time] : [])], { maxBuffer: 1 << 30, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const bySource = new Map<string, number>();
 const inclusive = new Map<string, number>();
 const byThread = new Map<string, number>();

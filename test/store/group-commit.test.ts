@@ -71,3 +71,27 @@ t.test('the database file is in WAL mode', async (t) => {
   t.equal(db.pragma('journal_mode', { simple: true }), 'wal', 'WAL is persistent in the file');
   db.close();
 });
+
+t.test('a failing write that opened its group undoes only itself; the next write opens a new one', async (t) => {
+  const path = join(t.testdir({}), 'hub.db');
+  const store = openStore({ path, log: recordingLog() });
+  t.teardown(() => store.close());
+  store.devices.upsert(device(1));
+  store.devices.upsert(device(2));
+  store.devices.rename(device(1).ieee, 'Porch');
+  await store.flush();
+  const before = store.commitStats();
+  // The first write after a commit opens the transaction (no savepoint of its own).
+  t.throws(() => store.devices.rename(device(2).ieee, 'porch'), { code: 'name_taken' });
+  await store.flush();
+  t.equal(store.commitStats().commits, before.commits, 'nothing left to commit (no empty transaction held open, no empty commit and fsync)');
+  store.state.apply(device(2).ieee, { occupancy: true });
+  t.throws(() => store.devices.rename(device(2).ieee, 'porch'), { code: 'name_taken' }, 'and one in the middle of a group');
+  store.devices.setRoom(device(2).ieee, 'Hall');
+  await store.flush();
+  t.equal(store.commitStats().committedWrites - before.committedWrites, 2, 'the two writes that worked');
+  t.equal(count(path, `SELECT count(*) AS n FROM outbox WHERE kind = 'device_renamed'`), 2, 'the first rename and the room');
+  t.equal(count(path, `SELECT count(*) AS n FROM device_state`), 1);
+  t.same(store.outbox.readAfter(0, 100).map((e) => e.event.kind).slice(-2), ['state_changed', 'device_renamed']);
+  t.equal(store.devices.get(device(2).ieee)!.name, device(2).ieee);
+});

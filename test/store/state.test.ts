@@ -63,3 +63,22 @@ t.test('unknown devices: apply throws, get says undefined', async (t) => {
   store.devices.upsert(device(5));
   t.same(store.state.get(device(5).ieee), {}, 'a known device without state has an empty state');
 });
+
+t.test('the state kept and sent is what the table holds: NaN as null, -0 as 0, nested values copied', async (t) => {
+  const { store, ieee } = setup(t);
+  const color = { x: 0.31, y: 0.33 };
+  store.state.apply(ieee, { temperature: Number.NaN, offset: -0, label: 'caf\u00e9 \ud800', on: true, color });
+  color.x = 0.9; // the caller's object changing afterwards changes nothing kept
+  const kept = store.state.get(ieee)!;
+  t.same(kept, { temperature: null, offset: 0, label: 'caf\u00e9 \ud800', on: true, color: { x: 0.31, y: 0.33 } });
+  t.ok(Object.is(kept.offset, 0), '-0 is kept as 0, as the JSON stored reads back');
+  const sent: unknown[] = [];
+  const off = store.outbox.onUncommittedAppend((events) => {
+    for (const { event } of events) if (event.kind === 'state_changed') sent.push(event.state);
+  });
+  store.state.apply(ieee, { humidity: 40 });
+  off();
+  t.same(sent, [store.state.get(ieee)], 'the event carries the kept state');
+  t.ok(Object.is((sent[0] as { offset: number }).offset, 0));
+  await store.flush();
+});

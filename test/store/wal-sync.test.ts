@@ -90,3 +90,27 @@ t.test('a record that must be kept before the caller goes on is synced at once, 
   await tick();
   t.equal(store.outbox.lastCommittedSeq(), 11, 'the late fsync changes nothing');
 });
+
+t.test('the fsync is of the file SQLite writes, also after the -wal path was replaced', async (t) => {
+  // SQLite writes the WAL through the descriptor it opened with the connection: a file put at
+  // the path later (a copy restored by hand, a tool's rename) is not where the frames go.
+  const path = join(t.testdir({}), 'hub.db');
+  const wal = `${path}-wal`;
+  const sync = heldFsync();
+  const store = openStore({ path, log: recordingLog(), fsyncFile: sync.fsyncFile, commitIntervalMs: 0 });
+  t.teardown(() => store.close());
+  store.events.append(result(1));
+  await until(() => sync.held.length === 1, 'the first fsync');
+  sync.releaseAll();
+  await until(() => store.outbox.lastCommittedSeq() === 1, 'the first commit durable');
+  const sqliteWal = fs.statSync(wal).ino;
+
+  fs.renameSync(wal, `${wal}.moved`);
+  fs.writeFileSync(wal, '');
+  store.events.append(result(2));
+  await until(() => sync.held.length === 1, 'the fsync of the second commit');
+  t.equal(fs.fstatSync(sync.calls.at(-1)!).ino, sqliteWal, 'the file SQLite writes, not the one now at the path');
+  sync.releaseAll();
+  await until(() => store.outbox.lastCommittedSeq() === 2, 'the second commit durable');
+  fs.renameSync(`${wal}.moved`, wal);
+});
