@@ -2,7 +2,7 @@
 // the same ZigbeeNetwork can be stopped and started again in-process, resuming the network
 // with its devices, as the daemon does when the stick comes back.
 import t from 'tap';
-import { activeTimers, timersAfterStop, joinDevice, nextEvent, startFixture, tempDir } from './network-fixture.js';
+import { activeTimers, joinDevice, nextEvent, pendingTimers, startFixture, tempDir, timersAfterStop } from './network-fixture.js';
 
 t.test('adapter loss, then stop and start again on the same instance', async (t) => {
   const timersBefore = activeTimers();
@@ -29,5 +29,5 @@ t.test('adapter loss, then stop and start again on the same instance', async (t)
   await lostAgain;
   await fixture.stop();
   const timersAfter = await timersAfterStop(timersBefore);
-  t.ok(timersAfter <= timersBefore, `no timer left running after stop: ${timersAfter} ref'd timers, ${timersBefore} before start`);
+  t.ok(timersAfter <= timersBefore, `no timer left running after stop: ${timersAfter} ref'd timers, ${timersBefore} before start`, { pending: timersAfter <= timersBefore ? undefined : pendingTimers() });
 });
