@@ -2,6 +2,7 @@
 // share the one writer connection and its group-commit transaction.
 import Database from 'better-sqlite3';
 import { Backups, DAY_MS } from './backups.js';
+import { commitHooks } from './commit-hooks.js';
 import { isCorruption, moveAside, openChecked } from './connection.js';
 import { DeviceOptions } from './device-options.js';
 import { DevicePresence } from './device-presence.js';
@@ -24,7 +25,7 @@ import { Settings } from './settings.js';
 import { diskCondition, StorageTrouble } from './storage-trouble.js';
 import type { RecoveryReport, Store, StoreClock, StoreLog, StoreOptions } from './types.js';
 import { walFileSync, type FsyncFile, type WalSync } from './wal-sync.js';
-import { WriteBatch, type WriteBatchHooks } from './write-batch.js';
+import { WriteBatch } from './write-batch.js';
 
 /** Settings row recording the last storage trouble episode (reason, since, until). */
 const LAST_STORAGE_TROUBLE_KEY = 'store.last_storage_trouble';
@@ -87,31 +88,20 @@ function assemble(db: Database.Database, recovered: RecoveryReport | undefined, 
   const now = () => clock.now();
   const { log, path } = options;
   const bounds = { ...DEFAULT_OUTBOX_BOUNDS, ...options.outboxBounds };
-  // Hooks reach the parts built below; the batch calls them only after openStore returned.
-  const hooks: WriteBatchHooks = {
-    beforeCommit: () => outbox.enforceBounds(),
-    afterCommitStaged: () => {
-      staging.commitStaged();
-      trouble.committed();
-    },
-    afterCommit: (commits = 1) => staging.durable(commits),
-    afterRollback: (error: Error, writes: number) => {
+  // Outbox events between INSERT and fsync (outbox-staging.ts); the table itself is the Outbox's.
+  const staging = new OutboxStaging(log);
+  // The hooks reach the parts built below; the batch calls them only after openStore returned.
+  const hooks = commitHooks(
+    staging,
+    () => ({ outbox, trouble }),
+    () => {
       states.reset();
       presence.reload();
       deviceOptions.forget();
-      const lost = staging.takeUncommitted();
-      outbox.reload();
-      staging.rolledBack(error);
-      trouble.failed(error, lost, writes);
     },
-    afterWrite: () => staging.handOutUncommitted(),
-    writeMark: (): number => staging.uncommittedMark(),
-    writeUndone: (mark: number) => staging.forgetUncommittedAfter(mark),
-  };
+  );
   const walSync = offLoopSync(db, path, options.fsyncFile);
   const batch = new WriteBatch(db, hooks, log, options.commitIntervalMs ?? 20, options.maxPendingWrites ?? 2000, options.lazyCommitMs ?? 1000, walSync);
-  // Outbox events between INSERT and fsync (outbox-staging.ts); the table itself is the Outbox's.
-  const staging = new OutboxStaging(log);
   const outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, bounds), now, log, ensureEpoch(db, now()));
   const states = new DeviceStates(db, batch, outbox, now);
   const presence = new DevicePresence(db);

@@ -14,7 +14,8 @@ import { OutboxStaging } from '../../daemon/store/outbox-staging.js';
 import { ensureEpoch, Outbox } from '../../daemon/store/outbox.js';
 import { StorageTrouble } from '../../daemon/store/storage-trouble.js';
 import { walFileSync } from '../../daemon/store/wal-sync.js';
-import { WriteBatch, type WriteBatchHooks } from '../../daemon/store/write-batch.js';
+import { WriteBatch } from '../../daemon/store/write-batch.js';
+import { commitHooks } from '../../daemon/store/commit-hooks.js';
 import { heldFsync, tick, until } from './held-fsync.js';
 import { FakeClock, recordingLog } from './helpers.js';
 
@@ -45,24 +46,8 @@ async function wired(t: Test) {
   const log = recordingLog();
   const clock = new FakeClock();
   const sync = heldFsync();
-  const hooks: WriteBatchHooks = {
-    beforeCommit: () => outbox.enforceBounds(),
-    afterCommitStaged: () => {
-      staging.commitStaged();
-      trouble.committed();
-    },
-    afterCommit: (commits = 1) => staging.durable(commits),
-    afterRollback: (error: Error, writes: number) => {
-      const lost = staging.takeUncommitted();
-      outbox.reload();
-      staging.rolledBack(error);
-      trouble.failed(error, lost, writes);
-    },
-    afterWrite: () => staging.handOutUncommitted(),
-    writeMark: () => staging.uncommittedMark(),
-    writeUndone: (mark: number) => staging.forgetUncommittedAfter(mark),
-  };
   const staging = new OutboxStaging(log);
+  const hooks = commitHooks(staging, () => ({ outbox, trouble }));
   const batch = new WriteBatch(db, hooks, log, 60_000, 1000, 60_000, walFileSync(path, sync.fsyncFile));
   const outbox: Outbox = new Outbox(db, batch, staging, new TelemetryShedder(db, DEFAULT_OUTBOX_BOUNDS), () => clock.now(), log, ensureEpoch(db, 1));
   const trouble: StorageTrouble = new StorageTrouble(
